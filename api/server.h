@@ -1,0 +1,63 @@
+// The REST control plane: an HTTP/1.1 server (Boost.Beast on Asio) that speaks Kafka Connect's
+// REST API by handing every request to api::Router, which calls the Herder.
+//
+// Threading: start() spawns `Options::threads` threads that run one io_context. The acceptor and
+// each connection live on their own strand, so one connection's handlers never run concurrently;
+// different connections do when threads > 1. Herder calls happen synchronously on these
+// io_context threads (the Herder is thread-safe), so a slow herder call holds that thread: use
+// threads > 1 to keep /metrics and /health answering during long operations. start(), port() and
+// stop() are called from the owning thread; stop() must not be called from an io_context thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "herder/herder.h"
+
+namespace tributary::api {
+
+namespace detail {
+class ServerImpl;
+}  // namespace detail
+
+class RestServer {
+ public:
+  struct Options {
+    /// Kafka Connect's `listeners`: a comma list of http://host:port ("http://:8083" binds every
+    /// interface; port 0 picks a free port, see port()). https listeners are not supported yet.
+    std::string listeners = "http://:8083";
+    /// Largest accepted request body; a larger one is answered 413 with a JSON error body.
+    std::size_t body_limit = 1024 * 1024;
+    /// Time allowed to receive a request (and to send a response); idle keep-alive connections
+    /// are closed after it too.
+    std::chrono::seconds read_timeout{30};
+    /// io_context threads.
+    int threads = 1;
+  };
+
+  RestServer(Herder& herder, Options options);
+  /// Stops the server if it is running.
+  ~RestServer();
+  RestServer(const RestServer&) = delete;
+  RestServer& operator=(const RestServer&) = delete;
+
+  /// Binds every listener and starts serving. Throws std::runtime_error naming the listener and
+  /// address when a listener is malformed or cannot be bound; nothing is left running then.
+  void start();
+  /// The bound port of the first listener (the real one when it was configured as 0).
+  std::uint16_t port() const;
+  /// The bound port of every listener, in `listeners` order.
+  std::vector<std::uint16_t> ports() const;
+  /// Closes the listeners and every connection, waits for in-flight requests, joins the threads.
+  /// Idempotent. A stopped server cannot be started again.
+  void stop();
+
+ private:
+  std::unique_ptr<detail::ServerImpl> impl_;
+};
+
+}  // namespace tributary::api

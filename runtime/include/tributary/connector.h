@@ -1,0 +1,74 @@
+// Source connectors and tasks: the classes a connector plugin implements.
+//
+// Mirrors Kafka Connect's SourceConnector / SourceTask. A connector splits its work into task
+// configs; the worker runs each task on its own thread, calling poll() in a loop.
+//
+// Threading: start(), poll(), commit() and the destructor of a task run on that task's thread.
+// stop() is called from another thread (the worker's) to wake a blocked poll(): it must be
+// thread-safe and return quickly. Connector methods run on the herder's thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tributary/config.h"
+#include "tributary/record.h"
+
+namespace tributary {
+
+/// What the runtime gives a task.
+class SourceTaskContext {
+ public:
+  virtual ~SourceTaskContext() = default;
+  virtual const std::string& connector_name() const = 0;
+  virtual int task_id() const = 0;
+  /// The last committed offset of a source partition, or nullopt if none was ever committed.
+  virtual std::optional<OffsetMap> committed_offset(const OffsetMap& partition) const = 0;
+};
+
+class SourceTask {
+ public:
+  virtual ~SourceTask() = default;
+  virtual void start(const ConfigMap& props, SourceTaskContext& context) = 0;
+  /// Appends the next records to `out` (which the caller has cleared). May return with none; should
+  /// not block for much longer than the connector's poll interval. Throwing fails the task.
+  virtual void poll(std::vector<SourceRecord>& out) = 0;
+  /// Called after offsets were flushed: `flushed` holds, per source partition, the offset that is
+  /// now durable (every record up to it was acknowledged by Kafka). Connectors release their log
+  /// here (PostgreSQL: advance the slot's flush LSN).
+  virtual void commit(const std::vector<std::pair<OffsetMap, OffsetMap>>& flushed) {
+    (void)flushed;
+  }
+  /// Called from another thread: make poll() return soon and stop producing records.
+  virtual void stop() = 0;
+};
+
+/// What the runtime gives a connector.
+class ConnectorContext {
+ public:
+  virtual ~ConnectorContext() = default;
+  /// Ask the worker to call task_configs() again and restart the tasks.
+  virtual void request_task_reconfiguration() = 0;
+  /// Fail the connector with this message.
+  virtual void raise_error(const std::string& message) = 0;
+};
+
+class SourceConnector {
+ public:
+  virtual ~SourceConnector() = default;
+  virtual void start(const ConfigMap& props, ConnectorContext& context) = 0;
+  /// Up to max_tasks task configurations.
+  virtual std::vector<ConfigMap> task_configs(int max_tasks) = 0;
+  virtual void stop() = 0;
+  /// Checks beyond the ConfigDef (reachability, permissions): per-key errors, empty when valid.
+  virtual std::map<std::string, std::vector<std::string>> validate(const ConfigMap& props) {
+    (void)props;
+    return {};
+  }
+  virtual std::unique_ptr<SourceTask> create_task() = 0;
+};
+
+}  // namespace tributary

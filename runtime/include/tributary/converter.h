@@ -1,0 +1,38 @@
+// Converters: Connect data to the bytes of a Kafka key, value or header.
+//
+// Mirrors org.apache.kafka.connect.storage.Converter / HeaderConverter. Only the source direction
+// (fromConnectData) is on the hot path; toConnect is for reading the internal topics and tests.
+//
+// Threading: one instance per task and role (key / value / header); never shared between threads.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "tributary/config.h"
+#include "tributary/data.h"
+
+namespace tributary {
+
+class Converter {
+ public:
+  virtual ~Converter() = default;
+  /// `props` are the converter's own keys (prefix already stripped). Throws ConfigError.
+  virtual void configure(const ConfigMap& props, bool is_key) = 0;
+  /// Serializes into `out` (cleared first). Returns false when the result is a Kafka null.
+  /// Throws std::invalid_argument (naming the field) when the value does not fit its schema.
+  virtual bool from_connect(std::string_view topic, const SchemaPtr& schema, const Value& value,
+                            std::string& out) = 0;
+};
+
+class HeaderConverter {
+ public:
+  virtual ~HeaderConverter() = default;
+  virtual void configure(const ConfigMap& props) = 0;
+  /// Returns false for a null header value.
+  virtual bool from_connect_header(std::string_view topic, std::string_view header_key,
+                                   const SchemaPtr& schema, const Value& value,
+                                   std::string& out) = 0;
+};
+
+}  // namespace tributary

@@ -1,0 +1,120 @@
+// JsonConverter: Connect data to the exact bytes of Kafka's
+// org.apache.kafka.connect.json.JsonConverter (fromConnectData), plus the JSON/Java text primitives
+// the other built-in converters share.
+//
+// Output matches Kafka 3.9 with Jackson 2.16 byte for byte: envelope {"schema":..,"payload":..}
+// when schemas.enable=true; schema keys in asJsonSchema's order; maps with non-string keys as
+// [[k,v],..]; floats as Java's Float/Double.toString (NaN and infinities as quoted strings, as
+// Jackson's QUOTE_NON_NUMERIC_NUMBERS); strings escaped as Jackson (only '"', '\' and control
+// characters; \uXXXX with upper-case hex); bytes and BASE64 decimals as standard base64. The JSON
+// is written straight into the caller's string; the schema part is cached per SchemaPtr (LRU,
+// bounded by schemas.cache.size; the cache holds the shared_ptr so a cached address stays valid).
+//
+// Floating point text depends on the JVM Kafka runs on: JDK 8 to 18 print with the old
+// FloatingDecimal algorithm (not always the shortest digits: 1.23456792E8 for 123456792f,
+// 9.999999999999999E22 for 1e23), JDK 19+ print the shortest (JDK-4511638). Both are implemented;
+// the default is the old one (JDK 17, the usual Connect runtime, which produced tests/golden), and
+// tributary.java.float.format=shortest selects the JDK 19+ text.
+//
+// Threading: one instance per task and role, never shared (the schema cache is unsynchronized).
+// The free functions are pure and thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "tributary/config.h"
+#include "tributary/converter.h"
+#include "tributary/data.h"
+
+namespace tributary {
+
+/// Kafka's JsonConverterConfig keys: converter.type, schemas.enable, schemas.cache.size,
+/// decimal.format, replace.null.with.default (names, defaults, docs, groups as Kafka 3.9), plus
+/// the Tributary extension tributary.java.float.format (legacy | shortest).
+ConfigDef json_converter_config_def();
+
+enum class DecimalFormat { Base64, Numeric };
+
+/// Which JVM's Float/Double.toString to reproduce: JDK <= 18 (Legacy) or JDK >= 19 (Shortest).
+enum class JavaFloatFormat { Legacy, Shortest };
+
+class JsonConverter : public Converter, public HeaderConverter {
+ public:
+  JsonConverter() = default;
+
+  /// Converter: reads schemas.enable, schemas.cache.size, decimal.format,
+  /// replace.null.with.default. Throws ConfigError naming the key.
+  void configure(const ConfigMap& props, bool is_key) override;
+  /// HeaderConverter: same keys.
+  void configure(const ConfigMap& props) override;
+
+  bool from_connect(std::string_view topic, const SchemaPtr& schema, const Value& value,
+                    std::string& out) override;
+  bool from_connect_header(std::string_view topic, std::string_view header_key,
+                           const SchemaPtr& schema, const Value& value, std::string& out) override;
+
+  /// Appends Kafka's asJsonSchema(schema) (uncached; "null" for a null schema).
+  void append_schema(const SchemaPtr& schema, std::string& out) const;
+  /// Appends Kafka's convertToJson(schema, value): the payload without the envelope.
+  /// Throws std::invalid_argument naming the field path when the value does not fit the schema.
+  void append_payload(const SchemaPtr& schema, const Value& value, std::string& out) const;
+
+  bool schemas_enabled() const { return schemas_enable_; }
+  DecimalFormat decimal_format() const { return decimal_format_; }
+  bool replace_null_with_default() const { return replace_null_with_default_; }
+  JavaFloatFormat float_format() const { return float_format_; }
+  /// Number of schemas whose JSON is cached.
+  std::size_t schema_cache_entries() const { return index_.size(); }
+
+ private:
+  struct CacheEntry {
+    SchemaPtr schema;  // keeps the key's address alive while cached
+    std::string json;
+  };
+
+  void configure_impl(const ConfigMap& props);
+  /// The cached JSON of `schema`, building it on a miss (evicts the least recently used).
+  const std::string& cached_schema_json(const SchemaPtr& schema);
+
+  bool schemas_enable_ = true;
+  std::size_t cache_capacity_ = 1000;
+  DecimalFormat decimal_format_ = DecimalFormat::Base64;
+  bool replace_null_with_default_ = true;
+  JavaFloatFormat float_format_ = JavaFloatFormat::Legacy;
+
+  std::list<CacheEntry> lru_;  // most recently used first
+  std::unordered_map<const Schema*, std::list<CacheEntry>::iterator> index_;
+  std::string scratch_;  // schema JSON when the cache is disabled (size 0)
+};
+
+/// Text primitives shared by the built-in converters (Jackson / Java semantics).
+namespace json {
+
+/// Appends `s` as a JSON string literal escaped as Jackson does.
+void append_string(std::string_view s, std::string& out);
+/// Appends standard base64 (RFC 4648 alphabet, '=' padding, no line breaks).
+void append_base64(const std::uint8_t* data, std::size_t size, std::string& out);
+/// Java's Double.toString / Float.toString ("1.0", "1.0E10", "1.0E-5", "NaN", "-Infinity").
+void append_java_double(double v, std::string& out,
+                        JavaFloatFormat format = JavaFloatFormat::Legacy);
+void append_java_float(float v, std::string& out, JavaFloatFormat format = JavaFloatFormat::Legacy);
+/// Jackson's writeNumber: as Java's toString, but NaN / infinities as quoted JSON strings.
+void append_json_double(double v, std::string& out,
+                        JavaFloatFormat format = JavaFloatFormat::Legacy);
+void append_json_float(float v, std::string& out, JavaFloatFormat format = JavaFloatFormat::Legacy);
+/// java.math.BigDecimal.toString() of unscaled (big-endian two's complement) x 10^-scale:
+/// plain unless scale < 0 or the adjusted exponent < -6 ("1.2E-7", "1.23E+5").
+std::string big_decimal_to_string(const Bytes& unscaled, int scale);
+/// The scale of a Decimal schema (its "scale" parameter). Throws std::invalid_argument.
+int decimal_scale(const Schema& schema);
+/// Kafka's Schema.Type enum name ("INT32", "FLOAT64", "STRUCT", ...).
+std::string_view connect_type_enum_name(Type t);
+
+}  // namespace json
+
+}  // namespace tributary

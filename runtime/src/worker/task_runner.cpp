@@ -1,0 +1,491 @@
+#include "worker/task_runner.h"
+
+#include <regex>
+
+#include "common/log.h"
+
+namespace tributary {
+namespace {
+constexpr const char* kLogger = "io.tributary.worker.task";
+
+struct StopInterrupted {};
+
+std::string get(const ConfigMap& m, const std::string& k, const std::string& def = "") {
+  auto it = m.find(k);
+  return it == m.end() ? def : it->second;
+}
+
+// The converter for a role: the connector's class and sub-keys when it names one, else the
+// worker's (as Kafka Connect's Plugins.newConverter).
+std::unique_ptr<Converter> make_converter(const std::string& role, const ConfigMap& connector,
+                                          const WorkerConfig& worker,
+                                          const PluginRegistry& registry) {
+  std::string key = role + ".converter";
+  const ConfigMap* source = &connector;
+  std::string cls = get(connector, key);
+  if (cls.empty()) {
+    source = &worker.props;
+    cls = get(worker.props, key, "org.apache.kafka.connect.json.JsonConverter");
+  }
+  const auto* d = registry.find(cls, PluginType::Converter);
+  if (d == nullptr)
+    throw ConfigError(key, "Invalid value " + cls + " for configuration " + key + ": Class " + cls +
+                               " could not be found.");
+  auto c = d->make_converter();
+  c->configure(with_prefix_stripped(*source, key + "."), role == "key");
+  return c;
+}
+
+std::unique_ptr<HeaderConverter> make_header_converter(const ConfigMap& connector,
+                                                       const WorkerConfig& worker,
+                                                       const PluginRegistry& registry) {
+  const std::string key = "header.converter";
+  const ConfigMap* source = &connector;
+  std::string cls = get(connector, key);
+  if (cls.empty()) {
+    source = &worker.props;
+    cls = get(worker.props, key, "org.apache.kafka.connect.storage.SimpleHeaderConverter");
+  }
+  const auto* d = registry.find(cls, PluginType::HeaderConverter);
+  if (d == nullptr)
+    throw ConfigError(key, "Invalid value " + cls + " for configuration " + key + ": Class " + cls +
+                               " could not be found.");
+  auto c = d->make_header_converter();
+  c->configure(with_prefix_stripped(*source, key + "."));
+  return c;
+}
+
+std::string trace_of(const std::string& kind, const std::string& message,
+                     const std::string& where) {
+  return kind + ": " + message + "\n\tat " + where;
+}
+
+}  // namespace
+
+const char* run_state_name(RunState s) {
+  switch (s) {
+    case RunState::Unassigned: return "UNASSIGNED";
+    case RunState::Running: return "RUNNING";
+    case RunState::Paused: return "PAUSED";
+    case RunState::Failed: return "FAILED";
+    case RunState::Stopped: return "STOPPED";
+  }
+  return "UNASSIGNED";
+}
+
+TaskRunner::TaskRunner(TaskEnvironment env, std::string connector, int task_id,
+                       const PluginDescriptor& connector_plugin, ConfigMap connector_config,
+                       ConfigMap task_config, bool start_paused)
+    : env_(env),
+      connector_(std::move(connector)),
+      task_id_(task_id),
+      plugin_(connector_plugin),
+      connector_config_(std::move(connector_config)),
+      task_config_(std::move(task_config)),
+      paused_(start_paused),
+      latency_buckets_(produce_latency_buckets().size() + 1, 0.0) {
+  probe_ = std::make_unique<TaskProbe>(env_.metrics, connector_, task_id_);
+}
+
+TaskRunner::~TaskRunner() {
+  request_stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void TaskRunner::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void TaskRunner::request_stop() {
+  stop_requested_.store(true);
+  std::shared_ptr<SourceTask> t;
+  {
+    std::lock_guard lk(task_ptr_mu_);
+    t = task_;
+  }
+  if (t) {
+    try {
+      t->stop();
+    } catch (const std::exception& e) {
+      TLOG(Warn, kLogger, connector_ << "-" << task_id_ << " threw in stop(): " << e.what());
+    }
+  }
+}
+
+bool TaskRunner::wait_stopped(std::chrono::milliseconds timeout) {
+  std::unique_lock lk(state_mu_);
+  return done_cv_.wait_for(lk, timeout, [this] { return done_; });
+}
+
+TaskStatus TaskRunner::status() const {
+  std::lock_guard lk(state_mu_);
+  return status_;
+}
+
+std::vector<std::string> TaskRunner::topics() const {
+  std::lock_guard lk(topics_mu_);
+  return topics_seen_;
+}
+
+void TaskRunner::set_state(RunState s, std::string trace) {
+  {
+    std::lock_guard lk(state_mu_);
+    if (status_.state == RunState::Failed && s != RunState::Failed) return;  // FAILED sticks
+    status_.state = s;
+    status_.trace = std::move(trace);
+  }
+  probe_->set_state(run_state_name(s));
+}
+
+std::optional<OffsetMap> TaskRunner::committed_offset(const OffsetMap& partition) const {
+  return env_.offsets.get(connector_, partition);
+}
+
+void TaskRunner::run() {
+  std::string where = "connector " + connector_ + " task " + std::to_string(task_id_);
+  try {
+    run_loop();
+  } catch (const StopInterrupted&) {
+  } catch (const ConfigError& e) {
+    set_state(RunState::Failed,
+              trace_of("org.apache.kafka.common.config.ConfigException", e.what(), where));
+  } catch (const std::exception& e) {
+    set_state(RunState::Failed,
+              trace_of("org.apache.kafka.connect.errors.ConnectException", e.what(), where));
+  } catch (...) {
+    set_state(RunState::Failed, trace_of("org.apache.kafka.connect.errors.ConnectException",
+                                         "unknown exception", where));
+  }
+  if (status().state == RunState::Failed)
+    TLOG(Error, kLogger, connector_ << "-" << task_id_ << " failed: " << status().trace);
+  // Whatever happened, deliver what is in flight and commit what Kafka acknowledged.
+  if (producer_) {
+    try {
+      ack_time_valid_ = false;
+      producer_->flush(env_.worker.graceful_shutdown);
+      poll_producer(0);
+      drain_latencies();
+      commit_offsets();
+    } catch (const std::exception& e) {
+      TLOG(Error, kLogger,
+           connector_ << "-" << task_id_ << " final offset commit failed: " << e.what());
+    }
+  }
+  {
+    std::shared_ptr<SourceTask> t;
+    {
+      std::lock_guard lk(task_ptr_mu_);
+      t.swap(task_);
+    }
+    t.reset();  // the task's destructor runs on its own thread
+  }
+  connector_instance_.reset();
+  producer_.reset();
+  if (status().state != RunState::Failed) set_state(RunState::Stopped);
+  {
+    std::lock_guard lk(state_mu_);
+    done_ = true;
+  }
+  done_cv_.notify_all();
+}
+
+void TaskRunner::run_loop() {
+  tolerate_all_ = get(connector_config_, "errors.tolerance", "none") == "all";
+  log_errors_ = parse_bool(get(connector_config_, "errors.log.enable", "false")).value_or(false);
+  log_messages_ =
+      parse_bool(get(connector_config_, "errors.log.include.messages", "false")).value_or(false);
+  key_converter_ = make_converter("key", connector_config_, env_.worker, env_.registry);
+  value_converter_ = make_converter("value", connector_config_, env_.worker, env_.registry);
+  header_converter_ = make_header_converter(connector_config_, env_.worker, env_.registry);
+  chain_ = std::make_unique<TransformChain>(connector_config_, env_.registry);
+  producer_ =
+      std::make_unique<kafka::Producer>(env_.worker.producer_props(connector_config_),
+                                        [this](void* opaque, rd_kafka_resp_err_t err, std::int32_t,
+                                               std::int64_t) { on_delivery(opaque, err); });
+
+  connector_instance_ = plugin_.make_source();
+  {
+    std::shared_ptr<SourceTask> t = connector_instance_->create_task();
+    std::lock_guard lk(task_ptr_mu_);
+    task_ = std::move(t);
+  }
+  if (stop_requested_.load()) throw StopInterrupted{};
+  task_->start(task_config_, *this);
+  TLOG(Info, kLogger, connector_ << "-" << task_id_ << " started");
+
+  auto interval = env_.worker.offset_flush_interval;
+  next_flush_ = std::chrono::steady_clock::now() + interval;
+  std::vector<SourceRecord> batch;
+  while (!stop_requested_.load(std::memory_order_relaxed)) {
+    if (paused_.load(std::memory_order_relaxed)) {
+      set_state(RunState::Paused);
+      poll_producer(100);
+    } else {
+      if (status().state != RunState::Running) set_state(RunState::Running);
+      batch.clear();
+      task_->poll(batch);
+      if (!batch.empty()) process_batch(batch);
+      poll_producer(0);
+    }
+    drain_latencies();
+    if (!delivery_error_.empty()) throw std::runtime_error(delivery_error_);
+    if (std::chrono::steady_clock::now() >= next_flush_) {
+      commit_offsets();
+      next_flush_ = std::chrono::steady_clock::now() + interval;
+    }
+  }
+}
+
+std::uint32_t TaskRunner::partition_index(const SourceRecord& r) {
+  if (!r.source_partition) return kNoPartition;
+  auto it = partition_by_ptr_.find(r.source_partition.get());
+  if (it != partition_by_ptr_.end()) return it->second;
+  std::string key = compact_json(*r.source_partition);
+  auto kit = partition_by_key_.find(key);
+  std::uint32_t idx;
+  if (kit != partition_by_key_.end()) {
+    idx = kit->second;
+  } else {
+    idx = static_cast<std::uint32_t>(partitions_.size());
+    partitions_.push_back({*r.source_partition, std::nullopt, false});
+    partition_by_key_.emplace(std::move(key), idx);
+  }
+  // Remember the pointer only while we keep the object alive, so an address cannot be reused.
+  if (partition_by_ptr_.size() < 1024) {
+    partition_keepalive_.push_back(r.source_partition);
+    partition_by_ptr_.emplace(r.source_partition.get(), idx);
+  }
+  return idx;
+}
+
+void TaskRunner::track_skipped(std::uint32_t pidx, OffsetMap offset) {
+  pending_.push_back({pidx, true, {}, std::move(offset)});
+  // Advance at once if everything before it is acknowledged.
+  on_delivery(nullptr, RD_KAFKA_RESP_ERR_NO_ERROR);
+}
+
+int TaskRunner::poll_producer(int timeout_ms) {
+  ack_time_valid_ = false;  // the first delivery served by this poll reads the clock
+  return producer_->poll(timeout_ms);
+}
+
+void TaskRunner::process_batch(std::vector<SourceRecord>& batch) {
+  batch_time_ = std::chrono::steady_clock::now();
+  probe_->add_polled(static_cast<double>(batch.size()));
+  probe_->observe_batch(static_cast<double>(batch.size()));
+  double filtered = 0, failed = 0;
+  for (auto& r : batch) {
+    std::uint32_t pidx = partition_index(r);
+    if (!chain_->empty()) {
+      bool keep;
+      try {
+        keep = chain_->apply(r);
+      } catch (const std::exception& e) {
+        std::string msg = "Error in transform '" + chain_->failed_step() +
+                          "' for record to topic '" + r.topic + "' at offset " +
+                          compact_json(r.source_offset) + ": " + e.what();
+        if (!tolerate_all_) throw std::runtime_error(msg);
+        if (log_errors_) TLOG(Error, kLogger, connector_ << "-" << task_id_ << ": " << msg);
+        ++failed;
+        track_skipped(pidx, std::move(r.source_offset));
+        continue;
+      }
+      if (!keep) {
+        ++filtered;
+        track_skipped(pidx, std::move(r.source_offset));
+        continue;
+      }
+    }
+    try {
+      send(r, pidx);
+    } catch (const StopInterrupted&) {
+      throw;
+    } catch (const std::invalid_argument& e) {  // converter rejected the data
+      std::string msg = "Error converting record for topic '" + r.topic + "' at offset " +
+                        compact_json(r.source_offset) + ": " + e.what();
+      if (!tolerate_all_) throw std::runtime_error(msg);
+      if (log_errors_) TLOG(Error, kLogger, connector_ << "-" << task_id_ << ": " << msg);
+      ++failed;
+      track_skipped(pidx, std::move(r.source_offset));
+    }
+  }
+  if (filtered > 0) probe_->add_filtered(filtered);
+  if (failed > 0) probe_->add_failed(failed);
+}
+
+void TaskRunner::send(SourceRecord& r, std::uint32_t pidx) {
+  const void* key = nullptr;
+  size_t key_len = 0;
+  const void* value = nullptr;
+  size_t value_len = 0;
+  if (key_converter_->from_connect(r.topic, r.key_schema, r.key, key_buf_)) {
+    key = key_buf_.data();
+    key_len = key_buf_.size();
+  }
+  if (value_converter_->from_connect(r.topic, r.value_schema, r.value, value_buf_)) {
+    value = value_buf_.data();
+    value_len = value_buf_.size();
+  }
+  header_views_.clear();
+  if (!r.headers.empty()) {
+    header_bufs_.resize(r.headers.size());
+    for (size_t i = 0; i < r.headers.size(); ++i) {
+      auto& h = r.headers[i];
+      bool present = header_converter_->from_connect_header(r.topic, h.key, h.schema, h.value,
+                                                            header_bufs_[i]);
+      header_views_.push_back({h.key, present ? header_bufs_[i].data() : nullptr,
+                               present ? header_bufs_[i].size() : 0});
+    }
+  }
+  ensure_topic(r.topic);
+  std::uint64_t seq = base_seq_ + pending_.size();
+  pending_.push_back({pidx, false, batch_time_, std::move(r.source_offset)});
+  for (;;) {
+    auto err = producer_->produce(r.topic, r.kafka_partition.value_or(RD_KAFKA_PARTITION_UA), key,
+                                  key_len, value, value_len, r.timestamp.value_or(0), header_views_,
+                                  reinterpret_cast<void*>(static_cast<std::uintptr_t>(seq + 1)));
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      // Back-pressure: wait for deliveries. A stop request while Kafka is not draining gives up
+      // the rest of the batch; those records were never committed and will be polled again.
+      poll_producer(50);
+      drain_latencies();
+      if (!delivery_error_.empty()) throw std::runtime_error(delivery_error_);
+      if (stop_requested_.load()) {
+        pending_.pop_back();
+        throw StopInterrupted{};
+      }
+      continue;
+    }
+    pending_.pop_back();
+    throw std::runtime_error("Failed to send record to topic '" + r.topic +
+                             "': " + rd_kafka_err2str(err));
+  }
+}
+
+void TaskRunner::on_delivery(void* opaque, rd_kafka_resp_err_t err) {
+  if (opaque != nullptr) {
+    // The opaque is seq + 1 so that no message's opaque is nullptr (nullptr: just advance).
+    auto seq = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(opaque)) - 1;
+    auto& p = pending_[seq - base_seq_];
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR || tolerate_all_) {
+      p.acked = true;
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        ++acked_since_report_;
+        if (!ack_time_valid_) {
+          ack_time_ = std::chrono::steady_clock::now();
+          ack_time_valid_ = true;
+        }
+        double secs = std::chrono::duration<double>(ack_time_ - p.sent).count();
+        const auto& b = produce_latency_buckets();
+        size_t i = 0;
+        while (i < b.size() && secs > b[i]) ++i;
+        latency_buckets_[i] += 1;
+        latency_sum_ += secs;
+      } else {
+        TLOG(Warn, kLogger,
+             connector_ << "-" << task_id_ << ": record not delivered and skipped "
+                        << "(errors.tolerance=all): " << rd_kafka_err2str(err));
+      }
+    } else if (delivery_error_.empty()) {
+      delivery_error_ = std::string("Failed to deliver a record to Kafka: ") +
+                        rd_kafka_err2str(err) +
+                        " (offsets after the last acknowledged record are not committed)";
+    }
+  }
+  while (!pending_.empty() && pending_.front().acked) {
+    auto& f = pending_.front();
+    if (f.partition != kNoPartition && !f.offset.is_null()) {
+      auto& ps = partitions_[f.partition];
+      ps.committable = std::move(f.offset);
+      ps.dirty = true;
+    }
+    pending_.pop_front();
+    ++base_seq_;
+  }
+}
+
+void TaskRunner::drain_latencies() {
+  if (acked_since_report_ == 0) return;
+  probe_->add_written(static_cast<double>(acked_since_report_));
+  written_.fetch_add(acked_since_report_, std::memory_order_relaxed);
+  probe_->add_latencies(latency_buckets_, latency_sum_);
+  acked_since_report_ = 0;
+  std::fill(latency_buckets_.begin(), latency_buckets_.end(), 0.0);
+  latency_sum_ = 0;
+}
+
+void TaskRunner::commit_offsets() {
+  std::vector<OffsetEntry> entries;
+  std::vector<std::uint32_t> idx;
+  for (std::uint32_t i = 0; i < partitions_.size(); ++i) {
+    if (!partitions_[i].dirty) continue;
+    entries.push_back({partitions_[i].partition, partitions_[i].committable});
+    idx.push_back(i);
+  }
+  if (entries.empty()) return;
+  try {
+    env_.offsets.put(connector_, entries, env_.worker.offset_flush_timeout);
+  } catch (const std::exception& e) {
+    probe_->commit_failed();
+    TLOG(Error, kLogger,
+         connector_ << "-" << task_id_ << " failed to commit offsets: " << e.what());
+    return;
+  }
+  probe_->commit_succeeded();
+  for (auto i : idx) partitions_[i].dirty = false;
+  TLOG(Debug, kLogger,
+       connector_ << "-" << task_id_ << " committed offsets for " << entries.size()
+                  << " partition(s)");
+  if (task_) {
+    std::vector<std::pair<OffsetMap, OffsetMap>> flushed;
+    for (auto& e : entries) flushed.emplace_back(e.partition, *e.offset);
+    task_->commit(flushed);
+  }
+}
+
+void TaskRunner::ensure_topic(const std::string& topic) {
+  if (known_topics_.count(topic)) return;
+  const auto& c = connector_config_;
+  if (env_.worker.topic_creation_enable && c.count("topic.creation.default.replication.factor") &&
+      c.count("topic.creation.default.partitions")) {
+    std::string group = "default";
+    for (const auto& g : split_list(get(c, "topic.creation.groups"))) {
+      auto matches = [&](const std::string& key) {
+        for (const auto& re : split_list(get(c, key)))
+          if (std::regex_match(topic, std::regex(re))) return true;
+        return false;
+      };
+      if (matches("topic.creation." + g + ".include") &&
+          !matches("topic.creation." + g + ".exclude")) {
+        group = g;
+        break;
+      }
+    }
+    auto setting = [&](const std::string& name) {
+      std::string v = get(c, "topic.creation." + group + "." + name);
+      return v.empty() ? get(c, "topic.creation.default." + name) : v;
+    };
+    kafka::NewTopic nt;
+    nt.name = topic;
+    nt.partitions = static_cast<int>(parse_long(setting("partitions")).value_or(-1));
+    nt.replication_factor =
+        static_cast<int>(parse_long(setting("replication.factor")).value_or(-1));
+    std::map<std::string, std::string> configs;
+    for (const auto& [k, v] : with_prefix_stripped(c, "topic.creation.default.")) configs[k] = v;
+    if (group != "default")
+      for (const auto& [k, v] : with_prefix_stripped(c, "topic.creation." + group + "."))
+        configs[k] = v;
+    for (const auto& [k, v] : configs)
+      if (k != "partitions" && k != "replication.factor" && k != "include" && k != "exclude")
+        nt.configs.emplace_back(k, v);
+    kafka::create_topics(env_.worker.client_props(), {nt}, std::chrono::seconds(30));
+    TLOG(Info, kLogger,
+         connector_ << "-" << task_id_ << " ensured topic " << topic << " (group " << group << ")");
+  }
+  known_topics_.insert(topic);
+  std::lock_guard lk(topics_mu_);
+  topics_seen_.push_back(topic);
+}
+
+}  // namespace tributary

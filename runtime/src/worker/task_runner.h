@@ -1,0 +1,164 @@
+// TaskRunner: runs one source task under supervision on its own thread.
+//
+//   poll() -> transform chain -> key/value/header converters -> librdkafka producer
+//   -> delivery reports (on this thread, inside producer poll) -> offsets committable in order
+//   -> flushed to the OffsetStore every offset.flush.interval.ms -> SourceTask::commit().
+//
+// States follow Kafka Connect: UNASSIGNED until started, RUNNING, PAUSED, FAILED (with the trace),
+// and the runner ends when stopped. An exception from plugin code fails this task only.
+//
+// Threading: the task thread owns the SourceTask, chain, converters and producer. Other threads
+// call pause()/resume()/request_stop() (atomics + the task's thread-safe stop()) and read state().
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "kafka/kafka.h"
+#include "metrics/metrics.h"
+#include "offsets/offset_store.h"
+#include "plugins/registry.h"
+#include "tributary/connector.h"
+#include "worker/transform_chain.h"
+#include "worker/worker_config.h"
+
+namespace tributary {
+
+enum class RunState { Unassigned, Running, Paused, Failed, Stopped };
+const char* run_state_name(RunState s);
+
+struct TaskStatus {
+  RunState state = RunState::Unassigned;
+  std::string trace;
+};
+
+/// Everything a task needs from the worker; outlives the runner.
+struct TaskEnvironment {
+  const WorkerConfig& worker;
+  const PluginRegistry& registry;
+  OffsetStore& offsets;
+  Metrics& metrics;
+};
+
+class TaskRunner : private SourceTaskContext {
+ public:
+  TaskRunner(TaskEnvironment env, std::string connector, int task_id,
+             const PluginDescriptor& connector_plugin, ConfigMap connector_config,
+             ConfigMap task_config, bool start_paused);
+  /// Stops and joins (waiting at most task.shutdown.graceful.timeout.ms, then abandoning).
+  ~TaskRunner() override;
+
+  void start();
+  void pause() { paused_.store(true); }
+  void resume() { paused_.store(false); }
+  /// Asks the task to stop: no more polls; flush and commit then end. Returns at once.
+  void request_stop();
+  /// Waits for the thread to end; false if it did not end by the deadline.
+  bool wait_stopped(std::chrono::milliseconds timeout);
+
+  TaskStatus status() const;
+  int task_id() const { return task_id_; }
+  const ConfigMap& task_config() const { return task_config_; }
+  /// Topics this task has produced to (GET /connectors/{n}/topics).
+  std::vector<std::string> topics() const;
+  /// Records acknowledged by Kafka so far (updated once per batch).
+  std::uint64_t records_written() const { return written_.load(std::memory_order_relaxed); }
+
+ private:
+  // SourceTaskContext
+  const std::string& connector_name() const override { return connector_; }
+  std::optional<OffsetMap> committed_offset(const OffsetMap& partition) const override;
+
+  void run();
+  void run_loop();
+  void set_state(RunState s, std::string trace = "");
+  void process_batch(std::vector<SourceRecord>& batch);
+  void send(SourceRecord& r, std::uint32_t partition_index);
+  std::uint32_t partition_index(const SourceRecord& r);
+  void track_skipped(std::uint32_t partition_index, OffsetMap offset);
+  void on_delivery(void* opaque, rd_kafka_resp_err_t err);
+  void commit_offsets();
+  void ensure_topic(const std::string& topic);
+  void drain_latencies();
+
+  TaskEnvironment env_;
+  std::string connector_;
+  int task_id_;
+  const PluginDescriptor& plugin_;
+  ConfigMap connector_config_;
+  ConfigMap task_config_;
+
+  std::atomic<bool> paused_;
+  std::atomic<bool> stop_requested_{false};
+  mutable std::mutex state_mu_;
+  TaskStatus status_;
+  std::condition_variable done_cv_;
+  bool done_ = false;
+  std::thread thread_;
+
+  // Owned by the task thread.
+  std::unique_ptr<SourceConnector> connector_instance_;  // keeps the task's factory alive
+  std::shared_ptr<SourceTask> task_;  // shared with request_stop() for a safe stop() call
+  mutable std::mutex task_ptr_mu_;
+  std::unique_ptr<Converter> key_converter_;
+  std::unique_ptr<Converter> value_converter_;
+  std::unique_ptr<HeaderConverter> header_converter_;
+  std::unique_ptr<TransformChain> chain_;
+  std::unique_ptr<kafka::Producer> producer_;
+  std::unique_ptr<TaskProbe> probe_;
+  bool tolerate_all_ = false;
+  bool log_errors_ = false;
+  bool log_messages_ = false;
+  std::string key_buf_, value_buf_;
+  std::vector<std::string> header_bufs_;
+  std::vector<kafka::Producer::HeaderBytes> header_views_;
+
+  // Offset tracking: every record sent or skipped gets a sequence number; offsets become
+  // committable strictly in that order, once every earlier record is acknowledged.
+  struct Pending {
+    std::uint32_t partition;
+    bool acked;
+    std::chrono::steady_clock::time_point sent;
+    OffsetMap offset;
+  };
+  struct PartitionState {
+    OffsetMap partition;
+    std::optional<OffsetMap> committable;
+    bool dirty = false;
+  };
+  static constexpr std::uint32_t kNoPartition = 0xFFFFFFFF;
+  std::deque<Pending> pending_;
+  std::uint64_t base_seq_ = 0;
+  std::vector<PartitionState> partitions_;
+  std::unordered_map<const OffsetMap*, std::uint32_t> partition_by_ptr_;
+  std::unordered_map<std::string, std::uint32_t> partition_by_key_;
+  std::vector<PartitionPtr> partition_keepalive_;
+  std::uint64_t acked_since_report_ = 0;
+  std::string delivery_error_;
+  std::vector<double> latency_buckets_;
+  double latency_sum_ = 0;
+  std::chrono::steady_clock::time_point next_flush_;
+  // Clock reads are per batch, not per record: records of one batch share their send time and
+  // acknowledgements served by one producer poll share their receive time.
+  std::chrono::steady_clock::time_point batch_time_;
+  std::chrono::steady_clock::time_point ack_time_;
+  bool ack_time_valid_ = false;
+  std::atomic<std::uint64_t> written_{0};
+  int poll_producer(int timeout_ms);
+
+  std::unordered_set<std::string> known_topics_;
+  mutable std::mutex topics_mu_;
+  std::vector<std::string> topics_seen_;
+};
+
+}  // namespace tributary

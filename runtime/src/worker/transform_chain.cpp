@@ -1,0 +1,76 @@
+#include "worker/transform_chain.h"
+
+#include <map>
+
+namespace tributary {
+
+TransformChain::TransformChain(const ConfigMap& config, const PluginRegistry& registry) {
+  auto get = [&](const std::string& k) -> std::string {
+    auto it = config.find(k);
+    return it == config.end() ? "" : it->second;
+  };
+  std::map<std::string, const Predicate*> by_alias;
+  for (const auto& alias : split_list(get("predicates"))) {
+    std::string key = "predicates." + alias + ".type";
+    std::string cls = get(key);
+    if (cls.empty()) throw ConfigError(key, "Missing required configuration \"" + key + "\"");
+    const auto* d = registry.find(cls, PluginType::Predicate);
+    if (d == nullptr)
+      throw ConfigError(key, "Invalid value " + cls + " for configuration " + key + ": Class " +
+                                 cls + " could not be found.");
+    auto p = d->make_predicate();
+    p->configure(with_prefix_stripped(config, "predicates." + alias + "."));
+    by_alias[alias] = p.get();
+    predicates_.push_back(std::move(p));
+  }
+  for (const auto& alias : split_list(get("transforms"))) {
+    std::string key = "transforms." + alias + ".type";
+    std::string cls = get(key);
+    if (cls.empty()) throw ConfigError(key, "Missing required configuration \"" + key + "\"");
+    const auto* d = registry.find(cls, PluginType::Transformation);
+    if (d == nullptr)
+      throw ConfigError(key, "Invalid value " + cls + " for configuration " + key + ": Class " +
+                                 cls + " could not be found.");
+    Step s;
+    s.alias = alias;
+    s.transform = d->make_transformation();
+    ConfigMap sub = with_prefix_stripped(config, "transforms." + alias + ".");
+    s.transform->configure(sub);
+    if (auto pn = get("transforms." + alias + ".predicate"); !pn.empty()) {
+      auto it = by_alias.find(pn);
+      if (it == by_alias.end())
+        throw ConfigError("transforms." + alias + ".predicate",
+                          "Invalid value " + pn + " for configuration transforms." + alias +
+                              ".predicate: no predicate with that alias is in 'predicates'");
+      s.predicate = it->second;
+      auto neg = parse_bool(get("transforms." + alias + ".negate"));
+      s.negate = neg.value_or(false);
+    }
+    steps_.push_back(std::move(s));
+  }
+}
+
+bool TransformChain::apply(SourceRecord& record) {
+  for (auto& s : steps_) {
+    if (s.predicate != nullptr && s.predicate->test(record) == s.negate) continue;
+    failed_step_ = s.alias;
+    if (!s.transform->apply(record)) return false;
+  }
+  failed_step_.clear();
+  return true;
+}
+
+std::map<std::string, std::vector<std::string>> TransformChain::validate(
+    const ConfigMap& config, const PluginRegistry& registry) {
+  std::map<std::string, std::vector<std::string>> errors;
+  try {
+    TransformChain chain(config, registry);
+  } catch (const ConfigError& e) {
+    errors[e.key()].push_back(e.what());
+  } catch (const std::exception& e) {
+    errors["transforms"].push_back(e.what());
+  }
+  return errors;
+}
+
+}  // namespace tributary

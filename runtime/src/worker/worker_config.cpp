@@ -1,0 +1,193 @@
+#include "worker/worker_config.h"
+
+namespace tributary {
+
+const ConfigDef& worker_config_def() {
+  static const ConfigDef def = [] {
+    ConfigDef d;
+    using CT = ConfigType;
+    using I = Importance;
+    d.define("bootstrap.servers", CT::List, "localhost:9092", I::High,
+             "A list of host/port pairs used to establish the initial connection to the Kafka "
+             "cluster.",
+             "Common");
+    d.define("group.id", CT::String, "", I::High,
+             "A unique string that identifies the Connect cluster group this worker belongs to "
+             "(used by distributed mode; recorded but unused in standalone).",
+             "Common");
+    d.define("key.converter", CT::Class, "org.apache.kafka.connect.json.JsonConverter", I::High,
+             "Converter class for record keys; connectors may override it. Sub-keys "
+             "`key.converter.*` configure it.",
+             "Converters");
+    d.define("value.converter", CT::Class, "org.apache.kafka.connect.json.JsonConverter", I::High,
+             "Converter class for record values; connectors may override it. Sub-keys "
+             "`value.converter.*` configure it.",
+             "Converters");
+    d.define("header.converter", CT::Class,
+             "org.apache.kafka.connect.storage.SimpleHeaderConverter", I::Low,
+             "HeaderConverter class for record headers.", "Converters");
+    d.define("offset.storage.file.filename", CT::String, "", I::High,
+             "File to store source offsets in (standalone). When empty, offsets go to "
+             "`offset.storage.topic`.",
+             "Offsets");
+    d.define("offset.storage.topic", CT::String, "connect-offsets", I::High,
+             "Kafka topic for source offsets, in Kafka Connect's format (used when "
+             "`offset.storage.file.filename` is empty).",
+             "Offsets");
+    d.define("offset.storage.partitions", CT::Int, "25", I::Low,
+             "Partitions of the offsets topic when Tributary creates it.", "Offsets",
+             validators::at_least(1));
+    d.define("offset.storage.replication.factor", CT::Short, "3", I::Low,
+             "Replication factor of the offsets topic when Tributary creates it (-1: broker "
+             "default).",
+             "Offsets", validators::at_least(-1));
+    d.define("config.storage.topic", CT::String, "connect-configs", I::Low,
+             "Kafka topic for connector configs (distributed mode; standalone keeps configs in "
+             "`config.storage.file.filename`).",
+             "Configs");
+    d.define("config.storage.file.filename", CT::String, "", I::Medium,
+             "File where connectors created over REST are kept so that they survive a restart. "
+             "Default: `<offset.storage.file.filename>.connectors.json`, or "
+             "`tributary-connectors.json` in the working directory.",
+             "Configs");
+    d.define("status.storage.topic", CT::String, "connect-status", I::Low,
+             "Kafka topic for connector and task statuses (distributed mode).", "Status");
+    d.define("offset.flush.interval.ms", CT::Long, "60000", I::Low,
+             "Interval at which to try committing offsets for tasks.", "Offsets",
+             validators::at_least(1));
+    d.define("offset.flush.timeout.ms", CT::Long, "5000", I::Low,
+             "Maximum milliseconds to wait for records to flush and offsets to be committed "
+             "before cancelling the commit.",
+             "Offsets", validators::at_least(1));
+    d.define("task.shutdown.graceful.timeout.ms", CT::Long, "5000", I::Low,
+             "Time to wait for tasks to shut down gracefully (flush the producer, commit "
+             "offsets).",
+             "Common", validators::at_least(0));
+    d.define("plugin.path", CT::List, "", I::Low,
+             "Comma list of directories (or .so files) holding plugins.", "Common");
+    d.define("listeners", CT::List, "http://:8083", I::Low,
+             "REST listener, as `http://host:port` (an empty host binds every interface).", "REST");
+    d.define("rest.advertised.host.name", CT::String, "", I::Low,
+             "Host name reported as this worker's id.", "REST");
+    d.define("rest.advertised.port", CT::Int, "0", I::Low,
+             "Port reported as this worker's id (0: the listener's port).", "REST");
+    d.define("config.providers", CT::List, "", I::Low,
+             "Config providers (`file`, `env`) usable as ${provider:[path:]key} in worker and "
+             "connector configs.",
+             "Common");
+    d.define("exactly.once.source.support", CT::String, "disabled", I::High,
+             "Exactly-once source support (distributed mode in Kafka Connect).", "Common",
+             validators::one_of({"disabled", "preparing", "enabled"}));
+    d.define("topic.creation.enable", CT::Boolean, "true", I::Low,
+             "Whether connectors may create their topics per `topic.creation.*` (KIP-158).",
+             "Common");
+    return d;
+  }();
+  return def;
+}
+
+const ConfigDef& connector_common_config_def() {
+  static const ConfigDef def = [] {
+    ConfigDef d;
+    using CT = ConfigType;
+    using I = Importance;
+    d.define("name", CT::String, std::nullopt, I::High,
+             "Globally unique name to use for this connector.", "Common",
+             validators::non_empty_string());
+    d.define("connector.class", CT::String, std::nullopt, I::High,
+             "Name or alias of the class for this connector.", "Common");
+    d.define("tasks.max", CT::Int, "1", I::High,
+             "Maximum number of tasks to use for this connector.", "Common",
+             validators::at_least(1));
+    d.define("key.converter", CT::Class, "", I::Low,
+             "Converter class for keys; overrides the worker's.", "Common");
+    d.define("value.converter", CT::Class, "", I::Low,
+             "Converter class for values; overrides the worker's.", "Common");
+    d.define("header.converter", CT::Class, "", I::Low,
+             "HeaderConverter class; overrides the worker's.", "Common");
+    d.define("transforms", CT::List, "", I::Low,
+             "Aliases for the transformations to apply to records, in order.", "Transforms");
+    d.define("predicates", CT::List, "", I::Low,
+             "Aliases for the predicates used by transformations.", "Predicates");
+    d.define("errors.retry.timeout", CT::Long, "0", I::Medium,
+             "Maximum duration in milliseconds that a failed operation will be reattempted.",
+             "Error Handling");
+    d.define("errors.retry.delay.max.ms", CT::Long, "60000", I::Medium,
+             "Maximum duration in milliseconds between consecutive retry attempts.",
+             "Error Handling");
+    d.define("errors.tolerance", CT::String, "none", I::Medium,
+             "Behavior for tolerating errors during connector operation: 'none' fails the task, "
+             "'all' skips problematic records.",
+             "Error Handling", validators::one_of({"none", "all"}));
+    d.define("errors.log.enable", CT::Boolean, "false", I::Medium,
+             "Log the details of each error and failed record.", "Error Handling");
+    d.define("errors.log.include.messages", CT::Boolean, "false", I::Medium,
+             "Include the record in the error log.", "Error Handling");
+    d.define("topic.creation.groups", CT::List, "", I::Low,
+             "Groups of topic configurations (KIP-158) besides `default`.", "Topic Creation");
+    d.define("exactly.once.support", CT::String, "requested", I::Medium,
+             "Whether exactly-once delivery is required for this connector.", "Exactly Once",
+             validators::one_of({"requested", "required"}));
+    d.define("transaction.boundary", CT::String, "poll", I::Medium,
+             "Transaction boundaries for exactly-once source connectors.", "Exactly Once",
+             validators::one_of({"poll", "interval", "connector"}));
+    return d;
+  }();
+  return def;
+}
+
+ConfigMap WorkerConfig::client_props() const {
+  ConfigMap out;
+  out["bootstrap.servers"] = bootstrap_servers;
+  for (const auto& [k, v] : props)
+    if (k.rfind("security.", 0) == 0 || k.rfind("sasl.", 0) == 0 || k.rfind("ssl.", 0) == 0 ||
+        k == "client.dns.lookup")
+      out[k] = v;
+  return out;
+}
+
+ConfigMap WorkerConfig::producer_props(const ConfigMap& connector_config) const {
+  ConfigMap out = client_props();
+  // Defaults close to Kafka Connect's producer: batching on, Java's key partitioning.
+  out["linger.ms"] = "5";
+  out["partitioner"] = "murmur2_random";
+  out["message.timeout.ms"] = "120000";  // Java's delivery.timeout.ms default
+  for (const auto& [k, v] : with_prefix_stripped(props, "producer.")) out[k] = v;
+  for (const auto& [k, v] : with_prefix_stripped(connector_config, "producer.override."))
+    out[k] = v;
+  out["enable.idempotence"] = "true";
+  out["acks"] = "all";
+  return out;
+}
+
+WorkerConfig parse_worker_config(const ConfigMap& props) {
+  const auto& def = worker_config_def();
+  auto errors = def.validate(props);
+  for (const auto& [key, errs] : errors)
+    if (!errs.empty()) throw ConfigError(key, errs.front());
+  Config c(def, props);
+  WorkerConfig w;
+  w.props = props;
+  auto bs = c.get_list("bootstrap.servers");
+  for (size_t i = 0; i < bs.size(); ++i) w.bootstrap_servers += (i ? "," : "") + bs[i];
+  auto listeners = c.get_list("listeners");
+  w.listeners = listeners.empty() ? "http://:8083" : listeners.front();
+  w.advertised_host = c.get_string("rest.advertised.host.name");
+  w.advertised_port = c.get_int("rest.advertised.port");
+  w.plugin_path = c.get_list("plugin.path");
+  w.offset_file = c.get_string("offset.storage.file.filename");
+  w.offset_topic = c.get_string("offset.storage.topic");
+  w.offset_topic_partitions = c.get_int("offset.storage.partitions");
+  w.offset_topic_replication = c.get_int("offset.storage.replication.factor");
+  w.config_file = c.get_string("config.storage.file.filename");
+  if (w.config_file.empty())
+    w.config_file =
+        w.offset_file.empty() ? "tributary-connectors.json" : w.offset_file + ".connectors.json";
+  w.offset_flush_interval = std::chrono::milliseconds(c.get_long("offset.flush.interval.ms"));
+  w.offset_flush_timeout = std::chrono::milliseconds(c.get_long("offset.flush.timeout.ms"));
+  w.graceful_shutdown = std::chrono::milliseconds(c.get_long("task.shutdown.graceful.timeout.ms"));
+  w.topic_creation_enable = c.get_bool("topic.creation.enable");
+  return w;
+}
+
+}  // namespace tributary

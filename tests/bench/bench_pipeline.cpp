@@ -1,0 +1,192 @@
+// Pipeline benchmark: generator -> JsonConverter (schemas on) -> Kafka on loopback through the
+// real TaskRunner, beside librdkafka alone producing the same serialized bytes with the same
+// producer settings, in the same run and against the same broker. Prints events/s, MB/s and the
+// ratio (goal >= 0.8).
+//
+//   bench_pipeline BOOTSTRAP [ROWS=500000] [FIELDS=5]
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "converters/builtin.h"
+#include "kafka/kafka.h"
+#include "plugins/registry.h"
+#include "worker/task_runner.h"
+
+using namespace tributary;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string unique(const std::string& p) {
+  return p + "-" + std::to_string(std::random_device{}() % 1000000000u);
+}
+
+struct Result {
+  double seconds;
+  std::uint64_t bytes;
+};
+
+// Serializes exactly what the pipeline sends, by running the generator's task and the converters.
+void serialize_rows(const PluginRegistry& reg, const WorkerConfig& wc, const std::string& topic,
+                    std::int64_t rows, int fields, std::vector<std::string>& keys,
+                    std::vector<std::string>& values) {
+  struct Ctx : SourceTaskContext {
+    std::string name = "bench";
+    const std::string& connector_name() const override { return name; }
+    int task_id() const override { return 0; }
+    std::optional<OffsetMap> committed_offset(const OffsetMap&) const override { return {}; }
+  } ctx;
+  const auto* plugin = reg.find("GeneratorSource", PluginType::Source);
+  auto conn = plugin->make_source();
+  auto task = conn->create_task();
+  task->start({{"topic", topic},
+               {"count", std::to_string(rows)},
+               {"fields", std::to_string(fields)},
+               {"batch.size", "2048"}},
+              ctx);
+  auto kc = reg.find("org.apache.kafka.connect.json.JsonConverter")->make_converter();
+  auto vc = reg.find("org.apache.kafka.connect.json.JsonConverter")->make_converter();
+  kc->configure(with_prefix_stripped(wc.props, "key.converter."), true);
+  vc->configure(with_prefix_stripped(wc.props, "value.converter."), false);
+  std::vector<SourceRecord> batch;
+  std::string buf;
+  while (static_cast<std::int64_t>(values.size()) < rows) {
+    batch.clear();
+    task->poll(batch);
+    for (auto& r : batch) {
+      kc->from_connect(topic, r.key_schema, r.key, buf);
+      keys.push_back(buf);
+      vc->from_connect(topic, r.value_schema, r.value, buf);
+      values.push_back(buf);
+    }
+  }
+}
+
+Result raw_librdkafka(const WorkerConfig& wc, const std::string& topic,
+                      const std::vector<std::string>& keys,
+                      const std::vector<std::string>& values) {
+  std::uint64_t acked = 0, bytes = 0;
+  kafka::Producer p(wc.producer_props({}),
+                    [&](void*, rd_kafka_resp_err_t err, std::int32_t, std::int64_t) {
+                      if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+                        std::fprintf(stderr, "delivery failed: %s\n", rd_kafka_err2str(err));
+                        std::exit(1);
+                      }
+                      ++acked;
+                    });
+  // Warm up metadata and the connection so both runs start from a connected producer.
+  p.produce(topic, RD_KAFKA_PARTITION_UA, "w", 1, "w", 1, 0, {}, nullptr);
+  p.flush(std::chrono::seconds(30));
+  acked = 0;
+  auto t0 = Clock::now();
+  for (size_t i = 0; i < values.size(); ++i) {
+    for (;;) {
+      auto e = p.produce(topic, RD_KAFKA_PARTITION_UA, keys[i].data(), keys[i].size(),
+                         values[i].data(), values[i].size(), 0, {}, nullptr);
+      if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+      if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        std::fprintf(stderr, "produce failed: %s\n", rd_kafka_err2str(e));
+        std::exit(1);
+      }
+      p.poll(10);
+    }
+    bytes += keys[i].size() + values[i].size();
+    p.poll(0);
+  }
+  p.flush(std::chrono::minutes(5));
+  return {std::chrono::duration<double>(Clock::now() - t0).count(), bytes};
+}
+
+Result pipeline(const PluginRegistry& reg, const WorkerConfig& wc, const std::string& topic,
+                std::int64_t rows, int fields, std::uint64_t bytes) {
+  auto store = make_file_offset_store(wc.offset_file);
+  store->start();
+  Metrics metrics;
+  TaskEnvironment env{wc, reg, *store, metrics};
+  ConfigMap cfg{{"name", "bench"},
+                {"connector.class", "GeneratorSource"},
+                {"topic", topic},
+                {"count", std::to_string(rows)},
+                {"fields", std::to_string(fields)},
+                {"batch.size", "2048"},
+                {"task.id", "0"}};
+  // Same warm-up as the raw run: the topic exists and the broker is connected.
+  {
+    kafka::Producer w(wc.producer_props({}), nullptr);
+    w.produce(topic, RD_KAFKA_PARTITION_UA, "w", 1, "w", 1, 0, {}, nullptr);
+    w.flush(std::chrono::seconds(30));
+  }
+  TaskRunner r(env, "bench", 0, *reg.find("GeneratorSource", PluginType::Source), cfg, cfg, false);
+  auto t0 = Clock::now();
+  r.start();
+  for (;;) {
+    if (r.records_written() >= static_cast<std::uint64_t>(rows)) break;
+    if (r.status().state == RunState::Failed) {
+      std::fprintf(stderr, "pipeline task failed: %s\n", r.status().trace.c_str());
+      std::exit(1);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  r.request_stop();
+  r.wait_stopped(std::chrono::seconds(10));
+  return {secs, bytes};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: bench_pipeline BOOTSTRAP [ROWS=500000] [FIELDS=5]\n");
+    return 2;
+  }
+  std::string bootstrap = argv[1];
+  std::int64_t rows = argc > 2 ? std::stoll(argv[2]) : 500000;
+  int fields = argc > 3 ? std::stoi(argv[3]) : 5;
+  auto dir = std::filesystem::temp_directory_path() / unique("tributary-bench");
+  std::filesystem::create_directories(dir);
+  WorkerConfig wc =
+      parse_worker_config({{"bootstrap.servers", bootstrap},
+                           {"offset.storage.file.filename", (dir / "offsets").string()},
+                           {"offset.flush.interval.ms", "60000"},
+                           {"key.converter.schemas.enable", "true"},
+                           {"value.converter.schemas.enable", "true"}});
+  PluginRegistry reg;
+  register_builtin_converters(reg);
+  load_plugins({TRIBUTARY_PLUGIN_DIR}, reg);
+  if (reg.find("GeneratorSource", PluginType::Source) == nullptr) {
+    std::fprintf(stderr, "generator plugin not found in %s\n", TRIBUTARY_PLUGIN_DIR);
+    return 1;
+  }
+
+  std::vector<std::string> keys, values;
+  keys.reserve(static_cast<size_t>(rows));
+  values.reserve(static_cast<size_t>(rows));
+  auto s0 = Clock::now();
+  serialize_rows(reg, wc, "bench", rows, fields, keys, values);
+  double ser = std::chrono::duration<double>(Clock::now() - s0).count();
+
+  Result raw = raw_librdkafka(wc, unique("bench-raw"), keys, values);
+  keys.clear();
+  keys.shrink_to_fit();
+  values.clear();
+  values.shrink_to_fit();
+  Result tri = pipeline(reg, wc, unique("bench-pipe"), rows, fields, raw.bytes);
+
+  auto mbps = [](const Result& r) { return static_cast<double>(r.bytes) / r.seconds / 1e6; };
+  std::printf("rows=%lld fields=%d avg_record_bytes=%.0f\n", static_cast<long long>(rows), fields,
+              static_cast<double>(raw.bytes) / static_cast<double>(rows));
+  std::printf("generate+serialize only : %10.0f events/s\n", static_cast<double>(rows) / ser);
+  std::printf("librdkafka alone        : %10.0f events/s %8.1f MB/s (%.2f s)\n",
+              static_cast<double>(rows) / raw.seconds, mbps(raw), raw.seconds);
+  std::printf("tributary pipeline      : %10.0f events/s %8.1f MB/s (%.2f s)\n",
+              static_cast<double>(rows) / tri.seconds, mbps(tri), tri.seconds);
+  std::printf("ratio pipeline/librdkafka: %.2f (goal >= 0.80)\n", raw.seconds / tri.seconds);
+  std::filesystem::remove_all(dir);
+  return 0;
+}

@@ -1,0 +1,208 @@
+// TaskRunner end to end against the real broker: generator -> JsonConverter -> Kafka, offsets
+// committed in order, topic creation per topic.creation.default.*, a plugin that throws fails only
+// its task, and an unreachable broker fails the task with a clear trace.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "converters/builtin.h"
+#include "kafka_test_util.h"
+#include "plugins/registry.h"
+#include "worker/task_runner.h"
+
+namespace tributary {
+namespace {
+using namespace std::chrono_literals;
+using testing::bootstrap;
+
+struct Fixture : ::testing::Test {
+  void SetUp() override {
+    register_builtin_converters(registry);
+    auto results = load_plugins({TRIBUTARY_PLUGIN_DIR}, registry);
+    ASSERT_NE(registry.find("GeneratorSource", PluginType::Source), nullptr)
+        << "generator plugin not found in " << TRIBUTARY_PLUGIN_DIR;
+    dir = testing::temp_dir("task");
+  }
+  WorkerConfig worker(const std::string& bootstrap_servers) {
+    return parse_worker_config({{"bootstrap.servers", bootstrap_servers},
+                                {"offset.storage.file.filename", (dir / "offsets").string()},
+                                {"offset.flush.interval.ms", "100"},
+                                {"value.converter.schemas.enable", "true"},
+                                {"key.converter.schemas.enable", "false"}});
+  }
+  std::unique_ptr<TaskRunner> runner(const WorkerConfig& wc, OffsetStore& store, Metrics& m,
+                                     ConfigMap cfg) {
+    const auto* plugin = registry.find("GeneratorSource", PluginType::Source);
+    TaskEnvironment env{wc, registry, store, m};
+    ConfigMap task = cfg;
+    task["task.id"] = "0";
+    return std::make_unique<TaskRunner>(env, cfg["name"], 0, *plugin, cfg, task, false);
+  }
+  PluginRegistry registry;
+  std::filesystem::path dir;
+};
+
+TEST_F(Fixture, GeneratorRowsReachKafkaAndOffsetsCommitInOrder) {
+  REQUIRE_KAFKA();
+  auto wc = worker(bootstrap());
+  auto store = make_file_offset_store((dir / "offsets").string());
+  store->start();
+  Metrics metrics;
+  std::string topic = testing::unique_name("gen");
+  ConfigMap cfg{{"name", "gen-it"},    {"connector.class", "GeneratorSource"},
+                {"topic", topic},      {"count", "2000"},
+                {"batch.size", "128"}, {"fields", "5"}};
+  auto r = runner(wc, *store, metrics, cfg);
+  r->start();
+  OffsetMap partition{{"generator", "gen-it"}, {"task", 0}};
+  ASSERT_TRUE(testing::wait_until(
+      [&] {
+        auto o = store->get("gen-it", partition);
+        return o && (*o)["seq"] == 1999;
+      },
+      30s))
+      << "offsets never reached seq 1999; status: " << r->status().trace;
+  EXPECT_EQ(r->status().state, RunState::Running);
+  r->request_stop();
+  ASSERT_TRUE(r->wait_stopped(10s));
+  EXPECT_EQ(r->status().state, RunState::Stopped);
+
+  auto msgs = testing::consume_all(topic, 2000);
+  ASSERT_EQ(msgs.size(), 2000u);
+  std::set<int64_t> seqs;
+  for (const auto& m : msgs) {
+    ASSERT_TRUE(m.value.has_value());
+    auto v = nlohmann::json::parse(*m.value);
+    int64_t seq = v["payload"]["seq"].get<int64_t>();
+    seqs.insert(seq);
+    // Key converter has schemas off: the bare key struct.
+    ASSERT_EQ(*m.key, "{\"seq\":" + std::to_string(seq) + "}");
+  }
+  EXPECT_EQ(seqs.size(), 2000u);
+  EXPECT_EQ(*seqs.begin(), 0);
+  EXPECT_EQ(*seqs.rbegin(), 1999);
+  auto first = nlohmann::json::parse(*msgs[0].value);
+  EXPECT_EQ(first["schema"]["type"], "struct");
+  EXPECT_EQ(first["schema"]["name"], "tributary.generator." + topic + ".Value");
+  EXPECT_EQ(first["schema"]["fields"][0],
+            nlohmann::json::parse(R"({"type":"int64","optional":false,"field":"seq"})"));
+  EXPECT_EQ(first["schema"]["fields"].size(), 6u);
+
+  // Metrics saw every record written and at least one commit.
+  std::string text = metrics.serialize();
+  EXPECT_NE(
+      text.find("tributary_source_records_written_total{connector=\"gen-it\",task=\"0\"} 2000"),
+      std::string::npos)
+      << text;
+}
+
+TEST_F(Fixture, ResumesAfterCommittedOffset) {
+  REQUIRE_KAFKA();
+  auto wc = worker(bootstrap());
+  auto store = make_file_offset_store((dir / "offsets").string());
+  store->start();
+  OffsetMap partition{{"generator", "gen-resume"}, {"task", 0}};
+  store->put("gen-resume", {{partition, OffsetMap{{"seq", 499}}}}, 5s);
+  Metrics metrics;
+  std::string topic = testing::unique_name("resume");
+  auto r = runner(wc, *store, metrics,
+                  {{"name", "gen-resume"},
+                   {"connector.class", "GeneratorSource"},
+                   {"topic", topic},
+                   {"count", "600"}});
+  r->start();
+  ASSERT_TRUE(testing::wait_until(
+      [&] { return (*store->get("gen-resume", partition))["seq"] == 599; }, 30s));
+  r->request_stop();
+  ASSERT_TRUE(r->wait_stopped(10s));
+  auto msgs = testing::consume_all(topic, 100);
+  ASSERT_EQ(msgs.size(), 100u);
+  EXPECT_EQ(nlohmann::json::parse(*msgs[0].value)["payload"]["seq"], 500);
+}
+
+TEST_F(Fixture, TopicCreationDefaultGroupSetsPartitions) {
+  REQUIRE_KAFKA();
+  auto wc = worker(bootstrap());
+  auto store = make_file_offset_store((dir / "offsets").string());
+  store->start();
+  Metrics metrics;
+  std::string topic = testing::unique_name("created");
+  auto r = runner(wc, *store, metrics,
+                  {{"name", "gen-create"},
+                   {"connector.class", "GeneratorSource"},
+                   {"topic", topic},
+                   {"count", "10"},
+                   {"topic.creation.default.partitions", "3"},
+                   {"topic.creation.default.replication.factor", "1"},
+                   {"topic.creation.default.cleanup.policy", "compact"}});
+  r->start();
+  ASSERT_TRUE(testing::wait_until([&] { return testing::partition_count(topic) == 3; }, 30s))
+      << "partitions: " << testing::partition_count(topic) << " trace: " << r->status().trace;
+  r->request_stop();
+  ASSERT_TRUE(r->wait_stopped(10s));
+  EXPECT_EQ(r->status().state, RunState::Stopped);
+}
+
+TEST_F(Fixture, PluginThatThrowsInPollFailsItsTaskWithTraceAndKeepsAckedOffsets) {
+  REQUIRE_KAFKA();
+  auto wc = worker(bootstrap());
+  auto store = make_file_offset_store((dir / "offsets").string());
+  store->start();
+  Metrics metrics;
+  auto r = runner(wc, *store, metrics,
+                  {{"name", "gen-fail"},
+                   {"connector.class", "GeneratorSource"},
+                   {"topic", testing::unique_name("fail")},
+                   {"batch.size", "100"},
+                   {"fail.after.rows", "500"}});
+  r->start();
+  ASSERT_TRUE(testing::wait_until([&] { return r->status().state == RunState::Failed; }, 30s));
+  auto st = r->status();
+  EXPECT_NE(st.trace.find("fail.after.rows"), std::string::npos) << st.trace;
+  EXPECT_NE(st.trace.find("gen-fail"), std::string::npos) << st.trace;
+  ASSERT_TRUE(r->wait_stopped(10s));
+  // Every acknowledged record before the failure is committed.
+  auto o = store->get("gen-fail", OffsetMap{{"generator", "gen-fail"}, {"task", 0}});
+  ASSERT_TRUE(o.has_value());
+  EXPECT_EQ((*o)["seq"], 499);
+}
+
+TEST_F(Fixture, PluginThatThrowsInStartFailsItsTask) {
+  REQUIRE_KAFKA();
+  auto wc = worker(bootstrap());
+  auto store = make_file_offset_store((dir / "offsets").string());
+  store->start();
+  Metrics metrics;
+  auto r = runner(wc, *store, metrics,
+                  {{"name", "gen-start"},
+                   {"connector.class", "GeneratorSource"},
+                   {"topic", "unused"},
+                   {"fail.on.start", "true"}});
+  r->start();
+  ASSERT_TRUE(r->wait_stopped(10s));
+  EXPECT_EQ(r->status().state, RunState::Failed);
+  EXPECT_NE(r->status().trace.find("fail.on.start"), std::string::npos);
+}
+
+TEST_F(Fixture, UnreachableBrokerFailsTaskWithClearTraceAndCommitsNothing) {
+  auto wc = worker("127.0.0.1:1");
+  auto store = make_file_offset_store((dir / "offsets").string());
+  store->start();
+  Metrics metrics;
+  auto r = runner(wc, *store, metrics,
+                  {{"name", "gen-down"},
+                   {"connector.class", "GeneratorSource"},
+                   {"topic", "nowhere"},
+                   {"count", "50"},
+                   {"producer.override.message.timeout.ms", "1500"}});
+  r->start();
+  ASSERT_TRUE(testing::wait_until([&] { return r->status().state == RunState::Failed; }, 30s));
+  EXPECT_NE(r->status().trace.find("Failed to deliver"), std::string::npos) << r->status().trace;
+  EXPECT_FALSE(store->get("gen-down", OffsetMap{{"generator", "gen-down"}, {"task", 0}}));
+  ASSERT_TRUE(r->wait_stopped(10s));
+}
+
+}  // namespace
+}  // namespace tributary

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: build, start a real Kafka broker (KRaft) on a free
+# loopback port in a directory this script owns, run unit + integration (ctest) and end-to-end
+# (pytest + curl against the real binary) tests, check the generated config reference and
+# formatting, then build and run the unit and integration tests again under ASan + UBSan.
+# Stops the broker on exit. Fails when any test fails.
+#   TRIBUTARY_SKIP_SANITIZE=1  skip the sanitizer pass (quicker local runs)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+build="${TRIBUTARY_BUILD_DIR:-$root/build}"
+jobs="${TRIBUTARY_JOBS:-2}"
+envdir="$build/test-env"
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "build"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+ninja -C "$build" -j "$jobs"
+
+step "generated config reference is current; formatting"
+tests/check-docs.sh "$build"
+tests/check-format.sh
+
+step "python test dependencies"
+tests/env/python.sh "$build/venv" >/dev/null
+py="$build/venv/bin/python"
+
+step "start Kafka"
+free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+kport="$(free_port)"
+rm -rf "$envdir/kafka"
+mkdir -p "$envdir"
+cleanup() { "$root/tests/env/kafka.sh" stop "$envdir/kafka" || true; }
+trap cleanup EXIT
+tests/env/kafka.sh start "$envdir/kafka" "$kport"
+export TRIBUTARY_TEST_BOOTSTRAP="127.0.0.1:$kport"
+export TRIBUTARY_BIN="$build/bin/tributary"
+export TRIBUTARY_PLUGIN_DIR="$build/plugins"
+
+step "unit and integration tests (ctest)"
+ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 300
+
+step "end-to-end tests (pytest)"
+"$py" -m pytest -q tests/e2e -p no:cacheprovider --timeout=600
+
+if [ "${TRIBUTARY_SKIP_SANITIZE:-0}" != "1" ]; then
+  step "sanitizer build (ASan + UBSan): unit and integration tests"
+  asan="$build-asan"
+  cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTRIBUTARY_SANITIZE=ON \
+        -DTRIBUTARY_BUILD_BENCH=OFF >/dev/null
+  ninja -C "$asan" -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 600
+fi
+step "all tests passed"

@@ -1,0 +1,108 @@
+// TaskRunner state machine without a broker: UNASSIGNED -> RUNNING -> PAUSED -> RUNNING ->
+// STOPPED, FAILED (with trace) on a plugin exception, and FAILED sticking until a restart.
+// The producer points at a closed port with a long timeout, so nothing is delivered or failed.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "converters/builtin.h"
+#include "plugins/registry.h"
+#include "worker/task_runner.h"
+
+namespace tributary {
+namespace {
+using namespace std::chrono_literals;
+
+template <class Pred>
+bool eventually(Pred p, std::chrono::milliseconds timeout = 10s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (p()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return p();
+}
+
+struct TaskStates : ::testing::Test {
+  void SetUp() override {
+    register_builtin_converters(registry);
+    load_plugins({TRIBUTARY_PLUGIN_DIR}, registry);
+    ASSERT_NE(registry.find("GeneratorSource", PluginType::Source), nullptr);
+    dir = std::filesystem::temp_directory_path() /
+          ("tributary-states-" + std::to_string(::getpid()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir);
+    worker = std::make_unique<WorkerConfig>(
+        parse_worker_config({{"bootstrap.servers", "127.0.0.1:1"},
+                             {"offset.storage.file.filename", (dir / "offsets").string()},
+                             {"task.shutdown.graceful.timeout.ms", "200"}}));
+    store = make_file_offset_store((dir / "offsets").string());
+    store->start();
+  }
+  std::unique_ptr<TaskRunner> make(ConfigMap extra, bool paused = false) {
+    ConfigMap cfg{{"name", "states"},
+                  {"connector.class", "GeneratorSource"},
+                  {"topic", "t"},
+                  {"rate.per.sec", "100"},
+                  {"producer.override.message.timeout.ms", "600000"}};
+    for (auto& [k, v] : extra) cfg[k] = v;
+    TaskEnvironment env{*worker, registry, *store, metrics};
+    return std::make_unique<TaskRunner>(
+        env, "states", 0, *registry.find("GeneratorSource", PluginType::Source), cfg, cfg, paused);
+  }
+  PluginRegistry registry;
+  std::filesystem::path dir;
+  std::unique_ptr<WorkerConfig> worker;
+  std::unique_ptr<OffsetStore> store;
+  Metrics metrics;
+};
+
+TEST_F(TaskStates, RunningPausedRunningStopped) {
+  auto r = make({});
+  EXPECT_EQ(r->status().state, RunState::Unassigned);
+  r->start();
+  ASSERT_TRUE(eventually([&] { return r->status().state == RunState::Running; }));
+  r->pause();
+  ASSERT_TRUE(eventually([&] { return r->status().state == RunState::Paused; }));
+  EXPECT_NE(metrics.serialize().find(
+                "tributary_task_state{connector=\"states\",state=\"PAUSED\",task=\"0\"} 1"),
+            std::string::npos);
+  r->resume();
+  ASSERT_TRUE(eventually([&] { return r->status().state == RunState::Running; }));
+  r->request_stop();
+  ASSERT_TRUE(r->wait_stopped(5s));
+  EXPECT_EQ(r->status().state, RunState::Stopped);
+  EXPECT_TRUE(r->status().trace.empty());
+}
+
+TEST_F(TaskStates, StartsPausedWhenAsked) {
+  auto r = make({}, true);
+  r->start();
+  ASSERT_TRUE(eventually([&] { return r->status().state == RunState::Paused; }));
+  r->request_stop();
+  ASSERT_TRUE(r->wait_stopped(5s));
+}
+
+TEST_F(TaskStates, ExceptionInPollFailsWithTraceAndStaysFailed) {
+  auto r = make({{"fail.after.rows", "0"}});
+  r->start();
+  ASSERT_TRUE(r->wait_stopped(5s));
+  auto s = r->status();
+  EXPECT_EQ(s.state, RunState::Failed);
+  EXPECT_NE(s.trace.find("ConnectException"), std::string::npos) << s.trace;
+  EXPECT_NE(s.trace.find("fail.after.rows"), std::string::npos) << s.trace;
+  r->request_stop();  // stopping a failed task keeps FAILED and its trace
+  EXPECT_EQ(r->status().state, RunState::Failed);
+}
+
+TEST_F(TaskStates, UnknownConverterFailsTaskNamingTheKey) {
+  auto r = make({{"value.converter", "com.example.NoSuchConverter"}});
+  r->start();
+  ASSERT_TRUE(r->wait_stopped(5s));
+  EXPECT_EQ(r->status().state, RunState::Failed);
+  EXPECT_NE(r->status().trace.find("value.converter"), std::string::npos) << r->status().trace;
+}
+
+}  // namespace
+}  // namespace tributary

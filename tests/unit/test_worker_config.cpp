@@ -1,0 +1,251 @@
+// Worker-side parsing without servers: .properties files, config providers, worker config
+// validation, offset key bytes, the file offset store, the plugin loader's failure reports and
+// transform-chain validation.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "common/properties.h"
+#include "converters/builtin.h"
+#include "offsets/offset_store.h"
+#include "plugins/registry.h"
+#include "worker/transform_chain.h"
+#include "worker/worker_config.h"
+
+namespace tributary {
+namespace {
+namespace fs = std::filesystem;
+
+fs::path temp_dir() {
+  auto p =
+      fs::temp_directory_path() / ("tributary-unit-" + std::to_string(::getpid()) + "-" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p;
+}
+
+TEST(Properties, ParsesJavaPropertiesSyntax) {
+  auto m = parse_properties(
+      "# comment\n"
+      "! also a comment\n"
+      "bootstrap.servers=localhost:9092\n"
+      "  key.converter : org.apache.kafka.connect.json.JsonConverter\n"
+      "spaced value\n"
+      "multi=one,\\\n"
+      "      two\n"
+      "escaped\\=key=a\\tb\n"
+      "unicode=caf\\u00e9\n"
+      "empty=\n"
+      "crlf=yes\r\n");
+  EXPECT_EQ(m.at("bootstrap.servers"), "localhost:9092");
+  EXPECT_EQ(m.at("key.converter"), "org.apache.kafka.connect.json.JsonConverter");
+  EXPECT_EQ(m.at("spaced"), "value");
+  EXPECT_EQ(m.at("multi"), "one,two");
+  EXPECT_EQ(m.at("escaped=key"), "a\tb");
+  EXPECT_EQ(m.at("unicode"), "caf\xC3\xA9");
+  EXPECT_EQ(m.at("empty"), "");
+  EXPECT_EQ(m.at("crlf"), "yes");
+  EXPECT_EQ(m.size(), 8u);
+}
+
+TEST(Properties, MissingFileNamesThePath) {
+  try {
+    load_properties_file("/nonexistent/worker.properties");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/worker.properties"), std::string::npos);
+  }
+}
+
+TEST(ConfigProviders, ResolvesFileAndEnvReferences) {
+  auto dir = temp_dir();
+  std::ofstream(dir / "secrets.properties") << "password=s3cret\n";
+  ::setenv("TRIBUTARY_UNIT_USER", "debezium", 1);
+  ConfigProviders p({{"config.providers", "file,env"},
+                     {"config.providers.file.class",
+                      "org.apache.kafka.common.config.provider.FileConfigProvider"},
+                     {"config.providers.env.class",
+                      "org.apache.kafka.common.config.provider.EnvVarConfigProvider"}});
+  auto out = p.resolve(
+      {{"database.password", "${file:" + (dir / "secrets.properties").string() + ":password}"},
+       {"database.user", "${env:TRIBUTARY_UNIT_USER}"},
+       {"plain", "x${unknown:thing}y"}});
+  EXPECT_EQ(out.at("database.password"), "s3cret");
+  EXPECT_EQ(out.at("database.user"), "debezium");
+  EXPECT_EQ(out.at("plain"), "x${unknown:thing}y");  // not a provider: kept verbatim, as Kafka
+  try {
+    p.resolve({{"database.password", "${env:TRIBUTARY_UNIT_NOT_SET}"}});
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "database.password");
+    EXPECT_NE(std::string(e.what()).find("TRIBUTARY_UNIT_NOT_SET"), std::string::npos);
+  }
+}
+
+TEST(ConfigProviders, UnknownProviderClassNamesTheKey) {
+  try {
+    ConfigProviders p({{"config.providers", "vault"},
+                       {"config.providers.vault.class", "com.example.VaultProvider"}});
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "config.providers.vault.class");
+  }
+}
+
+TEST(WorkerConfig, DefaultsAsKafkaConnect) {
+  auto w = parse_worker_config({{"bootstrap.servers", "a:1, b:2"}});
+  EXPECT_EQ(w.bootstrap_servers, "a:1,b:2");
+  EXPECT_EQ(w.listeners, "http://:8083");
+  EXPECT_EQ(w.offset_flush_interval.count(), 60000);
+  EXPECT_EQ(w.offset_flush_timeout.count(), 5000);
+  EXPECT_EQ(w.graceful_shutdown.count(), 5000);
+  EXPECT_EQ(w.offset_topic, "connect-offsets");
+  EXPECT_EQ(w.offset_topic_partitions, 25);
+  EXPECT_TRUE(w.topic_creation_enable);
+  EXPECT_EQ(w.config_file, "tributary-connectors.json");
+  auto f = parse_worker_config({{"offset.storage.file.filename", "/tmp/x.offsets"}});
+  EXPECT_EQ(f.config_file, "/tmp/x.offsets.connectors.json");
+}
+
+TEST(WorkerConfig, BadValueNamesTheKey) {
+  try {
+    parse_worker_config({{"offset.flush.interval.ms", "soon"}});
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "offset.flush.interval.ms");
+    EXPECT_NE(std::string(e.what()).find("offset.flush.interval.ms"), std::string::npos);
+  }
+  try {
+    parse_worker_config({{"exactly.once.source.support", "sometimes"}});
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "exactly.once.source.support");
+  }
+}
+
+TEST(WorkerConfig, ProducerPropsKeepDeliveryGuarantees) {
+  auto w = parse_worker_config(
+      {{"bootstrap.servers", "k:9092"}, {"producer.linger.ms", "20"}, {"producer.acks", "1"}});
+  auto p = w.producer_props({{"producer.override.compression.type", "lz4"},
+                             {"producer.override.enable.idempotence", "false"}});
+  EXPECT_EQ(p.at("bootstrap.servers"), "k:9092");
+  EXPECT_EQ(p.at("linger.ms"), "20");
+  EXPECT_EQ(p.at("compression.type"), "lz4");
+  EXPECT_EQ(p.at("acks"), "all");  // delivery depends on these
+  EXPECT_EQ(p.at("enable.idempotence"), "true");
+  EXPECT_EQ(p.at("partitioner"), "murmur2_random");  // Java's key partitioning
+}
+
+TEST(OffsetKey, ByteIdenticalToKafkaConnect) {
+  EXPECT_EQ(offset_key("inventory-connector", OffsetMap{{"server", "dbserver1"}}),
+            R"(["inventory-connector",{"server":"dbserver1"}])");
+  // Key order is the connector's insertion order, not sorted.
+  EXPECT_EQ(offset_key("c", OffsetMap{{"z", 1}, {"a", "x"}}), R"(["c",{"z":1,"a":"x"}])");
+  EXPECT_EQ(compact_json(OffsetMap{{"lsn", 123}, {"txId", 7}, {"snapshot", true}}),
+            R"({"lsn":123,"txId":7,"snapshot":true})");
+  EXPECT_EQ(offset_key("quote\"d", OffsetMap{{"k", "caf\xC3\xA9"}}),
+            "[\"quote\\\"d\",{\"k\":\"caf\xC3\xA9\"}]");
+}
+
+TEST(FileOffsetStore, PersistsReloadsAndDeletes) {
+  auto dir = temp_dir();
+  auto path = (dir / "offsets").string();
+  OffsetMap p1{{"server", "a"}}, p2{{"server", "b"}};
+  {
+    auto s = make_file_offset_store(path);
+    s->start();
+    EXPECT_FALSE(s->get("c", p1));
+    s->put("c", {{p1, OffsetMap{{"lsn", 1}}}, {p2, OffsetMap{{"lsn", 2}}}},
+           std::chrono::seconds(1));
+    s->put("c", {{p1, OffsetMap{{"lsn", 10}}}}, std::chrono::seconds(1));
+  }
+  {
+    auto s = make_file_offset_store(path);
+    s->start();
+    EXPECT_EQ((*s->get("c", p1))["lsn"], 10);
+    EXPECT_EQ((*s->get("c", p2))["lsn"], 2);
+    EXPECT_EQ(s->all("c").size(), 2u);
+    EXPECT_TRUE(s->all("other").empty());
+    s->put("c", {{p2, std::nullopt}}, std::chrono::seconds(1));
+  }
+  auto s = make_file_offset_store(path);
+  s->start();
+  EXPECT_FALSE(s->get("c", p2));
+  EXPECT_TRUE(s->get("c", p1));
+}
+
+TEST(FileOffsetStore, CorruptFileIsAClearError) {
+  auto dir = temp_dir();
+  std::ofstream(dir / "offsets") << "{not json";
+  auto s = make_file_offset_store((dir / "offsets").string());
+  try {
+    s->start();
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find((dir / "offsets").string()), std::string::npos);
+  }
+}
+
+TEST(FileOffsetStore, UnwritableDirectoryFailsPutAndKeepsOldOffsets) {
+  auto s = make_file_offset_store("/nonexistent-dir/offsets");
+  s->start();
+  OffsetMap p{{"server", "a"}};
+  EXPECT_THROW(s->put("c", {{p, OffsetMap{{"lsn", 1}}}}, std::chrono::seconds(1)),
+               std::runtime_error);
+  EXPECT_FALSE(s->get("c", p));  // rolled back
+}
+
+TEST(PluginLoader, BrokenFilesAreReportedAndSkipped) {
+  auto dir = temp_dir();
+  std::ofstream(dir / "libgarbage.so") << "this is not an ELF file";
+  // A real shared object without the entry symbols.
+  fs::copy_file(fs::path(TRIBUTARY_PLUGIN_DIR).parent_path() / "lib" / "libtributary_sdk.so",
+                dir / "libnotaplugin.so");
+  PluginRegistry reg;
+  auto results = load_plugins({dir.string(), "/nonexistent/plugins"}, reg);
+  ASSERT_EQ(results.size(), 2u);
+  for (const auto& r : results) {
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find(r.path), std::string::npos) << r.error;  // names the file
+  }
+  auto by_name = [&](const std::string& n) {
+    for (const auto& r : results)
+      if (r.path.find(n) != std::string::npos) return r.error;
+    return std::string();
+  };
+  EXPECT_NE(by_name("libnotaplugin.so").find("tributary_plugin_abi_version"), std::string::npos);
+  EXPECT_NE(by_name("libgarbage.so").find("dlopen"), std::string::npos);
+  EXPECT_TRUE(reg.all().empty());
+}
+
+TEST(PluginLoader, GeneratorRegistersByNameAndAliases) {
+  PluginRegistry reg;
+  auto results = load_plugins({TRIBUTARY_PLUGIN_DIR}, reg);
+  const auto* d = reg.find("io.tributary.connect.generator.GeneratorSourceConnector");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(reg.find("GeneratorSource"), d);
+  EXPECT_EQ(reg.find("GeneratorSource", PluginType::Source), d);
+  EXPECT_EQ(reg.find("GeneratorSource", PluginType::Converter), nullptr);
+  EXPECT_NE(d->config_def.find("topic"), nullptr);
+}
+
+TEST(TransformChain, UnknownTypeAndPredicateNameTheKey) {
+  PluginRegistry reg;
+  register_builtin_converters(reg);
+  auto errors = TransformChain::validate(
+      {{"transforms", "route"}, {"transforms.route.type", "com.example.Nope"}}, reg);
+  ASSERT_TRUE(errors.count("transforms.route.type"));
+  EXPECT_NE(errors["transforms.route.type"].front().find("com.example.Nope"), std::string::npos);
+  errors = TransformChain::validate({{"transforms", "x"}}, reg);
+  ASSERT_TRUE(errors.count("transforms.x.type"));
+  errors = TransformChain::validate({}, reg);
+  EXPECT_TRUE(errors.empty());
+  TransformChain empty({}, reg);
+  EXPECT_TRUE(empty.empty());
+}
+
+}  // namespace
+}  // namespace tributary
