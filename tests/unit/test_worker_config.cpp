@@ -232,6 +232,27 @@ TEST(PluginLoader, GeneratorRegistersByNameAndAliases) {
   EXPECT_NE(d->config_def.find("topic"), nullptr);
 }
 
+TEST(PluginRegistry, ConvertersResolveByNameAndRole) {
+  PluginRegistry reg;
+  register_builtin_converters(reg);
+  for (const char* n : {"org.apache.kafka.connect.json.JsonConverter", "JsonConverter",
+                        "org.apache.kafka.connect.storage.StringConverter",
+                        "org.apache.kafka.connect.converters.ByteArrayConverter"}) {
+    EXPECT_NE(reg.find(n, PluginType::Converter), nullptr) << n;
+    EXPECT_NE(reg.find(n, PluginType::HeaderConverter), nullptr) << n;  // as in Kafka
+  }
+  EXPECT_NE(reg.find("org.apache.kafka.connect.storage.SimpleHeaderConverter",
+                     PluginType::HeaderConverter),
+            nullptr);
+  EXPECT_EQ(
+      reg.find("org.apache.kafka.connect.storage.SimpleHeaderConverter", PluginType::Converter),
+      nullptr);
+  // Registering the same (name, type) again is skipped, not duplicated.
+  auto before = reg.all().size();
+  register_builtin_converters(reg);
+  EXPECT_EQ(reg.all().size(), before);
+}
+
 TEST(TransformChain, UnknownTypeAndPredicateNameTheKey) {
   PluginRegistry reg;
   register_builtin_converters(reg);

@@ -40,9 +40,6 @@ PluginDescriptor header_converter(std::string class_name, std::string alias, Con
 }  // namespace
 
 void register_builtin_converters(PluginRegistrar& registrar) {
-  // JsonConverter, StringConverter and ByteArrayConverter also implement HeaderConverter (as in
-  // Kafka), but the registry keys classes by name alone, so each is registered once, as a
-  // Converter.
   registrar.add(converter<JsonConverter>("org.apache.kafka.connect.json.JsonConverter",
                                          "JsonConverter", json_converter_config_def()));
   registrar.add(converter<StringConverter>("org.apache.kafka.connect.storage.StringConverter",
@@ -53,6 +50,15 @@ void register_builtin_converters(PluginRegistrar& registrar) {
   registrar.add(header_converter<SimpleHeaderConverter>(
       "org.apache.kafka.connect.storage.SimpleHeaderConverter", "SimpleHeaderConverter",
       simple_header_converter_config_def()));
+  // As in Kafka, these three are header converters too (header.converter=...JsonConverter).
+  registrar.add(header_converter<JsonConverter>("org.apache.kafka.connect.json.JsonConverter",
+                                                "JsonConverter", json_converter_config_def()));
+  registrar.add(
+      header_converter<StringConverter>("org.apache.kafka.connect.storage.StringConverter",
+                                        "StringConverter", string_converter_config_def()));
+  registrar.add(header_converter<ByteArrayConverter>(
+      "org.apache.kafka.connect.converters.ByteArrayConverter", "ByteArrayConverter",
+      byte_array_converter_config_def()));
 }
 
 }  // namespace tributary

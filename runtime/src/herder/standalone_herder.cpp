@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "common/log.h"
 #include "kafka/kafka.h"
@@ -814,7 +815,9 @@ ojson StandaloneHerder::plugins(bool connectors_only) {
   for (const auto& p : registry_.all())
     if (!connectors_only || p->type == PluginType::Source || p->type == PluginType::Sink)
       ps.push_back(p.get());
-  std::sort(ps.begin(), ps.end(), [](auto* a, auto* b) { return a->class_name < b->class_name; });
+  std::sort(ps.begin(), ps.end(), [](auto* a, auto* b) {
+    return std::tie(a->class_name, a->type) < std::tie(b->class_name, b->type);
+  });
   for (auto* p : ps)
     out.push_back(
         {{"class", p->class_name}, {"type", plugin_type_name(p->type)}, {"version", p->version}});

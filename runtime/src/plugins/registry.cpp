@@ -13,22 +13,24 @@ constexpr const char* kLogger = "io.tributary.plugins";
 }
 
 void PluginRegistry::add(PluginDescriptor d) {
-  std::vector<std::string> names{d.class_name};
-  names.insert(names.end(), d.aliases.begin(), d.aliases.end());
-  if (by_name_.count(d.class_name)) {
+  if (find(d.class_name, d.type) != nullptr) {
     TLOG(Warn, kLogger,
-         "Plugin class " << d.class_name << " from " << origin_
+         "Plugin class " << d.class_name << " (" << plugin_type_name(d.type) << ") from " << origin_
                          << " is already registered; skipped");
     return;
   }
   auto owned = std::make_unique<PluginDescriptor>(std::move(d));
   const PluginDescriptor* p = owned.get();
+  std::vector<std::string> names{p->class_name};
+  names.insert(names.end(), p->aliases.begin(), p->aliases.end());
   for (const auto& n : names) {
-    auto [it, inserted] = by_name_.emplace(n, p);
-    if (!inserted && it->second != p)
+    if (const auto* other = find(n, p->type); other != nullptr) {
       TLOG(Warn, kLogger,
-           "Plugin alias " << n << " of " << p->class_name << " is taken by "
-                           << it->second->class_name << "; alias skipped");
+           "Plugin alias " << n << " of " << p->class_name << " is taken by " << other->class_name
+                           << "; alias skipped");
+      continue;
+    }
+    by_name_.emplace(n, p);
   }
   TLOG(Debug, kLogger,
        "Registered " << plugin_type_name(p->type) << " " << p->class_name << " from " << origin_);
@@ -41,8 +43,10 @@ const PluginDescriptor* PluginRegistry::find(std::string_view name) const {
 }
 
 const PluginDescriptor* PluginRegistry::find(std::string_view name, PluginType type) const {
-  auto* p = find(name);
-  return p != nullptr && p->type == type ? p : nullptr;
+  auto [lo, hi] = by_name_.equal_range(name);
+  for (auto it = lo; it != hi; ++it)
+    if (it->second->type == type) return it->second;
+  return nullptr;
 }
 
 namespace {

@@ -17,9 +17,11 @@ namespace tributary {
 
 class PluginRegistry : public PluginRegistrar {
  public:
-  /// Registers a class. A name or alias already taken is logged and skipped (first wins).
+  /// Registers a class. A class may be registered once per type (Kafka's JsonConverter is both
+  /// a Converter and a HeaderConverter); a (name, type) already taken is logged and skipped.
   void add(PluginDescriptor descriptor) override;
-  /// By full class name or alias; nullptr if unknown.
+  /// By full class name or alias (the first registered type when there are several); nullptr if
+  /// unknown.
   const PluginDescriptor* find(std::string_view name) const;
   /// Same, restricted to a type.
   const PluginDescriptor* find(std::string_view name, PluginType type) const;
@@ -29,7 +31,7 @@ class PluginRegistry : public PluginRegistrar {
 
  private:
   std::vector<std::unique_ptr<PluginDescriptor>> plugins_;
-  std::map<std::string, const PluginDescriptor*, std::less<>> by_name_;
+  std::multimap<std::string, const PluginDescriptor*, std::less<>> by_name_;
   std::string origin_ = "builtin";
 };
 
