@@ -134,7 +134,7 @@ class Worker:
     """One `tributary standalone worker.properties` process with its files in `workdir`.
     stop() and start() again reuse the same files and port (a worker restart)."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, extra=None):
         self.dir = pathlib.Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -157,9 +157,11 @@ class Worker:
             "offset.storage.topic": f"tributary-e2e-{suffix}-offsets",
             "status.storage.topic": f"tributary-e2e-{suffix}-status",
         }
+        props.update(extra or {})  # e.g. another bootstrap.servers, or no offsets file
+        props = {k: v for k, v in props.items() if v is not None}
         self.props.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
 
-    def start(self, timeout=60):
+    def start(self, timeout=60, ready_status=200):
         binary = tributary_bin()
         if not binary.exists():
             pytest.fail(f"worker binary {binary} not found: build it or set TRIBUTARY_BIN")
@@ -176,7 +178,7 @@ class Worker:
                             f"{self.log_tail()}")
             try:
                 if (curl("GET", self.url("/"), timeout=5).status == 200
-                        and curl("GET", self.url("/health"), timeout=5).status == 200):
+                        and curl("GET", self.url("/health"), timeout=5).status == ready_status):
                     return self
             except AssertionError:
                 pass
