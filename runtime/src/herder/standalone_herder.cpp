@@ -144,9 +144,12 @@ void StandaloneHerder::start(std::vector<std::pair<std::string, ConfigMap>> cli_
       }
     }
     TLOG(Info, kLogger, "Worker started; " << connectors_.size() << " connector(s)");
-    if (auto id = kafka::cluster_id(config_.client_props(), std::chrono::seconds(10))) {
-      std::lock_guard lk(mu_);
-      cluster_id_ = *id;
+    for (int i = 0; i < 5 && !stopping_.load(); ++i) {
+      if (auto id = kafka::cluster_id(config_.client_props(), std::chrono::seconds(2))) {
+        std::lock_guard lk(mu_);
+        cluster_id_ = *id;
+        break;
+      }
     }
   });
   reconfigurer_ = std::thread([this] {
@@ -178,7 +181,14 @@ void StandaloneHerder::reconfigure_pending() {
 
 void StandaloneHerder::stop() {
   if (stopping_.exchange(true)) return;
-  if (starter_.joinable()) starter_.join();
+  // A start-up still waiting on Kafka (loading the offsets topic) is not waited for: the process
+  // is exiting and main() ends it with _Exit once every task is stopped.
+  if (starter_.joinable()) {
+    if (ready_.load())
+      starter_.join();
+    else
+      starter_.detach();
+  }
   if (reconfigurer_.joinable()) reconfigurer_.join();
   std::lock_guard lk(mu_);
   // Ask every task to stop at once, then wait for them together within the graceful timeout.
@@ -878,6 +888,11 @@ ojson StandaloneHerder::set_logger_level(const std::string& name, const std::str
 }
 
 std::string StandaloneHerder::metrics_text() {
+  {
+    std::lock_guard lk(mu_);
+    for (auto& [name, c] : connectors_)
+      metrics_.set_connector_state(name, run_state_name(c->state));
+  }
   return metrics_.serialize();
 }
 
