@@ -14,18 +14,12 @@
 #include "api/server.h"
 #include "common/log.h"
 #include "common/properties.h"
+#include "common/version.h"
 #include "converters/builtin.h"
 #include "herder/standalone_herder.h"
 #include "offsets/offset_store.h"
 #include "plugins/registry.h"
 #include "worker/worker_config.h"
-
-#ifndef TRIBUTARY_VERSION
-#define TRIBUTARY_VERSION "0.0.0"
-#endif
-#ifndef TRIBUTARY_COMMIT
-#define TRIBUTARY_COMMIT "unknown"
-#endif
 
 namespace {
 

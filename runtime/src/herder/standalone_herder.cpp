@@ -11,14 +11,8 @@
 #include <tuple>
 
 #include "common/log.h"
+#include "common/version.h"
 #include "kafka/kafka.h"
-
-#ifndef TRIBUTARY_VERSION
-#define TRIBUTARY_VERSION "0.0.0"
-#endif
-#ifndef TRIBUTARY_COMMIT
-#define TRIBUTARY_COMMIT "unknown"
-#endif
 
 namespace tributary {
 namespace {

@@ -15,43 +15,48 @@ std::string get(const ConfigMap& m, const std::string& k, const std::string& def
   return it == m.end() ? def : it->second;
 }
 
-// The converter for a role: the connector's class and sub-keys when it names one, else the
-// worker's (as Kafka Connect's Plugins.newConverter).
-std::unique_ptr<Converter> make_converter(const std::string& role, const ConfigMap& connector,
+// The class and sub-keys of a converter role ("key.converter", "value.converter",
+// "header.converter"): the connector's when it names a class, else the worker's (as Kafka
+// Connect's Plugins.newConverter). Throws ConfigError naming the key for an unknown class.
+const PluginDescriptor& resolve_converter(const std::string& key, PluginType type,
+                                          const char* default_class, const ConfigMap& connector,
                                           const WorkerConfig& worker,
-                                          const PluginRegistry& registry) {
-  std::string key = role + ".converter";
+                                          const PluginRegistry& registry, ConfigMap& sub_keys) {
   const ConfigMap* source = &connector;
   std::string cls = get(connector, key);
   if (cls.empty()) {
     source = &worker.props;
-    cls = get(worker.props, key, "org.apache.kafka.connect.json.JsonConverter");
+    cls = get(worker.props, key, default_class);
   }
-  const auto* d = registry.find(cls, PluginType::Converter);
+  const auto* d = registry.find(cls, type);
   if (d == nullptr)
     throw ConfigError(key, "Invalid value " + cls + " for configuration " + key + ": Class " + cls +
                                " could not be found.");
-  auto c = d->make_converter();
-  c->configure(with_prefix_stripped(*source, key + "."), role == "key");
+  sub_keys = with_prefix_stripped(*source, key + ".");
+  return *d;
+}
+
+std::unique_ptr<Converter> make_converter(const std::string& role, const ConfigMap& connector,
+                                          const WorkerConfig& worker,
+                                          const PluginRegistry& registry) {
+  ConfigMap sub;
+  auto c = resolve_converter(role + ".converter", PluginType::Converter,
+                             "org.apache.kafka.connect.json.JsonConverter", connector, worker,
+                             registry, sub)
+               .make_converter();
+  c->configure(sub, role == "key");
   return c;
 }
 
 std::unique_ptr<HeaderConverter> make_header_converter(const ConfigMap& connector,
                                                        const WorkerConfig& worker,
                                                        const PluginRegistry& registry) {
-  const std::string key = "header.converter";
-  const ConfigMap* source = &connector;
-  std::string cls = get(connector, key);
-  if (cls.empty()) {
-    source = &worker.props;
-    cls = get(worker.props, key, "org.apache.kafka.connect.storage.SimpleHeaderConverter");
-  }
-  const auto* d = registry.find(cls, PluginType::HeaderConverter);
-  if (d == nullptr)
-    throw ConfigError(key, "Invalid value " + cls + " for configuration " + key + ": Class " + cls +
-                               " could not be found.");
-  auto c = d->make_header_converter();
-  c->configure(with_prefix_stripped(*source, key + "."));
+  ConfigMap sub;
+  auto c = resolve_converter("header.converter", PluginType::HeaderConverter,
+                             "org.apache.kafka.connect.storage.SimpleHeaderConverter", connector,
+                             worker, registry, sub)
+               .make_header_converter();
+  c->configure(sub);
   return c;
 }
 
