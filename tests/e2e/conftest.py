@@ -161,14 +161,15 @@ class Worker:
         props = {k: v for k, v in props.items() if v is not None}
         self.props.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
 
-    def start(self, timeout=60, ready_status=200):
+    def start(self, timeout=60, ready_status=200, connector_files=()):
         binary = tributary_bin()
         if not binary.exists():
             pytest.fail(f"worker binary {binary} not found: build it or set TRIBUTARY_BIN")
         log = open(self.log_path, "ab")
         log.write(f"\n===== start {time.strftime('%H:%M:%S')} =====\n".encode())
         log.flush()
-        self.proc = subprocess.Popen([str(binary), "standalone", str(self.props)], cwd=self.dir,
+        self.proc = subprocess.Popen([str(binary), "standalone", str(self.props),
+                                      *map(str, connector_files)], cwd=self.dir,
                                      stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + timeout
