@@ -127,14 +127,28 @@ class GeneratorTask : public SourceTask {
     cv_.wait_for(lk, d, [this] { return stopped_.load(); });
   }
 
+  // A deterministic string of str_len_ characters from (seq, col): six bits of a splitmix64
+  // hash per character, ten characters per hash.
   std::string text(std::int64_t seq, int col) const {
-    static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    static constexpr char kAlphabet[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
     std::string s(static_cast<size_t>(str_len_), 'a');
-    std::uint64_t x =
+    std::uint64_t state =
         static_cast<std::uint64_t>(seq) * 1000003ULL + static_cast<std::uint64_t>(col);
+    std::uint64_t bits = 0;
+    int left = 0;
     for (auto& ch : s) {
-      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-      ch = kAlphabet[(x >> 33) % 36];
+      if (left == 0) {
+        state += 0x9E3779B97F4A7C15ULL;
+        bits = state;
+        bits = (bits ^ (bits >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        bits = (bits ^ (bits >> 27)) * 0x94D049BB133111EBULL;
+        bits ^= bits >> 31;
+        left = 10;
+      }
+      ch = kAlphabet[bits & 63];
+      bits >>= 6;
+      --left;
     }
     return s;
   }
@@ -142,7 +156,8 @@ class GeneratorTask : public SourceTask {
   SourceRecord make(std::int64_t seq) {
     SourceRecord r;
     r.source_partition = partition_;
-    r.source_offset = OffsetMap{{"seq", seq}};
+    r.source_offset = OffsetMap(nlohmann::ordered_json::value_t::object);
+    r.source_offset.emplace("seq", seq);
     r.topic = topic_;
     Struct v(value_schema_);
     v.put(0, Value(seq));

@@ -3,9 +3,13 @@
 // producer settings, in the same run and against the same broker. Prints events/s, MB/s and the
 // ratio (goal >= 0.8).
 //
-//   bench_pipeline BOOTSTRAP [ROWS=500000] [FIELDS=5]
+// The broker shares this machine's cores and its throughput drifts run to run, so the two are
+// interleaved REPS times (raw, pipeline, raw, pipeline, ...) and medians are compared.
+//
+//   bench_pipeline BOOTSTRAP [ROWS=500000] [FIELDS=5] [REPS=3]
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -108,7 +112,9 @@ Result pipeline(const PluginRegistry& reg, const WorkerConfig& wc, const std::st
   store->start();
   Metrics metrics;
   TaskEnvironment env{wc, reg, *store, metrics};
-  ConfigMap cfg{{"name", "bench"},
+  // A connector name of its own per run: the generator resumes after a committed offset.
+  std::string name = unique("bench");
+  ConfigMap cfg{{"name", name},
                 {"connector.class", "GeneratorSource"},
                 {"topic", topic},
                 {"count", std::to_string(rows)},
@@ -121,11 +127,17 @@ Result pipeline(const PluginRegistry& reg, const WorkerConfig& wc, const std::st
     w.produce(topic, RD_KAFKA_PARTITION_UA, "w", 1, "w", 1, 0, {}, nullptr);
     w.flush(std::chrono::seconds(30));
   }
-  TaskRunner r(env, "bench", 0, *reg.find("GeneratorSource", PluginType::Source), cfg, cfg, false);
+  TaskRunner r(env, name, 0, *reg.find("GeneratorSource", PluginType::Source), cfg, cfg, false);
   auto t0 = Clock::now();
   r.start();
   for (;;) {
     if (r.records_written() >= static_cast<std::uint64_t>(rows)) break;
+    if (Clock::now() - t0 > std::chrono::seconds(120)) {
+      std::fprintf(stderr, "pipeline stalled: %llu of %lld records written\n%s\n",
+                   static_cast<unsigned long long>(r.records_written()),
+                   static_cast<long long>(rows), metrics.serialize().c_str());
+      std::exit(1);
+    }
     if (r.status().state == RunState::Failed) {
       std::fprintf(stderr, "pipeline task failed: %s\n", r.status().trace.c_str());
       std::exit(1);
@@ -141,6 +153,7 @@ Result pipeline(const PluginRegistry& reg, const WorkerConfig& wc, const std::st
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (argc < 2) {
     std::fprintf(stderr, "usage: bench_pipeline BOOTSTRAP [ROWS=500000] [FIELDS=5]\n");
     return 2;
@@ -171,22 +184,39 @@ int main(int argc, char** argv) {
   serialize_rows(reg, wc, "bench", rows, fields, keys, values);
   double ser = std::chrono::duration<double>(Clock::now() - s0).count();
 
-  Result raw = raw_librdkafka(wc, unique("bench-raw"), keys, values);
-  keys.clear();
-  keys.shrink_to_fit();
-  values.clear();
-  values.shrink_to_fit();
-  Result tri = pipeline(reg, wc, unique("bench-pipe"), rows, fields, raw.bytes);
-
-  auto mbps = [](const Result& r) { return static_cast<double>(r.bytes) / r.seconds / 1e6; };
-  std::printf("rows=%lld fields=%d avg_record_bytes=%.0f\n", static_cast<long long>(rows), fields,
-              static_cast<double>(raw.bytes) / static_cast<double>(rows));
-  std::printf("generate+serialize only : %10.0f events/s\n", static_cast<double>(rows) / ser);
-  std::printf("librdkafka alone        : %10.0f events/s %8.1f MB/s (%.2f s)\n",
-              static_cast<double>(rows) / raw.seconds, mbps(raw), raw.seconds);
-  std::printf("tributary pipeline      : %10.0f events/s %8.1f MB/s (%.2f s)\n",
-              static_cast<double>(rows) / tri.seconds, mbps(tri), tri.seconds);
-  std::printf("ratio pipeline/librdkafka: %.2f (goal >= 0.80)\n", raw.seconds / tri.seconds);
+  int reps = argc > 4 ? std::stoi(argv[4]) : 3;
+  std::vector<double> raw_s, tri_s;
+  std::uint64_t bytes = 0;
+  for (int i = 0; i < reps; ++i) {
+    // Each run's topic is deleted right after it, so the broker drops its pages instead of
+    // writing gigabytes back to disk under the next run.
+    std::string raw_topic = unique("bench-raw"), pipe_topic = unique("bench-pipe");
+    Result raw = raw_librdkafka(wc, raw_topic, keys, values);
+    kafka::delete_topics(wc.client_props(), {raw_topic}, std::chrono::seconds(30));
+    bytes = raw.bytes;
+    Result tri = pipeline(reg, wc, pipe_topic, rows, fields, raw.bytes);
+    kafka::delete_topics(wc.client_props(), {pipe_topic}, std::chrono::seconds(30));
+    raw_s.push_back(raw.seconds);
+    tri_s.push_back(tri.seconds);
+    std::printf("rep %d: librdkafka %.0f events/s, pipeline %.0f events/s, ratio %.2f\n", i + 1,
+                static_cast<double>(rows) / raw.seconds, static_cast<double>(rows) / tri.seconds,
+                raw.seconds / tri.seconds);
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  double raw_m = median(raw_s), tri_m = median(tri_s);
+  double mb = static_cast<double>(bytes) / 1e6;
+  std::printf("rows=%lld fields=%d avg_record_bytes=%.0f reps=%d\n", static_cast<long long>(rows),
+              fields, static_cast<double>(bytes) / static_cast<double>(rows), reps);
+  std::printf("generate+serialize only  : %10.0f events/s (one thread, no Kafka)\n",
+              static_cast<double>(rows) / ser);
+  std::printf("librdkafka alone (median): %10.0f events/s %8.1f MB/s\n",
+              static_cast<double>(rows) / raw_m, mb / raw_m);
+  std::printf("tributary pipeline (med.): %10.0f events/s %8.1f MB/s\n",
+              static_cast<double>(rows) / tri_m, mb / tri_m);
+  std::printf("ratio pipeline/librdkafka: %.2f (goal >= 0.80)\n", raw_m / tri_m);
   std::filesystem::remove_all(dir);
   return 0;
 }

@@ -3,6 +3,7 @@
 #   tests/env/kafka.sh start DIR PORT   -> broker on 127.0.0.1:PORT, data and logs in DIR
 #   tests/env/kafka.sh stop DIR
 # The controller listens on PORT+1. The broker's pid is in DIR/kafka.pid, its log in DIR/kafka.log.
+# KAFKA_EXTRA_PROPS: more server.properties lines (e.g. "file.delete.delay.ms=0").
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cmd="${1:?usage: kafka.sh start|stop DIR [PORT]}"
@@ -31,6 +32,7 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
+${KAFKA_EXTRA_PROPS:-}
 PROPS
   cat > "$dir/log4j.properties" <<PROPS
 log4j.rootLogger=WARN, stdout

@@ -177,6 +177,37 @@ void create_topics(const ConfigMap& client_props, const std::vector<NewTopic>& t
   if (!failure.empty()) throw std::runtime_error(failure);
 }
 
+void delete_topics(const ConfigMap& client_props, const std::vector<std::string>& topics,
+                   std::chrono::milliseconds timeout) {
+  if (topics.empty()) return;
+  HandlePtr rk = make_client(client_props, RD_KAFKA_PRODUCER);
+  std::vector<rd_kafka_DeleteTopic_t*> dts;
+  for (const auto& t : topics) dts.push_back(rd_kafka_DeleteTopic_new(t.c_str()));
+  rd_kafka_queue_t* q = rd_kafka_queue_new(rk.get());
+  rd_kafka_DeleteTopics(rk.get(), dts.data(), dts.size(), nullptr, q);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, static_cast<int>(timeout.count()));
+  std::string failure;
+  if (ev == nullptr) {
+    failure = "timed out deleting topic '" + topics.front() + "'";
+  } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    failure = "cannot delete topic '" + topics.front() + "': " + rd_kafka_event_error_string(ev);
+  } else {
+    size_t n = 0;
+    const rd_kafka_topic_result_t** trs =
+        rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev), &n);
+    for (size_t i = 0; i < n && failure.empty(); ++i) {
+      auto e = rd_kafka_topic_result_error(trs[i]);
+      if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+        failure = std::string("cannot delete topic '") + rd_kafka_topic_result_name(trs[i]) +
+                  "': " + rd_kafka_err2str(e);
+    }
+  }
+  if (ev) rd_kafka_event_destroy(ev);
+  rd_kafka_queue_destroy(q);
+  for (auto* d : dts) rd_kafka_DeleteTopic_destroy(d);
+  if (!failure.empty()) throw std::runtime_error(failure);
+}
+
 std::optional<std::string> cluster_id(const ConfigMap& client_props,
                                       std::chrono::milliseconds timeout) {
   HandlePtr rk = make_client(client_props, RD_KAFKA_PRODUCER);

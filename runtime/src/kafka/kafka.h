@@ -88,6 +88,11 @@ struct NewTopic {
 void create_topics(const ConfigMap& client_props, const std::vector<NewTopic>& topics,
                    std::chrono::milliseconds timeout);
 
+/// Deletes topics with the Admin API; unknown topics are not an error. Throws std::runtime_error
+/// naming the topic on any other failure.
+void delete_topics(const ConfigMap& client_props, const std::vector<std::string>& topics,
+                   std::chrono::milliseconds timeout);
+
 /// Cluster id from metadata, or nullopt when the brokers cannot be reached in time.
 std::optional<std::string> cluster_id(const ConfigMap& client_props,
                                       std::chrono::milliseconds timeout);
