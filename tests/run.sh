@@ -2,7 +2,8 @@
 # The whole test suite, as CI runs it: build, start a real Kafka broker (KRaft) on a free
 # loopback port in a directory this script owns, run unit + integration (ctest) and end-to-end
 # (pytest + curl against the real binary) tests, check the generated config reference and
-# formatting, then build and run the unit and integration tests again under ASan + UBSan.
+# formatting, then build the unit and integration tests and the binary again under ASan + UBSan
+# and run them (the REST end-to-end tests against the sanitized binary).
 # Stops the broker on exit. Fails when any test fails.
 #   TRIBUTARY_SKIP_SANITIZE=1  skip the sanitizer pass (quicker local runs)
 set -euo pipefail
@@ -50,7 +51,12 @@ if [ "${TRIBUTARY_SKIP_SANITIZE:-0}" != "1" ]; then
   cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTRIBUTARY_SANITIZE=ON \
         -DTRIBUTARY_BUILD_BENCH=OFF >/dev/null
   ninja -C "$asan" -j "$jobs"
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 600
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 600
+  step "sanitizer build: REST end-to-end tests against the ASan + UBSan binary"
+  TRIBUTARY_BIN="$asan/bin/tributary" TRIBUTARY_PLUGIN_DIR="$asan/plugins" \
+    "$py" -m pytest -q tests/e2e/test_rest.py tests/e2e/test_plugins.py -p no:cacheprovider \
+    --timeout=600
 fi
 step "all tests passed"

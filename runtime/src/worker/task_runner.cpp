@@ -1,5 +1,7 @@
 #include "worker/task_runner.h"
 
+#include <pthread.h>
+
 #include <regex>
 
 #include "common/log.h"
@@ -98,7 +100,13 @@ TaskRunner::~TaskRunner() {
 }
 
 void TaskRunner::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    // "task:<connector>-<id>", cut to the 15 characters Linux keeps (shown by top -H, perf).
+    std::string name = "task:" + connector_ + "-" + std::to_string(task_id_);
+    if (name.size() > 15) name = name.substr(0, 15);
+    pthread_setname_np(pthread_self(), name.c_str());
+    run();
+  });
 }
 
 void TaskRunner::request_stop() {
