@@ -75,14 +75,13 @@ Result raw_librdkafka(const WorkerConfig& wc, const std::string& topic,
                       const std::vector<std::string>& keys,
                       const std::vector<std::string>& values) {
   std::uint64_t acked = 0, bytes = 0;
-  kafka::Producer p(wc.producer_props({}),
-                    [&](void*, rd_kafka_resp_err_t err, std::int32_t, std::int64_t) {
-                      if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-                        std::fprintf(stderr, "delivery failed: %s\n", rd_kafka_err2str(err));
-                        std::exit(1);
-                      }
-                      ++acked;
-                    });
+  kafka::Producer p(wc.producer_props({}), [&](const rd_kafka_message_t& msg) {
+    if (msg.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      std::fprintf(stderr, "delivery failed: %s\n", rd_kafka_err2str(msg.err));
+      std::exit(1);
+    }
+    ++acked;
+  });
   // Warm up metadata and the connection so both runs start from a connected producer.
   p.produce(topic, RD_KAFKA_PARTITION_UA, "w", 1, "w", 1, 0, {}, nullptr);
   p.flush(std::chrono::seconds(30));

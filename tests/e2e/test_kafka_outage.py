@@ -23,12 +23,13 @@ def test_unreachable_broker_task_fails_with_trace_and_rest_stays_up(tmp_path):
     try:
         w.start()
         name = unique("down")
+        topic = unique("nowhere")
         r = w.call("POST", "/connectors", body={"name": name, "config": generator_config(
-            unique("nowhere"), **{"producer.override.message.timeout.ms": "2000"})})
+            topic, **{"producer.override.message.timeout.ms": "2000"})})
         assert r.status == 201, r
         s = w.wait_state(name, "RUNNING", "FAILED", timeout=60)
         trace = s["tasks"][0]["trace"]
-        assert "Failed to deliver a record to Kafka" in trace, trace
+        assert f"Failed to deliver a record to Kafka topic '{topic}'" in trace, trace
         assert w.get("/connectors").status == 200
         assert w.get("/health").status == 200
         assert w.stop() == 0

@@ -24,9 +24,21 @@ bool eventually(Pred p, std::chrono::milliseconds timeout = 10s) {
   return p();
 }
 
+// A transform that always throws, standing in for a failing SMT.
+class AlwaysThrows : public Transformation {
+ public:
+  void configure(const ConfigMap&) override {}
+  bool apply(SourceRecord&) override { throw std::runtime_error("boom from the test transform"); }
+};
+
 struct TaskStates : ::testing::Test {
   void SetUp() override {
     register_builtin_converters(registry);
+    PluginDescriptor d;
+    d.class_name = "test.AlwaysThrows";
+    d.type = PluginType::Transformation;
+    d.make_transformation = [] { return std::make_unique<AlwaysThrows>(); };
+    registry.add(std::move(d));
     load_plugins({TRIBUTARY_PLUGIN_DIR}, registry);
     ASSERT_NE(registry.find("GeneratorSource", PluginType::Source), nullptr);
     dir = std::filesystem::temp_directory_path() /
@@ -102,6 +114,41 @@ TEST_F(TaskStates, UnknownConverterFailsTaskNamingTheKey) {
   ASSERT_TRUE(r->wait_stopped(5s));
   EXPECT_EQ(r->status().state, RunState::Failed);
   EXPECT_NE(r->status().trace.find("value.converter"), std::string::npos) << r->status().trace;
+}
+
+TEST_F(TaskStates, TransformErrorFailsTaskNamingTransformTopicAndOffset) {
+  auto r = make({{"transforms", "bad"}, {"transforms.bad.type", "test.AlwaysThrows"}});
+  r->start();
+  ASSERT_TRUE(r->wait_stopped(5s));
+  auto s = r->status();
+  EXPECT_EQ(s.state, RunState::Failed);
+  EXPECT_NE(s.trace.find("transform 'bad'"), std::string::npos) << s.trace;
+  EXPECT_NE(s.trace.find("topic 't'"), std::string::npos) << s.trace;
+  EXPECT_NE(s.trace.find("{\"seq\":0}"), std::string::npos) << s.trace;
+  EXPECT_NE(s.trace.find("boom from the test transform"), std::string::npos) << s.trace;
+}
+
+TEST_F(TaskStates, ToleratedTransformErrorsSkipRecordsCountThemAndCommitTheirOffsets) {
+  auto r = make({{"transforms", "bad"},
+                 {"transforms.bad.type", "test.AlwaysThrows"},
+                 {"errors.tolerance", "all"},
+                 {"errors.log.enable", "true"},
+                 {"errors.log.include.messages", "true"},
+                 {"count", "20"},
+                 {"rate.per.sec", "0"}});
+  r->start();
+  ASSERT_TRUE(eventually([&] {
+    return metrics.serialize().find(
+               "tributary_source_records_failed_total{connector=\"states\",task=\"0\"} 20") !=
+           std::string::npos;
+  }));
+  r->request_stop();
+  ASSERT_TRUE(r->wait_stopped(5s));
+  EXPECT_EQ(r->status().state, RunState::Stopped);
+  // Skipped records count as done: their offsets are committed on the final flush.
+  auto o = store->get("states", OffsetMap{{"generator", "states"}, {"task", 0}});
+  ASSERT_TRUE(o.has_value());
+  EXPECT_EQ((*o)["seq"], 19);
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ Producer::~Producer() {
 
 void Producer::dr_cb(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
   auto* self = static_cast<Producer*>(opaque);
-  if (self->on_delivery_) self->on_delivery_(msg->_private, msg->err, msg->partition, msg->offset);
+  if (self->on_delivery_) self->on_delivery_(*msg);
 }
 
 rd_kafka_topic_t* Producer::topic_handle(const std::string& topic) {

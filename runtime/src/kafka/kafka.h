@@ -35,9 +35,9 @@ using HandlePtr = std::unique_ptr<rd_kafka_t, HandleDeleter>;
 /// throws ConfigError naming `key_prefix + key`.
 ConfPtr make_conf(const ConfigMap& props, std::string_view key_prefix = "");
 
-/// Called from Producer::poll() for each delivered or failed message.
-using DeliveryCallback = std::function<void(void* msg_opaque, rd_kafka_resp_err_t err,
-                                            std::int32_t partition, std::int64_t offset)>;
+/// Called from Producer::poll() for each delivered or failed message (msg._private is the
+/// opaque given to produce(), msg.err the outcome, rd_kafka_topic_name(msg.rkt) the topic).
+using DeliveryCallback = std::function<void(const rd_kafka_message_t& msg)>;
 
 class Producer {
  public:

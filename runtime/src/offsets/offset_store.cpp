@@ -179,15 +179,14 @@ class KafkaOffsetStore : public OffsetStore {
     pp["acks"] = "all";
     pp["linger.ms"] = "0";
     pp["partitioner"] = kafka::kJavaCompatiblePartitioner;
-    producer_ = std::make_unique<kafka::Producer>(
-        pp, [this](void* opaque, rd_kafka_resp_err_t err, std::int32_t, std::int64_t) {
-          // Runs inside producer_->poll(), under producer_mu_.
-          auto* b = static_cast<Batch*>(opaque);
-          if (err != RD_KAFKA_RESP_ERR_NO_ERROR && b->error.empty())
-            b->error = rd_kafka_err2str(err);
-          --b->outstanding;
-          if (--b->refs == 0) delete b;
-        });
+    producer_ = std::make_unique<kafka::Producer>(pp, [](const rd_kafka_message_t& msg) {
+      // Runs inside producer_->poll(), under producer_mu_.
+      auto* b = static_cast<Batch*>(msg._private);
+      if (msg.err != RD_KAFKA_RESP_ERR_NO_ERROR && b->error.empty())
+        b->error = rd_kafka_err2str(msg.err);
+      --b->outstanding;
+      if (--b->refs == 0) delete b;
+    });
   }
 
  protected:

@@ -211,10 +211,9 @@ void TaskRunner::run_loop() {
   value_converter_ = make_converter("value", connector_config_, env_.worker, env_.registry);
   header_converter_ = make_header_converter(connector_config_, env_.worker, env_.registry);
   chain_ = std::make_unique<TransformChain>(connector_config_, env_.registry);
-  producer_ =
-      std::make_unique<kafka::Producer>(env_.worker.producer_props(connector_config_),
-                                        [this](void* opaque, rd_kafka_resp_err_t err, std::int32_t,
-                                               std::int64_t) { on_delivery(opaque, err); });
+  producer_ = std::make_unique<kafka::Producer>(
+      env_.worker.producer_props(connector_config_),
+      [this](const rd_kafka_message_t& msg) { on_delivery(&msg); });
 
   connector_instance_ = plugin_.make_source();
   {
@@ -274,7 +273,7 @@ std::uint32_t TaskRunner::partition_index(const SourceRecord& r) {
 void TaskRunner::track_skipped(std::uint32_t pidx, OffsetMap offset) {
   pending_.push_back({pidx, true, {}, std::move(offset)});
   // Advance at once if everything before it is acknowledged.
-  on_delivery(nullptr, RD_KAFKA_RESP_ERR_NO_ERROR);
+  on_delivery(nullptr);
 }
 
 int TaskRunner::poll_producer(int timeout_ms) {
@@ -298,7 +297,7 @@ void TaskRunner::process_batch(std::vector<SourceRecord>& batch) {
                           "' for record to topic '" + r.topic + "' at offset " +
                           compact_json(r.source_offset) + ": " + e.what();
         if (!tolerate_all_) throw std::runtime_error(msg);
-        if (log_errors_) TLOG(Error, kLogger, connector_ << "-" << task_id_ << ": " << msg);
+        log_skipped(msg, r);
         ++failed;
         track_skipped(pidx, std::move(r.source_offset));
         continue;
@@ -317,7 +316,7 @@ void TaskRunner::process_batch(std::vector<SourceRecord>& batch) {
       std::string msg = "Error converting record for topic '" + r.topic + "' at offset " +
                         compact_json(r.source_offset) + ": " + e.what();
       if (!tolerate_all_) throw std::runtime_error(msg);
-      if (log_errors_) TLOG(Error, kLogger, connector_ << "-" << task_id_ << ": " << msg);
+      log_skipped(msg, r);
       ++failed;
       track_skipped(pidx, std::move(r.source_offset));
     }
@@ -376,10 +375,11 @@ void TaskRunner::send(SourceRecord& r, std::uint32_t pidx) {
   }
 }
 
-void TaskRunner::on_delivery(void* opaque, rd_kafka_resp_err_t err) {
-  if (opaque != nullptr) {
-    // The opaque is seq + 1 so that no message's opaque is nullptr (nullptr: just advance).
-    auto seq = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(opaque)) - 1;
+void TaskRunner::on_delivery(const rd_kafka_message_t* msg) {
+  if (msg != nullptr) {
+    rd_kafka_resp_err_t err = msg->err;
+    // The opaque is seq + 1 so that no message's opaque is nullptr.
+    auto seq = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(msg->_private)) - 1;
     auto& p = pending_[seq - base_seq_];
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR || tolerate_all_) {
       p.acked = true;
@@ -397,12 +397,13 @@ void TaskRunner::on_delivery(void* opaque, rd_kafka_resp_err_t err) {
         latency_sum_ += secs;
       } else {
         TLOG(Warn, kLogger,
-             connector_ << "-" << task_id_ << ": record not delivered and skipped "
-                        << "(errors.tolerance=all): " << rd_kafka_err2str(err));
+             connector_ << "-" << task_id_ << ": record to topic '" << rd_kafka_topic_name(msg->rkt)
+                        << "' not delivered and skipped (errors.tolerance=all): "
+                        << rd_kafka_err2str(err));
       }
     } else if (delivery_error_.empty()) {
-      delivery_error_ = std::string("Failed to deliver a record to Kafka: ") +
-                        rd_kafka_err2str(err) +
+      delivery_error_ = std::string("Failed to deliver a record to Kafka topic '") +
+                        rd_kafka_topic_name(msg->rkt) + "': " + rd_kafka_err2str(err) +
                         " (offsets after the last acknowledged record are not committed)";
     }
   }
@@ -416,6 +417,25 @@ void TaskRunner::on_delivery(void* opaque, rd_kafka_resp_err_t err) {
     pending_.pop_front();
     ++base_seq_;
   }
+}
+
+void TaskRunner::log_skipped(const std::string& message, const SourceRecord& r) {
+  if (!log_errors_) return;
+  std::string text =
+      connector_ + "-" + std::to_string(task_id_) + ": skipped (errors.tolerance=all): " + message;
+  if (log_messages_) {
+    std::string buf;
+    auto render = [&](Converter& c, const SchemaPtr& s, const Value& v) -> std::string {
+      try {
+        return c.from_connect(r.topic, s, v, buf) ? buf : "null";
+      } catch (const std::exception& e) {
+        return std::string("<not convertible: ") + e.what() + ">";
+      }
+    };
+    text += "; key=" + render(*key_converter_, r.key_schema, r.key);
+    text += " value=" + render(*value_converter_, r.value_schema, r.value);
+  }
+  TLOG(Error, kLogger, text);
 }
 
 void TaskRunner::drain_latencies() {

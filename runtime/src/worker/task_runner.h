@@ -86,10 +86,14 @@ class TaskRunner : private SourceTaskContext {
   void send(SourceRecord& r, std::uint32_t partition_index);
   std::uint32_t partition_index(const SourceRecord& r);
   void track_skipped(std::uint32_t partition_index, OffsetMap offset);
-  void on_delivery(void* opaque, rd_kafka_resp_err_t err);
+  /// A delivery report (msg == nullptr: only advance the committable offsets).
+  void on_delivery(const rd_kafka_message_t* msg);
   void commit_offsets();
   void ensure_topic(const std::string& topic);
   void drain_latencies();
+  /// Logs a record skipped under errors.tolerance=all (errors.log.enable), with its key and
+  /// value when errors.log.include.messages is set.
+  void log_skipped(const std::string& message, const SourceRecord& r);
 
   TaskEnvironment env_;
   std::string connector_;
