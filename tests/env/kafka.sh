@@ -4,6 +4,7 @@
 #   tests/env/kafka.sh stop DIR
 # The controller listens on PORT+1. The broker's pid is in DIR/kafka.pid, its log in DIR/kafka.log.
 # KAFKA_EXTRA_PROPS: more server.properties lines (e.g. "file.delete.delay.ms=0").
+# KAFKA_JVM_OPTS: JVM heap/GC options (default: a small heap with SerialGC, for tests).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cmd="${1:?usage: kafka.sh start|stop DIR [PORT]}"
@@ -42,8 +43,9 @@ log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.logger.kafka.server.KafkaServer=INFO
 log4j.logger.kafka.server.BrokerServer=INFO
 PROPS
-  jopts=(-Xms256m -Xmx512m -XX:+UseSerialGC -Dlog4j.configuration="file:$dir/log4j.properties"
-         -cp "$lib/*")
+  # KAFKA_JVM_OPTS overrides the small default heap (tests) e.g. for benchmarks.
+  read -r -a heap <<< "${KAFKA_JVM_OPTS:--Xms256m -Xmx512m -XX:+UseSerialGC}"
+  jopts=("${heap[@]}" -Dlog4j.configuration="file:$dir/log4j.properties" -cp "$lib/*")
   if [ ! -f "$dir/data/meta.properties" ]; then
     java "${jopts[@]}" kafka.tools.StorageTool format -t "tributary-test-cluster1" \
          -c "$dir/server.properties" --ignore-formatted > "$dir/format.log" 2>&1 \
