@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <tuple>
 
 #include "api/server.h"
 #include "common/log.h"
@@ -113,7 +114,9 @@ int docs(const std::vector<std::string>& plugin_path) {
   print_def(os, connector_common_config_def());
   std::vector<const PluginDescriptor*> ps;
   for (const auto& p : registry.all()) ps.push_back(p.get());
-  std::sort(ps.begin(), ps.end(), [](auto* a, auto* b) { return a->class_name < b->class_name; });
+  std::sort(ps.begin(), ps.end(), [](auto* a, auto* b) {
+    return std::tie(a->class_name, a->type) < std::tie(b->class_name, b->type);
+  });
   for (const auto* p : ps) {
     os << "## " << p->class_name << " (" << plugin_type_name(p->type) << ")\n\n";
     if (!p->aliases.empty()) {

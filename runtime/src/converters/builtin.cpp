@@ -37,28 +37,30 @@ PluginDescriptor header_converter(std::string class_name, std::string alias, Con
   return d;
 }
 
+// Kafka's JsonConverter, StringConverter and ByteArrayConverter are converters and header
+// converters both (header.converter=...JsonConverter works); each is registered once per role.
+template <class T>
+void converter_and_header_converter(PluginRegistrar& registrar, const std::string& class_name,
+                                    const std::string& alias, const ConfigDef& def) {
+  registrar.add(converter<T>(class_name, alias, def));
+  registrar.add(header_converter<T>(class_name, alias, def));
+}
+
 }  // namespace
 
 void register_builtin_converters(PluginRegistrar& registrar) {
-  registrar.add(converter<JsonConverter>("org.apache.kafka.connect.json.JsonConverter",
-                                         "JsonConverter", json_converter_config_def()));
-  registrar.add(converter<StringConverter>("org.apache.kafka.connect.storage.StringConverter",
-                                           "StringConverter", string_converter_config_def()));
-  registrar.add(
-      converter<ByteArrayConverter>("org.apache.kafka.connect.converters.ByteArrayConverter",
-                                    "ByteArrayConverter", byte_array_converter_config_def()));
+  converter_and_header_converter<JsonConverter>(registrar,
+                                                "org.apache.kafka.connect.json.JsonConverter",
+                                                "JsonConverter", json_converter_config_def());
+  converter_and_header_converter<StringConverter>(
+      registrar, "org.apache.kafka.connect.storage.StringConverter", "StringConverter",
+      string_converter_config_def());
+  converter_and_header_converter<ByteArrayConverter>(
+      registrar, "org.apache.kafka.connect.converters.ByteArrayConverter", "ByteArrayConverter",
+      byte_array_converter_config_def());
   registrar.add(header_converter<SimpleHeaderConverter>(
       "org.apache.kafka.connect.storage.SimpleHeaderConverter", "SimpleHeaderConverter",
       simple_header_converter_config_def()));
-  // As in Kafka, these three are header converters too (header.converter=...JsonConverter).
-  registrar.add(header_converter<JsonConverter>("org.apache.kafka.connect.json.JsonConverter",
-                                                "JsonConverter", json_converter_config_def()));
-  registrar.add(
-      header_converter<StringConverter>("org.apache.kafka.connect.storage.StringConverter",
-                                        "StringConverter", string_converter_config_def()));
-  registrar.add(header_converter<ByteArrayConverter>(
-      "org.apache.kafka.connect.converters.ByteArrayConverter", "ByteArrayConverter",
-      byte_array_converter_config_def()));
 }
 
 }  // namespace tributary
