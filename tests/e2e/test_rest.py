@@ -58,6 +58,45 @@ def test_metrics_are_prometheus_text(worker, connector):
     assert "# TYPE" in r.text
 
 
+def sample(text, metric, **labels):
+    """The value of one Prometheus sample, or None."""
+    for line in text.splitlines():
+        if not line.startswith(metric + "{"):
+            continue
+        body = line[len(metric) + 1:line.index("}")]
+        got = dict(kv.split("=", 1) for kv in body.split(","))
+        if all(got.get(k) == f'"{v}"' for k, v in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+def test_metrics_per_connector_and_task_after_streaming(worker, connector):
+    name = connector("metrics-stream", **{"rate.per.sec": "500"})
+
+    def streamed():
+        text = worker.get("/metrics").text
+        written = sample(text, "tributary_source_records_written_total", connector=name, task="0")
+        commits = sample(text, "tributary_offset_commit_success_total", connector=name, task="0")
+        return text if written and written > 0 and commits and commits > 0 else None
+
+    text = wait_for(streamed, 30, 0.5, "records written and an offset commit on /metrics")
+    assert sample(text, "tributary_connector_state", connector=name, state="RUNNING") == 1
+    assert sample(text, "tributary_connector_state", connector=name, state="FAILED") == 0
+    assert sample(text, "tributary_task_state", connector=name, task="0", state="RUNNING") == 1
+    polled = sample(text, "tributary_source_records_polled_total", connector=name, task="0")
+    written = sample(text, "tributary_source_records_written_total", connector=name, task="0")
+    assert polled >= written > 0
+    assert sample(text, "tributary_produce_latency_seconds_count", connector=name, task="0") > 0
+    assert sample(text, "tributary_poll_batch_size_count", connector=name, task="0") > 0
+    assert 0 <= sample(text, "tributary_offset_commit_age_seconds", connector=name, task="0") < 30
+    assert "# HELP tributary_source_records_written_total" in text
+    # Deleting the connector removes its series.
+    assert worker.call("DELETE", f"/connectors/{name}").status == 204
+    text = worker.get("/metrics").text
+    assert sample(text, "tributary_source_records_written_total", connector=name, task="0") is None
+    assert sample(text, "tributary_connector_state", connector=name, state="RUNNING") is None
+
+
 # ---- Routing errors --------------------------------------------------------------------------
 
 
