@@ -105,6 +105,7 @@ TEST(WorkerConfig, DefaultsAsKafkaConnect) {
   EXPECT_EQ(w.offset_topic, "connect-offsets");
   EXPECT_EQ(w.offset_topic_partitions, 25);
   EXPECT_TRUE(w.topic_creation_enable);
+  EXPECT_EQ(w.producer_io_thread_nice, 10);
   EXPECT_EQ(w.config_file, "tributary-connectors.json");
   auto f = parse_worker_config({{"offset.storage.file.filename", "/tmp/x.offsets"}});
   EXPECT_EQ(f.config_file, "/tmp/x.offsets.connectors.json");
@@ -123,6 +124,19 @@ TEST(WorkerConfig, BadValueNamesTheKey) {
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.key(), "exactly.once.source.support");
+  }
+}
+
+TEST(WorkerConfig, IoThreadNiceIsAnIntegerFrom0To19) {
+  EXPECT_EQ(
+      parse_worker_config({{"tributary.producer.io.thread.nice", "0"}}).producer_io_thread_nice, 0);
+  for (const char* bad : {"20", "-1", "low"}) {
+    try {
+      parse_worker_config({{"tributary.producer.io.thread.nice", bad}});
+      FAIL() << bad;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.key(), "tributary.producer.io.thread.nice") << bad;
+    }
   }
 }
 

@@ -1,5 +1,9 @@
 #include "kafka/kafka.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdint>
 #include <stdexcept>
 #include <thread>
 
@@ -49,9 +53,31 @@ ConfPtr make_conf(const ConfigMap& props, std::string_view key_prefix) {
   return conf;
 }
 
-Producer::Producer(const ConfigMap& props, DeliveryCallback on_delivery)
+namespace {
+// librdkafka 2.0's broker thread polls its socket with a zero timeout while an idempotent
+// producer has its five requests in flight and older messages wait (the linger wake-up is
+// computed before the in-flight cap applies), so under load it spins. A lower priority leaves
+// that CPU to threads with work to do. The nice value travels in the interceptor's opaque.
+rd_kafka_resp_err_t on_thread_start(rd_kafka_t*, rd_kafka_thread_type_t type, const char*,
+                                    void* opaque) {
+  const auto nice = static_cast<int>(reinterpret_cast<std::intptr_t>(opaque));
+  if (type == RD_KAFKA_THREAD_BROKER) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice);
+  return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+rd_kafka_resp_err_t on_new(rd_kafka_t* rk, const rd_kafka_conf_t*, void* opaque, char*, size_t) {
+  return rd_kafka_interceptor_add_on_thread_start(rk, "tributary-io-thread-nice", &on_thread_start,
+                                                  opaque);
+}
+}  // namespace
+
+Producer::Producer(const ConfigMap& props, DeliveryCallback on_delivery, int io_thread_nice)
     : on_delivery_(std::move(on_delivery)) {
   ConfPtr conf = make_conf(props, "producer.");
+  if (io_thread_nice > 0)
+    rd_kafka_conf_interceptor_add_on_new(
+        conf.get(), "tributary-io-thread-nice", &on_new,
+        reinterpret_cast<void*>(static_cast<std::intptr_t>(io_thread_nice)));
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &Producer::dr_cb);
   rd_kafka_conf_set_opaque(conf.get(), this);
   char err[512];

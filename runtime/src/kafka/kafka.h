@@ -42,8 +42,9 @@ using DeliveryCallback = std::function<void(const rd_kafka_message_t& msg)>;
 class Producer {
  public:
   /// `props`: client properties (bootstrap.servers, acks, ...). Throws std::runtime_error on a
-  /// configuration librdkafka rejects.
-  Producer(const ConfigMap& props, DeliveryCallback on_delivery);
+  /// configuration librdkafka rejects. `io_thread_nice` > 0 lowers the priority of librdkafka's
+  /// broker threads of this producer to that nice value (see tributary.producer.io.thread.nice).
+  Producer(const ConfigMap& props, DeliveryCallback on_delivery, int io_thread_nice = 0);
   ~Producer();
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;

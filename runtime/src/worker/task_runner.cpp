@@ -213,7 +213,8 @@ void TaskRunner::run_loop() {
   chain_ = std::make_unique<TransformChain>(connector_config_, env_.registry);
   producer_ = std::make_unique<kafka::Producer>(
       env_.worker.producer_props(connector_config_),
-      [this](const rd_kafka_message_t& msg) { on_delivery(&msg); });
+      [this](const rd_kafka_message_t& msg) { on_delivery(&msg); },
+      env_.worker.producer_io_thread_nice);
 
   connector_instance_ = plugin_.make_source();
   {

@@ -81,6 +81,12 @@ const ConfigDef& worker_config_def() {
     d.define("topic.creation.enable", CT::Boolean, "true", I::Low,
              "Whether connectors may create their topics per `topic.creation.*` (KIP-158).",
              "Common");
+    d.define("tributary.producer.io.thread.nice", CT::Int, "10", I::Low,
+             "Tributary only. Nice value (0-19) of each task producer's librdkafka broker threads "
+             "(0: unchanged). librdkafka 2.0 polls without sleeping while an idempotent "
+             "producer's five in-flight requests are outstanding; a lower priority lets the task "
+             "threads and a co-located broker use that CPU instead.",
+             "Common", validators::between(0, 19));
     return d;
   }();
   return def;
@@ -187,6 +193,7 @@ WorkerConfig parse_worker_config(const ConfigMap& props) {
   w.offset_flush_timeout = std::chrono::milliseconds(c.get_long("offset.flush.timeout.ms"));
   w.graceful_shutdown = std::chrono::milliseconds(c.get_long("task.shutdown.graceful.timeout.ms"));
   w.topic_creation_enable = c.get_bool("topic.creation.enable");
+  w.producer_io_thread_nice = c.get_int("tributary.producer.io.thread.nice");
   return w;
 }
 

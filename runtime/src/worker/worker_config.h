@@ -34,6 +34,7 @@ struct WorkerConfig {
   std::chrono::milliseconds offset_flush_timeout{5000};
   std::chrono::milliseconds graceful_shutdown{5000};
   bool topic_creation_enable = true;
+  int producer_io_thread_nice = 10;  // tributary.producer.io.thread.nice
 
   /// Kafka client properties for the worker's own clients (bootstrap.servers plus any
   /// security.* / sasl.* / ssl.* / client.dns.lookup keys).
