@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev
-  librdkafka-dev libpq-dev nlohmann-json3-dev prometheus-cpp-dev
+  librdkafka-dev libpq-dev nlohmann-json3-dev prometheus-cpp-dev libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy
   postgresql postgresql-contrib
