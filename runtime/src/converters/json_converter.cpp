@@ -999,10 +999,8 @@ class PayloadWriter {
     out_ += '{';
     bool first = true;
     for (const Field& f : schema.fields()) {
-      if (!first) out_ += ',';
+      append_key(f.name, first);
       first = false;
-      json::append_string(f.name, out_);
-      out_ += ':';
       const auto idx = static_cast<std::size_t>(f.index);
       try {
         write(f.schema.get(), idx < data.fields.size() ? data.fields[idx] : null_value());
@@ -1012,6 +1010,36 @@ class PayloadWriter {
       }
     }
     out_ += '}';
+  }
+
+  // `,"name":` (no comma for the first field) in one append when the name needs no escaping,
+  // as field names almost never do; else through append_string.
+  void append_key(const std::string& name, bool first) {
+    char buf[64];
+    if (name.size() <= sizeof buf - 4) {
+      bool plain = true;
+      for (const char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 128 || json::kEscapes.code[u] != 0) {
+          plain = false;
+          break;
+        }
+      }
+      if (plain) {
+        char* p = buf;
+        if (!first) *p++ = ',';
+        *p++ = '"';
+        std::memcpy(p, name.data(), name.size());
+        p += name.size();
+        *p++ = '"';
+        *p++ = ':';
+        out_.append(buf, static_cast<std::size_t>(p - buf));
+        return;
+      }
+    }
+    if (!first) out_ += ',';
+    json::append_string(name, out_);
+    out_ += ':';
   }
 
   DecimalFormat format_;
