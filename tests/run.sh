@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: build, start a real Kafka broker (KRaft) on a free
-# loopback port in a directory this script owns, run unit + integration (ctest) and end-to-end
+# The whole test suite, as CI runs it: build, start a real Kafka broker (KRaft) and a real
+# PostgreSQL (wal_level=logical) on free loopback ports in directories this script owns, run
+# unit + integration (ctest) and end-to-end
 # (pytest + curl against the real binary) tests, check the generated config reference and
 # formatting, then build the unit and integration tests and the binary again under ASan + UBSan
 # and run them (the REST end-to-end tests against the sanitized binary).
-# Stops the broker on exit. Fails when any test fails.
+# Stops both servers on exit. Fails when any test fails.
 #   TRIBUTARY_SKIP_SANITIZE=1  skip the sanitizer pass (quicker local runs)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,15 +28,22 @@ step "python test dependencies"
 tests/env/python.sh "$build/venv" >/dev/null
 py="$build/venv/bin/python"
 
-step "start Kafka"
+step "start Kafka and PostgreSQL"
 free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 kport="$(free_port)"
 rm -rf "$envdir/kafka"
 mkdir -p "$envdir"
-cleanup() { "$root/tests/env/kafka.sh" stop "$envdir/kafka" || true; }
+cleanup() {
+  "$root/tests/env/kafka.sh" stop "$envdir/kafka" || true
+  "$root/tests/env/postgres.sh" stop "$envdir/postgres" || true
+}
 trap cleanup EXIT
 tests/env/kafka.sh start "$envdir/kafka" "$kport"
 export TRIBUTARY_TEST_BOOTSTRAP="127.0.0.1:$kport"
+pport="$(free_port)"
+rm -rf "$envdir/postgres"
+tests/env/postgres.sh start "$envdir/postgres" "$pport"
+export TRIBUTARY_TEST_PG="127.0.0.1:$pport"
 export TRIBUTARY_BIN="$build/bin/tributary"
 export TRIBUTARY_PLUGIN_DIR="$build/plugins"
 
