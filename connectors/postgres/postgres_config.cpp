@@ -1,0 +1,159 @@
+#include "postgres_config.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace tributary::pg {
+
+const ConfigDef& postgres_config_def() {
+  static const ConfigDef def = [] {
+    using CT = ConfigType;
+    using I = Importance;
+    namespace v = validators;
+    ConfigDef d;
+    // Connection.
+    d.define("database.hostname", CT::String, std::nullopt, I::High,
+             "Host name or address of the PostgreSQL server.", "Connection", v::non_empty_string());
+    d.define("database.port", CT::Int, "5432", I::High, "Port of the PostgreSQL server.",
+             "Connection", v::between(1, 65535));
+    d.define("database.user", CT::String, std::nullopt, I::High,
+             "User to connect as; needs the REPLICATION attribute (or superuser).", "Connection",
+             v::non_empty_string());
+    d.define("database.password", CT::Password, "", I::High, "Password of database.user.",
+             "Connection");
+    d.define("database.dbname", CT::String, std::nullopt, I::High,
+             "Database to capture changes from.", "Connection", v::non_empty_string());
+    d.define("database.sslmode", CT::String, "prefer", I::Medium,
+             "libpq sslmode: disable, allow, prefer, require, verify-ca, verify-full.",
+             "Connection",
+             v::one_of({"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}));
+    d.define("database.initial.statements", CT::String, "", I::Low,
+             "Semicolon-separated SQL run on each new (non-replication) connection.", "Connection");
+    d.define("database.tcpKeepAlive", CT::Boolean, "true", I::Low,
+             "Enable TCP keepalives on the connections.", "Connection");
+    d.define("topic.prefix", CT::String, std::nullopt, I::High,
+             "Prefix of every topic name (<prefix>.<schema>.<table>) and the source partition "
+             "{\"server\": <prefix>}.",
+             "Connection", v::non_empty_string());
+    // Replication.
+    d.define("plugin.name", CT::String, "pgoutput", I::Medium,
+             "Logical decoding plugin. Tributary decodes pgoutput (built into PostgreSQL 10+); "
+             "Debezium's default decoderbufs needs a server extension and is not supported.",
+             "Replication", v::one_of({"pgoutput"}));
+    d.define("slot.name", CT::String, "debezium", I::Medium, "Name of the replication slot.",
+             "Replication", v::non_empty_string());
+    d.define("slot.drop.on.stop", CT::Boolean, "false", I::Low,
+             "Drop the replication slot when the connector stops gracefully.", "Replication");
+    d.define("slot.max.retries", CT::Int, "6", I::Low,
+             "Attempts to take the replication slot when it is active elsewhere.", "Replication",
+             v::at_least(1));
+    d.define("slot.retry.delay.ms", CT::Long, "10000", I::Low,
+             "Delay between attempts to take the replication slot.", "Replication", v::at_least(0));
+    d.define("publication.name", CT::String, "dbz_publication", I::Medium,
+             "Name of the publication pgoutput streams.", "Replication", v::non_empty_string());
+    d.define("publication.autocreate.mode", CT::String, "all_tables", I::Medium,
+             "all_tables: create the publication FOR ALL TABLES if missing; filtered: create or "
+             "update it for the captured tables; disabled: it must exist; no_tables: create it "
+             "with no tables.",
+             "Replication", v::one_of({"all_tables", "filtered", "disabled", "no_tables"}));
+    d.define("status.update.interval.ms", CT::Long, "10000", I::Low,
+             "Interval of standby status updates (flush LSN feedback) to the server.",
+             "Replication", v::at_least(0));
+    // Snapshot.
+    d.define("snapshot.mode", CT::String, "initial", I::Medium,
+             "initial, initial_only, no_data (older names: never, schema_only), when_needed, "
+             "always.",
+             "Snapshot",
+             v::one_of({"initial", "initial_only", "no_data", "never", "schema_only", "when_needed",
+                        "always"}));
+    d.define("snapshot.fetch.size", CT::Int, "10240", I::Medium,
+             "Rows fetched per round trip while snapshotting a table.", "Snapshot", v::at_least(1));
+    d.define("snapshot.select.statement.overrides", CT::List, "", I::Low,
+             "Tables (schema.table) whose snapshot query is given in "
+             "snapshot.select.statement.overrides.<schema.table>.",
+             "Snapshot");
+    d.define("snapshot.lock.timeout.ms", CT::Long, "10000", I::Low,
+             "Longest wait for table locks during a snapshot.", "Snapshot", v::at_least(0));
+    // Filters.
+    d.define("schema.include.list", CT::List, "", I::Medium,
+             "Regular expressions (anchored) of schemas to capture.", "Filters");
+    d.define("schema.exclude.list", CT::List, "", I::Medium,
+             "Regular expressions (anchored) of schemas not to capture.", "Filters");
+    d.define("table.include.list", CT::List, "", I::Medium,
+             "Regular expressions (anchored) of schema.table to capture.", "Filters");
+    d.define("table.exclude.list", CT::List, "", I::Medium,
+             "Regular expressions (anchored) of schema.table not to capture.", "Filters");
+    d.define("column.include.list", CT::List, "", I::Low,
+             "Regular expressions (anchored) of schema.table.column to include in events.",
+             "Filters");
+    d.define("column.exclude.list", CT::List, "", I::Low,
+             "Regular expressions (anchored) of schema.table.column to leave out of events.",
+             "Filters");
+    d.define("message.key.columns", CT::String, "", I::Low,
+             "Key columns per table: <table regex>:<col>,<col>;<table regex>:<col>...", "Filters");
+    d.define("skipped.operations", CT::List, "t", I::Low,
+             "Operations not to emit: c, u, d, t, or none.", "Filters");
+    // Values.
+    d.define("decimal.handling.mode", CT::String, "precise", I::Medium,
+             "numeric as precise (Connect Decimal), double or string.", "Values",
+             v::one_of({"precise", "double", "string"}));
+    d.define("time.precision.mode", CT::String, "adaptive", I::Medium,
+             "adaptive, adaptive_time_microseconds or connect.", "Values",
+             v::one_of({"adaptive", "adaptive_time_microseconds", "connect"}));
+    d.define("binary.handling.mode", CT::String, "bytes", I::Low,
+             "bytea as bytes, base64, base64-url-safe or hex.", "Values",
+             v::one_of({"bytes", "base64", "base64-url-safe", "hex"}));
+    d.define("interval.handling.mode", CT::String, "numeric", I::Low,
+             "interval as numeric (MicroDuration) or string (ISO-8601).", "Values",
+             v::one_of({"numeric", "string"}));
+    d.define("hstore.handling.mode", CT::String, "json", I::Low, "hstore as json or map.", "Values",
+             v::one_of({"json", "map"}));
+    d.define("unavailable.value.placeholder", CT::String, "__debezium_unavailable_value", I::Low,
+             "Value given to unchanged TOASTed columns PostgreSQL did not send.", "Values");
+    d.define("tombstones.on.delete", CT::Boolean, "true", I::Medium,
+             "Follow each delete event with a tombstone (null value) for the same key.", "Values");
+    d.define("include.unknown.datatypes", CT::Boolean, "false", I::Low,
+             "Emit columns of unknown types as strings instead of leaving them out.", "Values");
+    // Flow and heartbeats.
+    d.define("max.batch.size", CT::Int, "2048", I::Medium, "Most events returned by one poll.",
+             "Flow", v::at_least(1));
+    d.define("max.queue.size", CT::Int, "8192", I::Medium,
+             "Most events buffered between the replication stream and poll.", "Flow",
+             v::at_least(1));
+    d.define("max.queue.size.in.bytes", CT::Long, "0", I::Medium,
+             "Most bytes buffered between the replication stream and poll (0: no limit).", "Flow",
+             v::at_least(0));
+    d.define("poll.interval.ms", CT::Long, "500", I::Medium,
+             "Longest wait of a poll for new events.", "Flow", v::at_least(0));
+    d.define("heartbeat.interval.ms", CT::Long, "0", I::Medium,
+             "Interval of heartbeat records (0: none).", "Flow", v::at_least(0));
+    d.define("heartbeat.action.query", CT::String, "", I::Low,
+             "SQL run on each heartbeat, so a quiet database still moves the slot.", "Flow");
+    d.define("topic.heartbeat.prefix", CT::String, "__debezium-heartbeat", I::Low,
+             "Heartbeat topic: <prefix>.<topic.prefix>.", "Flow");
+    d.define("provide.transaction.metadata", CT::Boolean, "false", I::Low,
+             "Write BEGIN/END records to <topic.prefix>.transaction and add `transaction` to "
+             "events.",
+             "Flow");
+    d.define("topic.transaction", CT::String, "transaction", I::Low,
+             "Suffix of the transaction metadata topic.", "Flow");
+    return d;
+  }();
+  return def;
+}
+
+SnapshotMode parse_snapshot_mode(const std::string& value) {
+  std::string v = value;
+  std::transform(v.begin(), v.end(), v.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (v == "initial") return SnapshotMode::Initial;
+  if (v == "initial_only") return SnapshotMode::InitialOnly;
+  if (v == "no_data" || v == "never" || v == "schema_only") return SnapshotMode::NoData;
+  if (v == "when_needed") return SnapshotMode::WhenNeeded;
+  if (v == "always") return SnapshotMode::Always;
+  throw ConfigError("snapshot.mode", "Invalid value " + value +
+                                         " for configuration snapshot.mode: must be one of "
+                                         "initial, initial_only, no_data, when_needed, always");
+}
+
+}  // namespace tributary::pg

@@ -1,0 +1,17 @@
+// Configuration of the PostgreSQL connector: Debezium 2.7's key names, defaults and allowed
+// values (REFERENCE §6), as a ConfigDef the worker validates and documents.
+#pragma once
+
+#include <string>
+
+#include "tributary/config.h"
+
+namespace tributary::pg {
+
+const ConfigDef& postgres_config_def();
+
+enum class SnapshotMode { Initial, InitialOnly, NoData, WhenNeeded, Always };
+/// snapshot.mode with its older names folded in: `never` and `schema_only` are `no_data`.
+SnapshotMode parse_snapshot_mode(const std::string& value);
+
+}  // namespace tributary::pg
