@@ -139,7 +139,9 @@ TEST(PgOutput, MalformedInputNamesWhatWasBeingRead) {
 }
 
 TEST(PgOutput, FramesAndStatusUpdate) {
-  auto w = std::get<XLogData>(decode_frame(Bytes{}.c('w').u64(10).u64(20).u64(0).c('B').b));
+  // XLogData's payload views the frame, so the frame must outlive it.
+  const std::string frame = Bytes{}.c('w').u64(10).u64(20).u64(0).c('B').b;
+  auto w = std::get<XLogData>(decode_frame(frame));
   EXPECT_EQ(w.start_lsn, 10u);
   EXPECT_EQ(w.wal_end, 20u);
   EXPECT_EQ(w.send_time_us, kPgEpochOffsetMicros);

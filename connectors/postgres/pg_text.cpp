@@ -1,0 +1,228 @@
+#include "pg_text.h"
+
+#include <stdexcept>
+
+namespace tributary::pg {
+namespace {
+
+[[noreturn]] void bad(const char* what, std::string_view text) {
+  throw std::invalid_argument(std::string("not a PostgreSQL ") + what + ": '" + std::string(text) +
+                              "'");
+}
+
+// Reads exactly `n` digits at `pos`.
+int digits(std::string_view t, size_t& pos, size_t n, const char* what) {
+  if (pos + n > t.size()) bad(what, t);
+  int v = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const char c = t[pos + i];
+    if (c < '0' || c > '9') bad(what, t);
+    v = v * 10 + (c - '0');
+  }
+  pos += n;
+  return v;
+}
+
+void expect(std::string_view t, size_t& pos, char c, const char* what) {
+  if (pos >= t.size() || t[pos] != c) bad(what, t);
+  ++pos;
+}
+
+// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (Howard Hinnant's
+// days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, int m, int d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = static_cast<unsigned>((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+// "YYYY-MM-DD" with 4 or more year digits; returns days and advances pos.
+std::int64_t read_date(std::string_view t, size_t& pos, const char* what) {
+  size_t start = pos;
+  while (pos < t.size() && t[pos] >= '0' && t[pos] <= '9') ++pos;
+  if (pos - start < 4) bad(what, t);
+  std::int64_t year = 0;
+  for (size_t i = start; i < pos; ++i) year = year * 10 + (t[i] - '0');
+  expect(t, pos, '-', what);
+  const int month = digits(t, pos, 2, what);
+  expect(t, pos, '-', what);
+  const int day = digits(t, pos, 2, what);
+  if (month < 1 || month > 12 || day < 1 || day > 31) bad(what, t);
+  // " BC": year 1 BC is astronomical year 0.
+  if (t.substr(pos).find(" BC") != std::string_view::npos) year = 1 - year;
+  return days_from_civil(year, month, day);
+}
+
+// "HH:MM:SS[.ffffff]" -> micros; advances pos.
+std::int64_t read_time(std::string_view t, size_t& pos, const char* what) {
+  const int h = digits(t, pos, 2, what);
+  expect(t, pos, ':', what);
+  const int m = digits(t, pos, 2, what);
+  expect(t, pos, ':', what);
+  const int s = digits(t, pos, 2, what);
+  if (h > 24 || m > 59 || s > 60) bad(what, t);
+  std::int64_t frac = 0;
+  if (pos < t.size() && t[pos] == '.') {
+    ++pos;
+    int n = 0;
+    while (pos < t.size() && t[pos] >= '0' && t[pos] <= '9') {
+      if (n < 6) frac = frac * 10 + (t[pos] - '0');
+      ++n;
+      ++pos;
+    }
+    if (n == 0) bad(what, t);
+    for (int i = n; i < 6; ++i) frac *= 10;
+  }
+  return ((static_cast<std::int64_t>(h) * 60 + m) * 60 + s) * 1000000 + frac;
+}
+
+void skip_bc(std::string_view t, size_t& pos, const char* what) {
+  if (t.substr(pos) == " BC") pos = t.size();
+  if (pos != t.size()) bad(what, t);
+}
+
+}  // namespace
+
+Infinity infinity_of(std::string_view text) {
+  if (text == "infinity") return Infinity::Positive;
+  if (text == "-infinity") return Infinity::Negative;
+  return Infinity::None;
+}
+
+std::int64_t parse_date_days(std::string_view text) {
+  size_t pos = 0;
+  const auto days = read_date(text, pos, "date");
+  skip_bc(text, pos, "date");
+  return days;
+}
+
+std::int64_t parse_time_micros(std::string_view text) {
+  size_t pos = 0;
+  const auto us = read_time(text, pos, "time");
+  if (pos != text.size()) bad("time", text);
+  return us;
+}
+
+std::int64_t parse_timestamp_micros(std::string_view text) {
+  size_t pos = 0;
+  const auto days = read_date(text, pos, "timestamp");
+  expect(text, pos, ' ', "timestamp");
+  const auto us = read_time(text, pos, "timestamp");
+  skip_bc(text, pos, "timestamp");
+  return days * 86400000000LL + us;
+}
+
+std::int64_t parse_timestamptz_micros(std::string_view text) {
+  size_t pos = 0;
+  const auto days = read_date(text, pos, "timestamptz");
+  expect(text, pos, ' ', "timestamptz");
+  const auto us = read_time(text, pos, "timestamptz");
+  if (pos >= text.size() || (text[pos] != '+' && text[pos] != '-')) bad("timestamptz", text);
+  const int sign = text[pos++] == '-' ? -1 : 1;
+  std::int64_t offset = digits(text, pos, 2, "timestamptz") * 3600LL;
+  if (pos < text.size() && text[pos] == ':') {
+    ++pos;
+    offset += digits(text, pos, 2, "timestamptz") * 60LL;
+    if (pos < text.size() && text[pos] == ':') {
+      ++pos;
+      offset += digits(text, pos, 2, "timestamptz");
+    }
+  }
+  skip_bc(text, pos, "timestamptz");
+  return days * 86400000000LL + us - sign * offset * 1000000LL;
+}
+
+UnscaledDecimal parse_numeric(std::string_view text, std::optional<int> scale) {
+  size_t pos = 0;
+  bool negative = false;
+  if (pos < text.size() && (text[pos] == '-' || text[pos] == '+')) negative = text[pos++] == '-';
+  std::string digits_only;
+  int frac = 0;
+  bool point = false, any = false;
+  for (; pos < text.size(); ++pos) {
+    const char c = text[pos];
+    if (c == '.' && !point) {
+      point = true;
+    } else if (c >= '0' && c <= '9') {
+      digits_only += c;
+      any = true;
+      if (point) ++frac;
+    } else {
+      bad("numeric", text);
+    }
+  }
+  if (!any) bad("numeric", text);
+  UnscaledDecimal out;
+  out.scale = scale.value_or(frac);
+  if (out.scale > frac) {
+    digits_only.append(static_cast<size_t>(out.scale - frac), '0');
+  } else if (out.scale < frac) {
+    // Fewer digits wanted: PostgreSQL rounds half away from zero.
+    const size_t keep = digits_only.size() - static_cast<size_t>(frac - out.scale);
+    const bool round_up = digits_only[keep] >= '5';
+    digits_only.resize(keep);
+    if (round_up) {
+      int i = static_cast<int>(keep) - 1;
+      while (i >= 0 && digits_only[static_cast<size_t>(i)] == '9')
+        digits_only[static_cast<size_t>(i--)] = '0';
+      if (i < 0)
+        digits_only.insert(digits_only.begin(), '1');
+      else
+        ++digits_only[static_cast<size_t>(i)];
+    }
+  }
+  // Decimal digits -> little-endian base-256 magnitude.
+  std::vector<std::uint8_t> mag;  // little-endian
+  for (const char c : digits_only) {
+    unsigned carry = static_cast<unsigned>(c - '0');
+    for (auto& b : mag) {
+      const unsigned v = b * 10u + carry;
+      b = static_cast<std::uint8_t>(v & 0xFF);
+      carry = v >> 8;
+    }
+    while (carry) {
+      mag.push_back(static_cast<std::uint8_t>(carry & 0xFF));
+      carry >>= 8;
+    }
+  }
+  while (!mag.empty() && mag.back() == 0) mag.pop_back();
+  if (mag.empty()) {
+    out.bytes = {0};
+    return out;
+  }
+  if (negative) {  // two's complement: invert and add one
+    for (auto& b : mag) b = static_cast<std::uint8_t>(~b);
+    for (auto& b : mag)
+      if (++b != 0) break;
+    if ((mag.back() & 0x80) == 0) mag.push_back(0xFF);
+  } else if (mag.back() & 0x80) {
+    mag.push_back(0);
+  }
+  // Minimal two's complement: drop redundant sign bytes.
+  while (mag.size() > 1 && ((mag.back() == 0xFF && (mag[mag.size() - 2] & 0x80)) ||
+                            (mag.back() == 0 && !(mag[mag.size() - 2] & 0x80))))
+    mag.pop_back();
+  out.bytes.assign(mag.rbegin(), mag.rend());
+  return out;
+}
+
+std::vector<std::uint8_t> parse_bytea_hex(std::string_view text) {
+  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0)
+    bad("bytea (hex format)", text);
+  auto nibble = [&](char c) -> std::uint8_t {
+    if (c >= '0' && c <= '9') return static_cast<std::uint8_t>(c - '0');
+    if (c >= 'a' && c <= 'f') return static_cast<std::uint8_t>(c - 'a' + 10);
+    if (c >= 'A' && c <= 'F') return static_cast<std::uint8_t>(c - 'A' + 10);
+    bad("bytea (hex format)", text);
+  };
+  std::vector<std::uint8_t> out;
+  out.reserve((text.size() - 2) / 2);
+  for (size_t i = 2; i < text.size(); i += 2)
+    out.push_back(static_cast<std::uint8_t>((nibble(text[i]) << 4) | nibble(text[i + 1])));
+  return out;
+}
+
+}  // namespace tributary::pg

@@ -1,0 +1,86 @@
+// PostgreSQL text formats -> the numbers Debezium's value types carry. Expected figures were
+// computed independently with Python's datetime (proleptic Gregorian) and by hand for the
+// two's complement bytes of Kafka Connect's Decimal (BigInteger.toByteArray()).
+#include <gtest/gtest.h>
+
+#include "pg_text.h"
+
+namespace tributary::pg {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+TEST(PgText, Dates) {
+  EXPECT_EQ(parse_date_days("1970-01-01"), 0);
+  EXPECT_EQ(parse_date_days("1969-12-31"), -1);
+  EXPECT_EQ(parse_date_days("2038-01-20"), 24856);
+  EXPECT_EQ(parse_date_days("0001-01-01"), -719162);
+  EXPECT_EQ(parse_date_days("9999-12-31"), 2932896);
+  EXPECT_EQ(parse_date_days("0001-01-01 BC"), -719162 - 366);  // 1 BC = year 0, a leap year
+  EXPECT_EQ(parse_date_days("10000-01-01"), 2932897);
+  EXPECT_EQ(infinity_of("infinity"), Infinity::Positive);
+  EXPECT_EQ(infinity_of("-infinity"), Infinity::Negative);
+  EXPECT_EQ(infinity_of("2020-01-01"), Infinity::None);
+  EXPECT_THROW(parse_date_days("2020-13-01"), std::invalid_argument);
+  EXPECT_THROW(parse_date_days("20-01-01"), std::invalid_argument);
+  EXPECT_THROW(parse_date_days("2020-01-01x"), std::invalid_argument);
+}
+
+TEST(PgText, TimesAndTimestamps) {
+  EXPECT_EQ(parse_time_micros("00:00:00"), 0);
+  EXPECT_EQ(parse_time_micros("13:45:07.5"), ((13 * 60 + 45) * 60 + 7) * 1000000LL + 500000);
+  EXPECT_EQ(parse_time_micros("23:59:59.999999"), 86399999999LL);
+  EXPECT_EQ(parse_time_micros("24:00:00"), 86400000000LL);
+  EXPECT_EQ(parse_timestamp_micros("2024-01-02 03:04:05.123456"), 1704164645123456LL);
+  EXPECT_EQ(parse_timestamp_micros("1900-01-01 00:00:00"), -2208988800000000LL);
+  EXPECT_EQ(parse_timestamptz_micros("2024-01-02 03:04:05.123456+00"), 1704164645123456LL);
+  EXPECT_EQ(parse_timestamptz_micros("2024-01-02 08:34:05.123456+05:30"), 1704164645123456LL);
+  EXPECT_EQ(parse_timestamptz_micros("2024-01-01 22:04:05.123456-05"), 1704164645123456LL);
+  EXPECT_THROW(parse_time_micros("1:00:00"), std::invalid_argument);
+  EXPECT_THROW(parse_time_micros("10:00:00."), std::invalid_argument);
+  EXPECT_THROW(parse_timestamptz_micros("2024-01-02 03:04:05"), std::invalid_argument);
+  try {
+    parse_timestamp_micros("yesterday");
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "not a PostgreSQL timestamp: 'yesterday'");
+  }
+}
+
+TEST(PgText, NumericsAsTwosComplementUnscaled) {
+  auto n = parse_numeric("123.45");
+  EXPECT_EQ(n.scale, 2);
+  EXPECT_EQ(n.bytes, (Bytes{0x30, 0x39}));  // 12345
+  EXPECT_EQ(parse_numeric("0").bytes, (Bytes{0x00}));
+  EXPECT_EQ(parse_numeric("-0.00").bytes, (Bytes{0x00}));
+  EXPECT_EQ(parse_numeric("127").bytes, (Bytes{0x7F}));
+  EXPECT_EQ(parse_numeric("128").bytes, (Bytes{0x00, 0x80}));
+  EXPECT_EQ(parse_numeric("-1").bytes, (Bytes{0xFF}));
+  EXPECT_EQ(parse_numeric("-128").bytes, (Bytes{0x80}));
+  EXPECT_EQ(parse_numeric("-129").bytes, (Bytes{0xFF, 0x7F}));
+  EXPECT_EQ(parse_numeric("-256").bytes, (Bytes{0xFF, 0x00}));
+  EXPECT_EQ(parse_numeric("65536").bytes, (Bytes{0x01, 0x00, 0x00}));
+  // 2^64 = 18446744073709551616
+  EXPECT_EQ(parse_numeric("18446744073709551616").bytes, (Bytes{0x01, 0, 0, 0, 0, 0, 0, 0, 0}));
+  // Rescaling: pads, or rounds half away from zero.
+  auto r = parse_numeric("1.5", 3);
+  EXPECT_EQ(r.scale, 3);
+  EXPECT_EQ(r.bytes, (Bytes{0x05, 0xDC}));                           // 1500
+  EXPECT_EQ(parse_numeric("2.345", 2).bytes, (Bytes{0x00, 0xEB}));   // 235
+  EXPECT_EQ(parse_numeric("-2.345", 2).bytes, (Bytes{0xFF, 0x15}));  // -235
+  EXPECT_EQ(parse_numeric("9.99", 1).bytes, (Bytes{0x64}));          // 100
+  EXPECT_THROW(parse_numeric("NaN"), std::invalid_argument);
+  EXPECT_THROW(parse_numeric("-"), std::invalid_argument);
+  EXPECT_THROW(parse_numeric("1.2.3"), std::invalid_argument);
+}
+
+TEST(PgText, ByteaHex) {
+  EXPECT_EQ(parse_bytea_hex("\\x"), Bytes{});
+  EXPECT_EQ(parse_bytea_hex("\\x00ffA0"), (Bytes{0x00, 0xFF, 0xA0}));
+  EXPECT_THROW(parse_bytea_hex("\\x0"), std::invalid_argument);
+  EXPECT_THROW(parse_bytea_hex("\\xzz"), std::invalid_argument);
+  EXPECT_THROW(parse_bytea_hex("abc"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace tributary::pg
