@@ -51,6 +51,10 @@ Connection::Connection(const ConnectionSettings& s, bool replication,
     keys.push_back("password");
     values.push_back(s.password.c_str());
   }
+  // Text formats the decoders expect, whatever the server's or the role's settings.
+  keys.push_back("options");
+  values.push_back(
+      "-c datestyle=ISO -c intervalstyle=postgres -c timezone=UTC -c extra_float_digits=1");
   if (replication) {
     keys.push_back("replication");
     values.push_back("database");

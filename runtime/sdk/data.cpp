@@ -602,4 +602,32 @@ Value Struct::build() && {
   return Value(std::move(data_));
 }
 
+void append_base64(const std::uint8_t* data, std::size_t size, std::string& out, bool url_safe) {
+  static constexpr char kStandard[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char kUrlSafe[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const char* kAlphabet = url_safe ? kUrlSafe : kStandard;
+  const std::size_t start = out.size();
+  out.resize(start + (size + 2) / 3 * 4);
+  char* p = out.data() + start;
+  std::size_t i = 0;
+  for (; i + 3 <= size; i += 3) {
+    const std::uint32_t n =
+        (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8) | data[i + 2];
+    *p++ = kAlphabet[(n >> 18) & 63];
+    *p++ = kAlphabet[(n >> 12) & 63];
+    *p++ = kAlphabet[(n >> 6) & 63];
+    *p++ = kAlphabet[n & 63];
+  }
+  if (i < size) {
+    std::uint32_t n = std::uint32_t{data[i]} << 16;
+    if (i + 1 < size) n |= std::uint32_t{data[i + 1]} << 8;
+    *p++ = kAlphabet[(n >> 18) & 63];
+    *p++ = kAlphabet[(n >> 12) & 63];
+    *p++ = i + 1 < size ? kAlphabet[(n >> 6) & 63] : '=';
+    *p++ = '=';
+  }
+}
+
 }  // namespace tributary

@@ -213,6 +213,11 @@ SchemaPtr timestamp(bool opt = false);
 Bytes decimal_unscaled_from_string(std::string_view digits);            // e.g. "-12345" -> bytes
 std::string decimal_to_plain_string(const Bytes& unscaled, int scale);  // e.g. "-123.45"
 
+/// Appends base64 of `data`: RFC 4648 standard alphabet, or the URL-safe one (- and _), with
+/// '=' padding and no line breaks (java.util.Base64's encoder and URL encoder).
+void append_base64(const std::uint8_t* data, std::size_t size, std::string& out,
+                   bool url_safe = false);
+
 /// Checks that `v` conforms to `schema` (type, optionality, struct fields). Throws
 /// std::invalid_argument whose message names the offending field path.
 void validate_value(const SchemaPtr& schema, const Value& v, std::string_view path = "");

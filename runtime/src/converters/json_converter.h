@@ -98,7 +98,9 @@ namespace json {
 /// Appends `s` as a JSON string literal escaped as Jackson does.
 void append_string(std::string_view s, std::string& out);
 /// Appends standard base64 (RFC 4648 alphabet, '=' padding, no line breaks).
-void append_base64(const std::uint8_t* data, std::size_t size, std::string& out);
+inline void append_base64(const std::uint8_t* data, std::size_t size, std::string& out) {
+  ::tributary::append_base64(data, size, out);
+}
 /// Java's Double.toString / Float.toString ("1.0", "1.0E10", "1.0E-5", "NaN", "-Infinity").
 void append_java_double(double v, std::string& out,
                         JavaFloatFormat format = JavaFloatFormat::Legacy);

@@ -1,0 +1,374 @@
+#include "pg_schema.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace tributary::pg {
+namespace {
+
+std::string get(const ConfigMap& m, const std::string& k) {
+  auto it = m.find(k);
+  return it == m.end() ? std::string() : it->second;
+}
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    const size_t end = std::min(s.find(sep, start), s.size());
+    std::string item = trim(s.substr(start, end - start));
+    if (!item.empty()) out.push_back(std::move(item));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::vector<std::regex> regex_list(const ConfigMap& props, const std::string& key) {
+  std::vector<std::regex> out;
+  for (const auto& r : split(get(props, key), ',')) {
+    try {
+      out.emplace_back(r);
+    } catch (const std::regex_error& e) {
+      throw std::invalid_argument(key + ": '" + r +
+                                  "' is not a valid regular expression: " + e.what());
+    }
+  }
+  return out;
+}
+
+bool any_match(const std::vector<std::regex>& rs, const std::string& s) {
+  for (const auto& r : rs)
+    if (std::regex_match(s, r)) return true;
+  return false;
+}
+
+// Debezium's topic name sanitizing: characters outside [A-Za-z0-9._-] become '_'.
+std::string sanitize_topic(std::string s) {
+  for (auto& c : s)
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) c = '_';
+  return s;
+}
+
+const std::string kSystemSchemas = "('pg_catalog','information_schema')";
+
+std::vector<TableDef> query_tables(Connection& c, const std::string& where) {
+  auto cols = c.exec(
+      "SELECT c.oid, n.nspname, c.relname, a.attname, a.atttypid, a.atttypmod, a.attnotnull, "
+      "pg_get_expr(d.adbin, d.adrelid) "
+      "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+      "LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum "
+      "WHERE c.relkind IN ('r','p') AND n.nspname NOT IN " +
+      kSystemSchemas + " AND n.nspname NOT LIKE 'pg\\_%' " + where + " ORDER BY c.oid, a.attnum");
+  std::map<std::uint32_t, TableDef> by_oid;
+  for (int r = 0; r < cols.rows(); ++r) {
+    const auto oid = static_cast<std::uint32_t>(std::stoul(cols.get(r, 0)));
+    TableDef& t = by_oid[oid];
+    t.oid = oid;
+    t.schema = cols.get(r, 1);
+    t.table = cols.get(r, 2);
+    ColumnDef col;
+    col.name = cols.get(r, 3);
+    col.type_oid = static_cast<std::uint32_t>(std::stoul(cols.get(r, 4)));
+    col.typmod = std::stoi(cols.get(r, 5));
+    col.optional = cols.get(r, 6) != "t";
+    if (!cols.is_null(r, 7)) col.default_expr = cols.get(r, 7);
+    t.columns.push_back(std::move(col));
+  }
+  // Keys: the primary key in its declared order; without one, the replica identity index.
+  auto keys = c.exec(
+      "SELECT i.indrelid, a.attname, i.indisprimary FROM pg_index i "
+      "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) "
+      "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+      "WHERE i.indisprimary OR i.indisreplident "
+      "ORDER BY i.indrelid, i.indisprimary DESC, i.indexrelid, k.ord");
+  std::map<std::uint32_t, bool> has_primary;
+  for (int r = 0; r < keys.rows(); ++r) {
+    const auto oid = static_cast<std::uint32_t>(std::stoul(keys.get(r, 0)));
+    auto it = by_oid.find(oid);
+    if (it == by_oid.end()) continue;
+    const bool primary = keys.get(r, 2) == "t";
+    if (primary)
+      has_primary[oid] = true;
+    else if (has_primary[oid])
+      continue;
+    it->second.key_columns.push_back(keys.get(r, 1));
+  }
+  std::vector<TableDef> out;
+  out.reserve(by_oid.size());
+  for (auto& [oid, t] : by_oid) out.push_back(std::move(t));
+  std::sort(out.begin(), out.end(),
+            [](const TableDef& a, const TableDef& b) { return a.id() < b.id(); });
+  return out;
+}
+
+SchemaPtr build_source_schema() {
+  SchemaBuilder snapshot(Type::String);
+  snapshot.optional()
+      .name("io.debezium.data.Enum")
+      .version(1)
+      .parameter("allowed", "true,last,false,incremental")
+      .default_value(Value("false"));
+  return SchemaBuilder::struct_()
+      .name("io.debezium.connector.postgresql.Source")
+      .field("version", schemas::string())
+      .field("connector", schemas::string())
+      .field("name", schemas::string())
+      .field("ts_ms", schemas::int64())
+      .field("snapshot", snapshot.build())
+      .field("db", schemas::string())
+      .field("sequence", schemas::string(true))
+      .field("ts_us", schemas::int64(true))
+      .field("ts_ns", schemas::int64(true))
+      .field("schema", schemas::string())
+      .field("table", schemas::string())
+      .field("txId", schemas::int64(true))
+      .field("lsn", schemas::int64(true))
+      .field("xmin", schemas::int64(true))
+      .build();
+}
+
+}  // namespace
+
+TypeCatalog load_types(Connection& c) {
+  TypeCatalog cat;
+  auto types =
+      c.exec("SELECT oid, typname, typcategory, typtype, typelem, typbasetype FROM pg_type");
+  for (int r = 0; r < types.rows(); ++r) {
+    PgTypeInfo t;
+    t.oid = static_cast<std::uint32_t>(std::stoul(types.get(r, 0)));
+    t.name = types.get(r, 1);
+    t.category = types.get(r, 2).empty() ? 'U' : types.get(r, 2)[0];
+    t.kind = types.get(r, 3).empty() ? 'b' : types.get(r, 3)[0];
+    t.element = static_cast<std::uint32_t>(std::stoul(types.get(r, 4)));
+    t.base = static_cast<std::uint32_t>(std::stoul(types.get(r, 5)));
+    cat.add(std::move(t));
+  }
+  auto labels =
+      c.exec("SELECT enumtypid, enumlabel FROM pg_enum ORDER BY enumtypid, enumsortorder");
+  std::map<std::uint32_t, std::vector<std::string>> by_type;
+  for (int r = 0; r < labels.rows(); ++r)
+    by_type[static_cast<std::uint32_t>(std::stoul(labels.get(r, 0)))].push_back(labels.get(r, 1));
+  for (auto& [oid, l] : by_type) {
+    if (const PgTypeInfo* t = cat.find(oid)) {
+      PgTypeInfo copy = *t;
+      copy.enum_labels = std::move(l);
+      cat.add(std::move(copy));
+    }
+  }
+  return cat;
+}
+
+std::vector<TableDef> load_tables(Connection& c) {
+  return query_tables(c, "");
+}
+
+std::optional<TableDef> load_table(Connection& c, std::uint32_t oid) {
+  auto t = query_tables(c, "AND c.oid = " + std::to_string(oid));
+  if (t.empty()) return std::nullopt;
+  return std::move(t.front());
+}
+
+Filters::Filters(const ConfigMap& props)
+    : schema_include_(regex_list(props, "schema.include.list")),
+      schema_exclude_(regex_list(props, "schema.exclude.list")),
+      table_include_(regex_list(props, "table.include.list")),
+      table_exclude_(regex_list(props, "table.exclude.list")),
+      column_include_(regex_list(props, "column.include.list")),
+      column_exclude_(regex_list(props, "column.exclude.list")) {
+  for (const auto& entry : split(get(props, "message.key.columns"), ';')) {
+    const size_t colon = entry.rfind(':');
+    if (colon == std::string::npos)
+      throw std::invalid_argument("message.key.columns: '" + entry +
+                                  "' is not <fully-qualified table>:<column>[,<column>...]");
+    try {
+      key_columns_.emplace_back(std::regex(trim(entry.substr(0, colon))),
+                                split(entry.substr(colon + 1), ','));
+    } catch (const std::regex_error& e) {
+      throw std::invalid_argument("message.key.columns: '" + entry + "': " + e.what());
+    }
+  }
+}
+
+bool Filters::table_included(const std::string& schema, const std::string& table) const {
+  if (!schema_include_.empty() && !any_match(schema_include_, schema)) return false;
+  if (any_match(schema_exclude_, schema)) return false;
+  const std::string id = schema + "." + table;
+  if (!table_include_.empty() && !any_match(table_include_, id)) return false;
+  return !any_match(table_exclude_, id);
+}
+
+bool Filters::column_included(const std::string& table_id, const std::string& column) const {
+  if (column_include_.empty() && column_exclude_.empty()) return true;
+  const std::string id = table_id + "." + column;
+  if (!column_include_.empty() && !any_match(column_include_, id)) return false;
+  return !any_match(column_exclude_, id);
+}
+
+std::optional<std::vector<std::string>> Filters::key_columns(const std::string& table_id) const {
+  for (const auto& [re, cols] : key_columns_)
+    if (std::regex_match(table_id, re)) return cols;
+  return std::nullopt;
+}
+
+SchemaPtr source_schema() {
+  static const SchemaPtr s = build_source_schema();
+  return s;
+}
+
+SchemaPtr transaction_block_schema() {
+  static const SchemaPtr s = SchemaBuilder::struct_()
+                                 .optional()
+                                 .name("event.block")
+                                 .version(1)
+                                 .field("id", schemas::string())
+                                 .field("total_order", schemas::int64())
+                                 .field("data_collection_order", schemas::int64())
+                                 .build();
+  return s;
+}
+
+TableSchema::TableSchema(TableDef def, const TypeCatalog& types, const ValueModes& modes,
+                         const Filters& filters, const std::string& topic_prefix)
+    : def_(std::move(def)) {
+  const std::string id = def_.id();
+  topic_ = sanitize_topic(topic_prefix + "." + id);
+  if (auto keys = filters.key_columns(id)) def_.key_columns = *keys;
+  column_to_field_.assign(def_.columns.size(), -1);
+  SchemaBuilder row = SchemaBuilder::struct_();
+  row.optional().name(topic_ + ".Value");
+  for (size_t i = 0; i < def_.columns.size(); ++i) {
+    const ColumnDef& c = def_.columns[i];
+    if (!filters.column_included(id, c.name)) continue;
+    auto codec = ColumnCodec::make(types, c.type_oid, c.typmod, modes);
+    if (!codec) continue;  // a type Debezium does not map: the column is left out
+    Field f{static_cast<int>(i), std::move(*codec), c.optional, std::nullopt};
+    if (c.default_expr) f.default_value = f.codec.default_from_expression(*c.default_expr);
+    SchemaPtr field_schema = f.codec.schema(f.optional, f.default_value);
+    f.codec.bind(field_schema);
+    row.field(c.name, std::move(field_schema));
+    column_to_field_[i] = static_cast<int>(fields_.size());
+    fields_.push_back(std::move(f));
+  }
+  row_schema_ = row.build();
+  if (!def_.key_columns.empty()) {
+    SchemaBuilder key = SchemaBuilder::struct_();
+    key.name(topic_ + ".Key");
+    for (const auto& name : def_.key_columns) {
+      const int ci = column_index(name);
+      const int fi = ci < 0 ? -1 : column_to_field_[static_cast<size_t>(ci)];
+      if (fi < 0)
+        throw std::invalid_argument("key column '" + name + "' of table " + id +
+                                    " is not a captured column");
+      key.field(name, row_schema_->fields()[static_cast<size_t>(fi)].schema);
+      key_fields_.push_back(fi);
+    }
+    key_schema_ = key.build();
+  }
+  source_schema_ = source_schema();
+  block_schema_ = transaction_block_schema();
+  envelope_schema_ = SchemaBuilder::struct_()
+                         .name(topic_ + ".Envelope")
+                         .version(2)
+                         .field("before", row_schema_)
+                         .field("after", row_schema_)
+                         .field("source", source_schema_)
+                         .field("transaction", block_schema_)
+                         .field("op", schemas::string())
+                         .field("ts_ms", schemas::int64(true))
+                         .field("ts_us", schemas::int64(true))
+                         .field("ts_ns", schemas::int64(true))
+                         .build();
+}
+
+int TableSchema::column_index(std::string_view name) const {
+  for (size_t i = 0; i < def_.columns.size(); ++i)
+    if (def_.columns[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+Value TableSchema::row(const std::vector<Cell>& cells, bool key_only) const {
+  auto data = std::make_shared<Value::StructData>();
+  data->schema = row_schema_;
+  data->fields.resize(fields_.size());
+  for (size_t fi = 0; fi < fields_.size(); ++fi) {
+    const Field& f = fields_[fi];
+    const auto ci = static_cast<size_t>(f.column);
+    Value& out = data->fields[fi];
+    const Cell* cell = ci < cells.size() ? &cells[ci] : nullptr;
+    if (cell == nullptr || cell->kind == Cell::Kind::Null) {
+      if (!f.optional && (key_only || cell == nullptr)) {
+        // A NOT NULL column that was not sent: its default, else its type's empty value.
+        out = f.default_value ? *f.default_value : f.codec.empty_value();
+      }
+      continue;
+    }
+    if (cell->kind == Cell::Kind::UnchangedToast) {
+      out = f.codec.unavailable();
+      continue;
+    }
+    try {
+      out = f.codec.decode(cell->text);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("column " + def_.columns[ci].name + " of " + def_.id() + ": " +
+                                  e.what());
+    }
+  }
+  return Value(std::move(data));
+}
+
+Value TableSchema::key(const Value& row) const {
+  if (!key_schema_ || row.is_null()) return Value();
+  auto data = std::make_shared<Value::StructData>();
+  data->schema = key_schema_;
+  data->fields.reserve(key_fields_.size());
+  const auto& rf = row.as_struct().fields;
+  for (const int fi : key_fields_) data->fields.push_back(rf[static_cast<size_t>(fi)]);
+  return Value(std::move(data));
+}
+
+Value TableSchema::source(const SourceInfo& s) const {
+  auto data = std::make_shared<Value::StructData>();
+  data->schema = source_schema_;
+  std::string sequence = "[";
+  sequence += s.last_commit_lsn ? "\"" + std::to_string(*s.last_commit_lsn) + "\"" : "null";
+  sequence += ",\"" + std::to_string(s.lsn) + "\"]";
+  data->fields = {Value(s.version),
+                  Value("postgresql"),
+                  Value(s.server),
+                  Value(static_cast<std::int64_t>(s.ts_us / 1000)),
+                  Value(s.snapshot),
+                  Value(s.db),
+                  Value(std::move(sequence)),
+                  Value(s.ts_us),
+                  Value(static_cast<std::int64_t>(s.ts_us * 1000)),
+                  Value(def_.schema),
+                  Value(def_.table),
+                  s.tx_id ? Value(*s.tx_id) : Value(),
+                  Value(static_cast<std::int64_t>(s.lsn)),
+                  Value()};
+  return Value(std::move(data));
+}
+
+Value TableSchema::envelope(Value before, Value after, Value source, char op, std::int64_t ts_ns,
+                            Value transaction) const {
+  auto data = std::make_shared<Value::StructData>();
+  data->schema = envelope_schema_;
+  data->fields = {std::move(before),
+                  std::move(after),
+                  std::move(source),
+                  std::move(transaction),
+                  Value(std::string(1, op)),
+                  Value(static_cast<std::int64_t>(ts_ns / 1000000)),
+                  Value(static_cast<std::int64_t>(ts_ns / 1000)),
+                  Value(ts_ns)};
+  return Value(std::move(data));
+}
+
+}  // namespace tributary::pg

@@ -1,0 +1,127 @@
+// Table schemas of the PostgreSQL connector: what the catalog says about a table, the Connect
+// schemas Debezium derives from it (Key, Value, Envelope, Source), the table and column filters,
+// and the building of key, row, source and envelope values.
+//
+// Threading: built and used on the task thread; schemas are immutable once built.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pg_connection.h"
+#include "pg_types.h"
+#include "tributary/config.h"
+#include "tributary/data.h"
+
+namespace tributary::pg {
+
+struct ColumnDef {
+  std::string name;
+  std::uint32_t type_oid = 0;
+  std::int32_t typmod = -1;
+  bool optional = true;
+  std::optional<std::string> default_expr;  // pg_get_expr(adbin)
+};
+
+struct TableDef {
+  std::uint32_t oid = 0;
+  std::string schema;
+  std::string table;
+  std::vector<ColumnDef> columns;        // attnum order
+  std::vector<std::string> key_columns;  // primary key order, else the replica identity index
+  std::string id() const { return schema + "." + table; }
+};
+
+/// Everything in the catalog this connector needs: types (with enum labels) and tables.
+TypeCatalog load_types(Connection& c);
+/// Tables (relkind r/p) outside the system schemas, sorted by "schema.table" byte order.
+std::vector<TableDef> load_tables(Connection& c);
+/// One table by oid, or nullopt when it no longer exists.
+std::optional<TableDef> load_table(Connection& c, std::uint32_t oid);
+
+/// schema.include.list / exclude, table.include.list / exclude, column.include.list / exclude
+/// (comma-separated anchored regexes), and message.key.columns.
+class Filters {
+ public:
+  explicit Filters(const ConfigMap& props);
+  bool table_included(const std::string& schema, const std::string& table) const;
+  bool column_included(const std::string& table_id, const std::string& column) const;
+  /// Key columns given by message.key.columns for this table, if any.
+  std::optional<std::vector<std::string>> key_columns(const std::string& table_id) const;
+
+ private:
+  std::vector<std::regex> schema_include_, schema_exclude_, table_include_, table_exclude_,
+      column_include_, column_exclude_;
+  std::vector<std::pair<std::regex, std::vector<std::string>>> key_columns_;
+};
+
+/// A cell of a row as it arrives: NULL, an unchanged TOASTed value (not sent), or text.
+struct Cell {
+  enum class Kind : std::uint8_t { Null, UnchangedToast, Text };
+  Kind kind = Kind::Null;
+  std::string_view text;
+};
+
+/// The Source struct schema of io.debezium.connector.postgresql.Source.
+SchemaPtr source_schema();
+
+struct SourceInfo {
+  std::string version;
+  std::string server;  // topic.prefix
+  std::string db;
+  std::int64_t ts_us = 0;  // commit time (streaming) or snapshot time
+  std::string snapshot = "false";
+  std::optional<std::uint64_t> last_commit_lsn;
+  std::uint64_t lsn = 0;
+  std::optional<std::int64_t> tx_id;
+};
+
+class TableSchema {
+ public:
+  TableSchema(TableDef def, const TypeCatalog& types, const ValueModes& modes,
+              const Filters& filters, const std::string& topic_prefix);
+
+  const TableDef& def() const { return def_; }
+  const std::string& topic() const { return topic_; }
+  const SchemaPtr& key_schema() const { return key_schema_; }  // null: no key
+  const SchemaPtr& row_schema() const { return row_schema_; }
+  const SchemaPtr& envelope_schema() const { return envelope_schema_; }
+  size_t column_count() const { return def_.columns.size(); }
+  /// Position of a column of def() by name, or -1.
+  int column_index(std::string_view name) const;
+
+  /// The row struct from cells in def() column order. `key_only`: only the key columns were
+  /// sent (a DEFAULT-identity delete): the others are null, or their type's empty value when
+  /// the column is NOT NULL.
+  Value row(const std::vector<Cell>& cells, bool key_only = false) const;
+  /// The key struct taken from a row struct, or null when the table has no key.
+  Value key(const Value& row) const;
+  Value source(const SourceInfo& s) const;
+  Value envelope(Value before, Value after, Value source, char op, std::int64_t ts_ns,
+                 Value transaction = Value()) const;
+
+ private:
+  struct Field {
+    int column = 0;  // index into def_.columns
+    ColumnCodec codec;
+    bool optional = true;
+    std::optional<Value> default_value;
+  };
+  TableDef def_;
+  std::string topic_;
+  std::vector<Field> fields_;
+  std::vector<int> key_fields_;  // indexes into fields_
+  std::vector<int> column_to_field_;
+  SchemaPtr key_schema_, row_schema_, envelope_schema_, source_schema_, block_schema_;
+};
+
+/// The transaction block struct (event.block) schema.
+SchemaPtr transaction_block_schema();
+
+}  // namespace tributary::pg

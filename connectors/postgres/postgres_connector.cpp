@@ -1,0 +1,45 @@
+// The plugin entry of the PostgreSQL connector: registers PostgresConnector under Debezium's
+// class name and short aliases. The connector runs one task (a replication slot has one reader).
+//
+// Threading: connector methods run on the herder's thread; the task on its own thread.
+#include "pg_connection.h"
+#include "postgres_config.h"
+#include "postgres_task.h"
+#include "tributary/plugin.h"
+
+namespace tributary::pg {
+namespace {
+
+class PostgresConnector : public SourceConnector {
+ public:
+  void start(const ConfigMap& props, ConnectorContext&) override {
+    for (const auto& [key, errors] : postgres_config_def().validate(props))
+      if (!errors.empty()) throw ConfigError(key, errors.front());
+    props_ = props;
+  }
+  std::vector<ConfigMap> task_configs(int) override { return {props_}; }
+  void stop() override {}
+  std::map<std::string, std::vector<std::string>> validate(const ConfigMap& props) override {
+    return check_server(props);
+  }
+  std::unique_ptr<SourceTask> create_task() override { return std::make_unique<PostgresTask>(); }
+
+ private:
+  ConfigMap props_;
+};
+
+void register_postgres(PluginRegistrar& r) {
+  PluginDescriptor d;
+  d.class_name = "io.debezium.connector.postgresql.PostgresConnector";
+  d.aliases = {"PostgresConnector", "postgres", "postgresql"};
+  d.type = PluginType::Source;
+  d.version = "2.7.4.Final";
+  d.config_def = postgres_config_def();
+  d.make_source = [] { return std::make_unique<PostgresConnector>(); };
+  r.add(std::move(d));
+}
+
+}  // namespace
+}  // namespace tributary::pg
+
+TRIBUTARY_PLUGIN(tributary::pg::register_postgres)

@@ -1,0 +1,825 @@
+#include "postgres_task.h"
+
+#include <poll.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+namespace tributary::pg {
+namespace {
+
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::int64_t wall_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string quote_ident(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string quote_literal(const std::string& s) {
+  std::string out = "'";
+  for (const char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::vector<Cell> cells_of(const Tuple& t) {
+  std::vector<Cell> cells(t.size());
+  for (size_t i = 0; i < t.size(); ++i) {
+    switch (t[i].kind) {
+      case TupleValue::Kind::Null: cells[i].kind = Cell::Kind::Null; break;
+      case TupleValue::Kind::UnchangedToast: cells[i].kind = Cell::Kind::UnchangedToast; break;
+      default: cells[i].kind = Cell::Kind::Text; cells[i].text = t[i].data;
+    }
+  }
+  return cells;
+}
+
+SchemaPtr heartbeat_key_schema() {
+  static const SchemaPtr s = SchemaBuilder::struct_()
+                                 .name("io.debezium.connector.common.ServerNameKey")
+                                 .version(1)
+                                 .field("serverName", schemas::string())
+                                 .build();
+  return s;
+}
+SchemaPtr heartbeat_value_schema() {
+  static const SchemaPtr s = SchemaBuilder::struct_()
+                                 .name("io.debezium.connector.common.Heartbeat")
+                                 .version(1)
+                                 .field("ts_ms", schemas::int64())
+                                 .build();
+  return s;
+}
+SchemaPtr tx_key_schema() {
+  static const SchemaPtr s = SchemaBuilder::struct_()
+                                 .name("io.debezium.connector.common.TransactionMetadataKey")
+                                 .version(1)
+                                 .field("id", schemas::string())
+                                 .build();
+  return s;
+}
+SchemaPtr tx_collection_schema() {
+  static const SchemaPtr s = SchemaBuilder::struct_()
+                                 .optional()
+                                 .name("event.collection")
+                                 .version(1)
+                                 .field("data_collection", schemas::string())
+                                 .field("event_count", schemas::int64())
+                                 .build();
+  return s;
+}
+SchemaPtr tx_value_schema() {
+  static const SchemaPtr s =
+      SchemaBuilder::struct_()
+          .name("io.debezium.connector.common.TransactionMetadataValue")
+          .version(1)
+          .field("status", schemas::string())
+          .field("id", schemas::string())
+          .field("event_count", schemas::int64(true))
+          .field("data_collections",
+                 SchemaBuilder::array(tx_collection_schema()).optional().build())
+          .field("ts_ms", schemas::int64())
+          .build();
+  return s;
+}
+
+std::int64_t offset_int(const OffsetMap& o, const char* key, std::int64_t def = 0) {
+  auto it = o.find(key);
+  if (it == o.end() || !it->is_number_integer()) return def;
+  return it->get<std::int64_t>();
+}
+
+}  // namespace
+
+// A snapshot in progress: the tables still to read, the open cursor, and one row of look-ahead
+// so that each record's source.snapshot marker (first, last_in_data_collection, ...) is known
+// before it is returned.
+struct PostgresTask::Snapshot {
+  std::vector<TableDef> tables;
+  size_t next_table = 0;
+  std::unique_ptr<TableSchema> current;
+  std::unique_ptr<Result> batch;
+  int row = 0;
+  bool cursor_open = false;
+  std::vector<int> col_map;  // def column -> result column (-1: absent)
+  bool first_in_table = false;
+  Lsn lsn = 0;
+  std::int64_t txid = 0;
+  std::int64_t ts_us = 0;
+  std::optional<SourceRecord> pending;
+  std::string pending_table;
+  bool pending_first_in_table = false;
+  bool emitted_any = false;
+  std::string exported;  // the slot's exported snapshot name, if any
+};
+
+// The transaction being streamed.
+struct PostgresTask::Txn {
+  std::int64_t xid = 0;
+  Lsn final_lsn = 0;
+  std::int64_t commit_us = 0;
+  bool skip = false;  // already delivered before a restart
+  std::int64_t total = 0;
+  std::vector<std::pair<std::string, std::int64_t>> collections;  // first-seen order
+  std::optional<Lsn> first_lsn;
+  Lsn last_lsn = 0;
+};
+
+PostgresTask::PostgresTask() = default;
+
+PostgresTask::~PostgresTask() {
+  if (drop_slot_on_stop_ && repl_) {
+    try {
+      repl_.reset();
+      if (sql_) sql_->exec("SELECT pg_drop_replication_slot(" + quote_literal(slot_) + ")");
+    } catch (const std::exception&) {
+    }
+  }
+}
+
+void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
+  props_ = props;
+  Config c(postgres_config_def(), props);
+  prefix_ = c.get_string("topic.prefix");
+  slot_ = c.get_string("slot.name");
+  publication_ = c.get_string("publication.name");
+  autocreate_ = c.get_string("publication.autocreate.mode");
+  db_ = c.get_string("database.dbname");
+  snapshot_mode_ = parse_snapshot_mode(c.get_string("snapshot.mode"));
+  fetch_size_ = std::max(1, c.get_int("snapshot.fetch.size"));
+  max_batch_ = std::max(1, c.get_int("max.batch.size"));
+  poll_interval_ms_ = std::max(1, c.get_int("poll.interval.ms"));
+  status_interval_ms_ = std::max(1, c.get_int("status.update.interval.ms"));
+  heartbeat_interval_ms_ = c.get_int("heartbeat.interval.ms");
+  heartbeat_query_ = c.get_string("heartbeat.action.query");
+  tombstones_ = c.get_bool("tombstones.on.delete");
+  tx_metadata_ = c.get_bool("provide.transaction.metadata");
+  drop_slot_on_stop_ = c.get_bool("slot.drop.on.stop");
+  skipped_ops_ = c.get_string("skipped.operations");
+  if (skipped_ops_ == "none") skipped_ops_.clear();
+  for (const auto& t : c.get_list("snapshot.select.statement.overrides")) {
+    auto it = props.find("snapshot.select.statement.overrides." + t);
+    if (it == props.end())
+      throw ConfigError("snapshot.select.statement.overrides." + t,
+                        "no SELECT statement given for table " + t +
+                            " listed in snapshot.select.statement.overrides");
+    select_overrides_[t] = it->second;
+  }
+  try {
+    filters_ = std::make_unique<Filters>(props);
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    throw ConfigError(what.substr(0, what.find(':')), what);
+  }
+  modes_ = ValueModes::from(props);
+
+  OffsetMap partition = OffsetMap::object();
+  partition["server"] = prefix_;
+  partition_ = std::make_shared<const OffsetMap>(partition);
+
+  const auto settings = ConnectionSettings::from(props);
+  sql_ = std::make_unique<Connection>(settings, false, "tributary-" + slot_);
+  repl_ = std::make_unique<Connection>(settings, true, "tributary-" + slot_ + "-stream");
+  for (const auto& stmt : c.get_list("database.initial.statements")) sql_->exec(stmt);
+  types_ = load_types(*sql_);
+  ensure_publication();
+
+  const auto offset = context.committed_offset(partition);
+  bool snapshot_done = false;
+  if (offset) {
+    const bool in_snapshot = offset->value("snapshot", false);
+    snapshot_done = !in_snapshot || offset->value("last_snapshot_record", false);
+    if (!in_snapshot) {
+      if (offset->contains("lsn_commit") && (*offset)["lsn_commit"].is_number_integer())
+        resume_commit_ = static_cast<Lsn>(offset_int(*offset, "lsn_commit"));
+      if (offset->contains("txId") && (*offset)["txId"].is_number_integer())
+        resume_txid_ = offset_int(*offset, "txId");
+      resume_lsn_ = static_cast<Lsn>(offset_int(*offset, "lsn"));
+      if (resume_commit_) last_commit_end_ = resume_commit_;
+    }
+  }
+  bool want_snapshot = false;
+  switch (snapshot_mode_) {
+    case SnapshotMode::Initial:
+    case SnapshotMode::InitialOnly: want_snapshot = !snapshot_done; break;
+    case SnapshotMode::Always: want_snapshot = true; break;
+    case SnapshotMode::NoData: want_snapshot = false; break;
+    case SnapshotMode::WhenNeeded: want_snapshot = !offset || !snapshot_done; break;
+  }
+  if (snapshot_mode_ == SnapshotMode::InitialOnly && snapshot_done) {
+    done_ = true;
+    return;
+  }
+  if (want_snapshot) snap_ = std::make_unique<Snapshot>();
+  prepare_slot_and_snapshot();
+  if (!snap_) start_streaming();
+}
+
+void PostgresTask::ensure_publication() {
+  auto r = sql_->exec("SELECT puballtables FROM pg_publication WHERE pubname = $1", {publication_});
+  if (r.rows() > 0 && autocreate_ != "filtered") return;
+  if (autocreate_ == "disabled") {
+    if (r.rows() == 0)
+      throw ConfigError("publication.name",
+                        "Publication '" + publication_ + "' does not exist in database " + db_ +
+                            " and publication.autocreate.mode is disabled; create it "
+                            "(CREATE PUBLICATION " +
+                            publication_ + " FOR ALL TABLES) or enable auto-creation");
+    return;
+  }
+  std::string tables;
+  if (autocreate_ == "filtered") {
+    for (const auto& t : load_tables(*sql_)) {
+      if (!filters_->table_included(t.schema, t.table)) continue;
+      tables += (tables.empty() ? "" : ", ") + quote_ident(t.schema) + "." + quote_ident(t.table);
+    }
+  }
+  try {
+    if (autocreate_ == "all_tables") {
+      sql_->exec("CREATE PUBLICATION " + quote_ident(publication_) + " FOR ALL TABLES");
+    } else if (autocreate_ == "no_tables") {
+      if (r.rows() == 0) sql_->exec("CREATE PUBLICATION " + quote_ident(publication_));
+    } else if (r.rows() == 0) {
+      sql_->exec("CREATE PUBLICATION " + quote_ident(publication_) +
+                 (tables.empty() ? "" : " FOR TABLE " + tables));
+    } else if (!tables.empty()) {
+      sql_->exec("ALTER PUBLICATION " + quote_ident(publication_) + " SET TABLE " + tables);
+    }
+  } catch (const std::exception& e) {
+    throw ConfigError("publication.autocreate.mode",
+                      "Cannot create or update publication '" + publication_ + "': " + e.what());
+  }
+}
+
+void PostgresTask::prepare_slot_and_snapshot() {
+  auto r = sql_->exec(
+      "SELECT confirmed_flush_lsn, active, active_pid FROM pg_replication_slots "
+      "WHERE slot_name = $1 AND database = $2",
+      {slot_, db_});
+  bool exists = r.rows() > 0;
+  if (exists && r.get(0, 1) == "t")
+    throw ConfigError("slot.name", "Replication slot '" + slot_ +
+                                       "' is active in another session (pid " + r.get(0, 2) +
+                                       "); stop the other consumer or choose another slot.name");
+  if (exists && !r.is_null(0, 0)) confirmed_ = parse_lsn(r.get(0, 0));
+  if (!exists) {
+    auto created =
+        repl_->exec("CREATE_REPLICATION_SLOT " + quote_ident(slot_) + " LOGICAL pgoutput " +
+                    (snap_ ? "EXPORT_SNAPSHOT" : "NOEXPORT_SNAPSHOT"));
+    confirmed_ = parse_lsn(created.get(0, 1));
+    if (snap_ && !created.is_null(0, 2)) snap_->exported = created.get(0, 2);
+  }
+  if (!snap_) return;
+  // The snapshot transaction: the slot's exported snapshot when the slot was just created, so
+  // that the snapshot and the stream meet exactly at the slot's consistent point.
+  if (!snap_->exported.empty()) {
+    sql_->exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    sql_->exec("SET TRANSACTION SNAPSHOT " + quote_literal(snap_->exported));
+    snap_->lsn = confirmed_;
+  } else {
+    sql_->exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    snap_->lsn = parse_lsn(sql_->exec("SELECT pg_current_wal_lsn()").get(0, 0));
+  }
+  snap_->txid = std::stoll(sql_->exec("SELECT txid_current()").get(0, 0));
+  snap_->ts_us = wall_us();
+  for (auto& t : load_tables(*sql_))
+    if (filters_->table_included(t.schema, t.table)) snap_->tables.push_back(std::move(t));
+}
+
+void PostgresTask::poll(std::vector<SourceRecord>& out) {
+  if (stopping_) return;
+  if (done_) {
+    for (int i = 0; i < poll_interval_ms_ / 100 && !stopping_; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return;
+  }
+  if (snap_) {
+    poll_snapshot(out);
+    return;
+  }
+  poll_stream(out);
+}
+
+void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
+  Snapshot& s = *snap_;
+  bool row_first = false;  // whether the row next_row() returned opens its table
+  auto next_row = [&]() -> std::optional<SourceRecord> {
+    while (true) {
+      if (s.batch && s.row < s.batch->rows()) {
+        const int row = s.row++;
+        row_first = s.first_in_table;
+        s.first_in_table = false;
+        const TableSchema& t = *s.current;
+        std::vector<Cell> cells(t.column_count());
+        for (size_t i = 0; i < cells.size(); ++i) {
+          const int rc = s.col_map[i];
+          if (rc < 0 || s.batch->is_null(row, rc)) continue;
+          cells[i].kind = Cell::Kind::Text;
+          cells[i].text =
+              std::string_view(PQgetvalue(s.batch->raw(), row, rc),
+                               static_cast<size_t>(PQgetlength(s.batch->raw(), row, rc)));
+        }
+        Value after = t.row(cells);
+        SourceInfo si;
+        si.version = version_;
+        si.server = prefix_;
+        si.db = db_;
+        si.ts_us = s.ts_us;
+        si.snapshot = "true";
+        si.lsn = s.lsn;
+        si.tx_id = s.txid;
+        SourceRecord rec;
+        rec.source_partition = partition_;
+        rec.topic = t.topic();
+        rec.key_schema = t.key_schema();
+        rec.key = t.key(after);
+        rec.value_schema = t.envelope_schema();
+        rec.value = t.envelope(Value(), std::move(after), t.source(si), 'r', now_ns());
+        return rec;
+      }
+      if (s.cursor_open) {
+        s.batch = std::make_unique<Result>(sql_->exec(
+            "FETCH FORWARD " + std::to_string(fetch_size_) + " FROM tributary_snapshot"));
+        s.row = 0;
+        if (s.batch->rows() == 0) {
+          sql_->exec("CLOSE tributary_snapshot");
+          s.cursor_open = false;
+          s.batch.reset();
+        }
+        continue;
+      }
+      if (s.next_table >= s.tables.size()) return std::nullopt;
+      const TableDef& def = s.tables[s.next_table++];
+      s.current = std::make_unique<TableSchema>(def, types_, modes_, *filters_, prefix_);
+      auto ov = select_overrides_.find(def.id());
+      const std::string select =
+          ov != select_overrides_.end()
+              ? ov->second
+              : "SELECT * FROM " + quote_ident(def.schema) + "." + quote_ident(def.table);
+      sql_->exec("DECLARE tributary_snapshot NO SCROLL CURSOR FOR " + select);
+      s.cursor_open = true;
+      s.first_in_table = true;
+      // Map the result's columns to the table's by name.
+      s.batch = std::make_unique<Result>(
+          sql_->exec("FETCH FORWARD " + std::to_string(fetch_size_) + " FROM tributary_snapshot"));
+      s.row = 0;
+      s.col_map.assign(s.current->column_count(), -1);
+      for (size_t i = 0; i < s.col_map.size(); ++i)
+        s.col_map[i] = PQfnumber(s.batch->raw(), quote_ident(def.columns[i].name).c_str());
+      if (s.batch->rows() == 0) {
+        sql_->exec("CLOSE tributary_snapshot");
+        s.cursor_open = false;
+        s.batch.reset();
+      }
+    }
+  };
+  while (static_cast<int>(out.size()) < max_batch_ && !stopping_) {
+    std::optional<SourceRecord> next = next_row();
+    const bool first_in_table = row_first;
+    const std::string next_table = next ? next->topic : std::string();
+    if (s.pending) {
+      // Markers: first / last of the whole snapshot, then last / first in its table.
+      std::string marker = "true";
+      if (!s.emitted_any)
+        marker = "first";
+      else if (!next)
+        marker = "last";
+      else if (next_table != s.pending_table)
+        marker = "last_in_data_collection";
+      else if (s.pending_first_in_table)
+        marker = "first_in_data_collection";
+      auto& source = s.pending->value.as_struct().fields[2].as_struct();
+      source.fields[4] = Value(marker);
+      OffsetMap off = OffsetMap::object();
+      off["last_snapshot_record"] = !next.has_value();
+      off["lsn"] = s.lsn;
+      off["txId"] = s.txid;
+      off["ts_usec"] = s.ts_us;
+      off["snapshot"] = true;
+      s.pending->source_offset = std::move(off);
+      out.push_back(std::move(*s.pending));
+      s.pending.reset();
+      s.emitted_any = true;
+    }
+    if (!next) {
+      finish_snapshot();
+      return;
+    }
+    s.pending = std::move(next);
+    s.pending_table = next_table;
+    s.pending_first_in_table = first_in_table;
+  }
+}
+
+void PostgresTask::finish_snapshot() {
+  sql_->exec("COMMIT");
+  snap_.reset();
+  if (snapshot_mode_ == SnapshotMode::InitialOnly) {
+    done_ = true;
+    return;
+  }
+  start_streaming();
+}
+
+void PostgresTask::start_streaming() {
+  const std::string cmd = "START_REPLICATION SLOT " + quote_ident(slot_) + " LOGICAL 0/0 " +
+                          "(proto_version '1', publication_names " +
+                          quote_literal(quote_ident(publication_)) + ")";
+  PGresult* r = PQexec(repl_->raw(), cmd.c_str());
+  const auto status = PQresultStatus(r);
+  PQclear(r);
+  if (status != PGRES_COPY_BOTH)
+    throw std::runtime_error("START_REPLICATION on slot '" + slot_ + "' failed: " + repl_->error());
+  streaming_ = true;
+  last_status_ms_ = steady_ms();
+  last_heartbeat_ms_ = steady_ms();
+  pending_confirm_ = confirmed_;
+}
+
+void PostgresTask::poll_stream(std::vector<SourceRecord>& out) {
+  PGconn* conn = repl_->raw();
+  const std::int64_t deadline = steady_ms() + poll_interval_ms_;
+  while (static_cast<int>(out.size()) < max_batch_ && !stopping_) {
+    char* buf = nullptr;
+    const int n = PQgetCopyData(conn, &buf, 1);
+    if (n > 0) {
+      const std::string_view frame(buf, static_cast<size_t>(n));
+      try {
+        const Frame f = decode_frame(frame);
+        if (const auto* x = std::get_if<XLogData>(&f)) {
+          handle(*x, out);
+        } else {
+          const auto& k = std::get<Keepalive>(f);
+          if (!txn_ && k.wal_end > received_) received_ = k.wal_end;
+          if (k.reply_requested) send_status(false);
+        }
+      } catch (...) {
+        PQfreemem(buf);
+        throw;
+      }
+      PQfreemem(buf);
+      continue;
+    }
+    if (n == -1) {
+      throw std::runtime_error("The replication stream of slot '" + slot_ +
+                               "' ended: " + repl_->error());
+    }
+    if (n == -2)
+      throw std::runtime_error("Reading the replication stream failed: " + repl_->error());
+    // No complete frame buffered: report status if due, then wait for the socket.
+    if (steady_ms() - last_status_ms_ >= status_interval_ms_) send_status(false);
+    maybe_heartbeat(out);
+    if (!out.empty() || steady_ms() >= deadline) return;
+    pollfd p{PQsocket(conn), POLLIN, 0};
+    const int wait = static_cast<int>(std::min<std::int64_t>(100, deadline - steady_ms()));
+    if (::poll(&p, 1, std::max(wait, 1)) > 0 && PQconsumeInput(conn) == 0)
+      throw std::runtime_error("Reading the replication stream failed: " + repl_->error());
+  }
+}
+
+TableSchema* PostgresTask::table_for(std::uint32_t relation_id) {
+  auto it = tables_.find(relation_id);
+  if (it != tables_.end()) return it->second.get();
+  auto rel = relations_.find(relation_id);
+  if (rel == relations_.end())
+    throw std::runtime_error("pgoutput sent a change for relation " + std::to_string(relation_id) +
+                             " before describing it");
+  const RelationMsg& r = rel->second;
+  if (!filters_->table_included(r.schema, r.table)) {
+    tables_[relation_id] = nullptr;
+    return nullptr;
+  }
+  // Columns as the stream describes them; nullability, defaults and keys from the catalog.
+  TableDef def;
+  def.oid = relation_id;
+  def.schema = r.schema;
+  def.table = r.table;
+  std::optional<TableDef> cat = load_table(*sql_, relation_id);
+  for (const auto& c : r.columns) {
+    ColumnDef col;
+    col.name = c.name;
+    col.type_oid = c.type_oid;
+    col.typmod = c.type_modifier;
+    if (types_.find(c.type_oid) == nullptr) types_ = load_types(*sql_);
+    if (cat) {
+      for (const auto& cc : cat->columns) {
+        if (cc.name != c.name) continue;
+        col.optional = cc.optional;
+        col.default_expr = cc.default_expr;
+      }
+    }
+    def.columns.push_back(std::move(col));
+  }
+  if (cat) {
+    for (const auto& k : cat->key_columns) {
+      bool present = false;
+      for (const auto& c : def.columns) present = present || c.name == k;
+      if (present) def.key_columns.push_back(k);
+    }
+    if (def.key_columns.size() != cat->key_columns.size()) def.key_columns.clear();
+  }
+  auto schema = std::make_unique<TableSchema>(std::move(def), types_, modes_, *filters_, prefix_);
+  TableSchema* p = schema.get();
+  tables_[relation_id] = std::move(schema);
+  return p;
+}
+
+void PostgresTask::handle(const XLogData& x, std::vector<SourceRecord>& out) {
+  if (x.wal_end > received_) received_ = x.wal_end;
+  const Message m = decode_message(x.payload);
+  const Lsn lsn = x.start_lsn;
+  if (const auto* b = std::get_if<BeginMsg>(&m)) {
+    txn_ = std::make_unique<Txn>();
+    txn_->xid = b->xid;
+    txn_->final_lsn = b->final_lsn;
+    txn_->commit_us = b->commit_time_us;
+    // Delivered before a restart: a transaction that committed before the offset's last commit.
+    if (resume_commit_ && b->final_lsn < *resume_commit_) txn_->skip = true;
+    return;
+  }
+  if (const auto* c = std::get_if<CommitMsg>(&m)) {
+    if (txn_ && !txn_->skip && txn_->first_lsn && tx_metadata_) {
+      const std::string id = std::to_string(txn_->xid) + ":" + std::to_string(lsn);
+      Struct key(tx_key_schema());
+      key.put("id", Value(id));
+      Value::Array cols;
+      for (const auto& [name, count] : txn_->collections) {
+        Struct col(tx_collection_schema());
+        col.put("data_collection", Value(name)).put("event_count", Value(count));
+        cols.push_back(std::move(col).build());
+      }
+      Struct v(tx_value_schema());
+      v.put("status", Value("END"))
+          .put("id", Value(id))
+          .put("event_count", Value(txn_->total))
+          .put("data_collections", Value(std::move(cols)))
+          .put("ts_ms", Value(static_cast<std::int64_t>(txn_->commit_us / 1000)));
+      SourceRecord rec;
+      rec.source_partition = partition_;
+      rec.source_offset = stream_offset(txn_->last_lsn);
+      rec.topic = prefix_ + ".transaction";
+      rec.key_schema = tx_key_schema();
+      rec.key = std::move(key).build();
+      rec.value_schema = tx_value_schema();
+      rec.value = std::move(v).build();
+      out.push_back(std::move(rec));
+    }
+    if (txn_ && txn_->first_lsn && !txn_->skip)
+      unconfirmed_.push_back({txn_->xid, txn_->last_lsn, c->end_lsn});
+    else if (!records_outstanding_)
+      pending_confirm_ = std::max(pending_confirm_, c->end_lsn);
+    last_commit_end_ = lsn;
+    txn_.reset();
+    return;
+  }
+  if (const auto* r = std::get_if<RelationMsg>(&m)) {
+    relations_[r->relation_id] = *r;
+    tables_.erase(r->relation_id);
+    return;
+  }
+  if (std::holds_alternative<TypeMsg>(m)) {
+    types_ = load_types(*sql_);
+    return;
+  }
+  if (!txn_ || txn_->skip) return;
+  if (resume_txid_ && txn_->xid == *resume_txid_ && lsn <= resume_lsn_) return;
+  if (const auto* ins = std::get_if<InsertMsg>(&m)) {
+    if (TableSchema* t = table_for(ins->relation_id))
+      emit_change(*t, 'c', lsn, Value(), t->row(cells_of(ins->new_tuple)), out);
+  } else if (const auto* up = std::get_if<UpdateMsg>(&m)) {
+    TableSchema* t = table_for(up->relation_id);
+    if (!t) return;
+    std::vector<Cell> new_cells = cells_of(up->new_tuple);
+    if (up->old_kind == 'O') {
+      // REPLICA IDENTITY FULL: an unchanged TOASTed value is in the old row.
+      const std::vector<Cell> old_cells = cells_of(up->old_tuple);
+      for (size_t i = 0; i < new_cells.size() && i < old_cells.size(); ++i)
+        if (new_cells[i].kind == Cell::Kind::UnchangedToast) new_cells[i] = old_cells[i];
+    }
+    Value after = t->row(new_cells);
+    Value before;
+    if (up->old_kind == 'O')
+      before = t->row(cells_of(up->old_tuple));
+    else if (up->old_kind == 'K')
+      before = t->row(cells_of(up->old_tuple), true);
+    // A changed key: a delete of the old key and a create of the new one, as Debezium.
+    if (!before.is_null() && t->key_schema()) {
+      Value old_key = t->key(before);
+      Value new_key = t->key(after);
+      if (!(old_key == new_key)) {
+        const bool skip_d = skipped_ops_.find('d') != std::string::npos;
+        const bool skip_c = skipped_ops_.find('c') != std::string::npos;
+        Header newkey{"__debezium.newkey", t->key_schema(), new_key};
+        Header oldkey{"__debezium.oldkey", t->key_schema(), old_key};
+        SourceInfo si;
+        if (!skip_d) {
+          Value full_before = up->old_kind == 'O' ? before : Value(std::move(before));
+          emit(*t, lsn, old_key,
+               t->envelope(std::move(full_before), Value(), Value(), 'd', now_ns()), {newkey}, out);
+          if (tombstones_) {
+            SourceRecord tomb = out.back();
+            tomb.value_schema = nullptr;
+            tomb.value = Value();
+            tomb.headers = {newkey};
+            out.push_back(std::move(tomb));
+          }
+        }
+        if (!skip_c)
+          emit(*t, lsn, new_key, t->envelope(Value(), std::move(after), Value(), 'c', now_ns()),
+               {oldkey}, out);
+        return;
+      }
+    }
+    if (up->old_kind == 'K') before = Value();  // DEFAULT identity: no before-image on update
+    emit_change(*t, 'u', lsn, std::move(before), std::move(after), out);
+  } else if (const auto* del = std::get_if<DeleteMsg>(&m)) {
+    TableSchema* t = table_for(del->relation_id);
+    if (!t) return;
+    Value before = t->row(cells_of(del->old_tuple), del->old_kind == 'K');
+    emit_change(*t, 'd', lsn, std::move(before), Value(), out);
+  } else if (const auto* tr = std::get_if<TruncateMsg>(&m)) {
+    if (skipped_ops_.find('t') != std::string::npos) return;
+    for (const auto rel : tr->relation_ids)
+      if (TableSchema* t = table_for(rel)) emit_change(*t, 't', lsn, Value(), Value(), out);
+  }
+}
+
+void PostgresTask::emit_change(TableSchema& t, char op, Lsn lsn, Value before, Value after,
+                               std::vector<SourceRecord>& out) {
+  if (skipped_ops_.find(op) != std::string::npos) return;
+  Value key = op == 't' ? Value() : t.key(op == 'd' ? before : after);
+  emit(t, lsn, key, t.envelope(std::move(before), std::move(after), Value(), op, now_ns()), {},
+       out);
+  if (op == 'd' && tombstones_) {
+    SourceRecord tomb = out.back();
+    tomb.value_schema = nullptr;
+    tomb.value = Value();
+    tomb.headers.clear();
+    out.push_back(std::move(tomb));
+  }
+}
+
+// Fills in source and transaction block of `value` (an envelope) and appends the record, with
+// the transaction's BEGIN record first when it is the transaction's first event.
+void PostgresTask::emit(TableSchema& t, Lsn lsn, Value key, Value value,
+                        std::vector<Header> headers, std::vector<SourceRecord>& out) {
+  Txn& tx = *txn_;
+  SourceInfo si;
+  si.version = version_;
+  si.server = prefix_;
+  si.db = db_;
+  si.ts_us = tx.commit_us;
+  si.last_commit_lsn = last_commit_end_;
+  si.lsn = lsn;
+  si.tx_id = tx.xid;
+  auto& env = value.as_struct().fields;
+  env[2] = t.source(si);
+  const bool first = !tx.first_lsn.has_value();
+  if (first) tx.first_lsn = lsn;
+  tx.last_lsn = lsn;
+  if (tx_metadata_) {
+    if (first) {
+      const std::string id = std::to_string(tx.xid) + ":" + std::to_string(lsn);
+      Struct k(tx_key_schema());
+      k.put("id", Value(id));
+      Struct v(tx_value_schema());
+      v.put("status", Value("BEGIN"))
+          .put("id", Value(id))
+          .put("event_count", Value())
+          .put("data_collections", Value())
+          .put("ts_ms", Value(static_cast<std::int64_t>(tx.commit_us / 1000)));
+      SourceRecord rec;
+      rec.source_partition = partition_;
+      rec.source_offset = stream_offset(lsn);
+      rec.topic = prefix_ + ".transaction";
+      rec.key_schema = tx_key_schema();
+      rec.key = std::move(k).build();
+      rec.value_schema = tx_value_schema();
+      rec.value = std::move(v).build();
+      out.push_back(std::move(rec));
+    }
+    const std::string collection = t.def().id();
+    std::int64_t* count = nullptr;
+    for (auto& [name, c] : tx.collections)
+      if (name == collection) count = &c;
+    if (!count) {
+      tx.collections.emplace_back(collection, 0);
+      count = &tx.collections.back().second;
+    }
+    ++*count;
+    ++tx.total;
+    Struct block(transaction_block_schema());
+    block.put("id", Value(std::to_string(tx.xid) + ":" + std::to_string(lsn)))
+        .put("total_order", Value(tx.total))
+        .put("data_collection_order", Value(*count));
+    env[3] = std::move(block).build();
+  }
+  SourceRecord rec;
+  rec.source_partition = partition_;
+  rec.source_offset = stream_offset(lsn);
+  rec.topic = t.topic();
+  rec.key_schema = key.is_null() ? nullptr : t.key_schema();
+  rec.key = std::move(key);
+  rec.value_schema = t.envelope_schema();
+  rec.value = std::move(value);
+  rec.headers = std::move(headers);
+  last_emitted_offset_ = rec.source_offset;
+  records_outstanding_ = true;
+  out.push_back(std::move(rec));
+}
+
+OffsetMap PostgresTask::stream_offset(Lsn lsn) const {
+  OffsetMap o = OffsetMap::object();
+  o["lsn_proc"] = lsn;
+  if (last_commit_end_)
+    o["lsn_commit"] = *last_commit_end_;
+  else
+    o["lsn_commit"] = nullptr;
+  o["lsn"] = lsn;
+  o["txId"] = txn_ ? txn_->xid : 0;
+  o["ts_usec"] = txn_ ? txn_->commit_us : 0;
+  return o;
+}
+
+void PostgresTask::maybe_heartbeat(std::vector<SourceRecord>& out) {
+  if (heartbeat_interval_ms_ <= 0 || txn_) return;
+  if (steady_ms() - last_heartbeat_ms_ < heartbeat_interval_ms_) return;
+  last_heartbeat_ms_ = steady_ms();
+  if (!heartbeat_query_.empty()) sql_->exec(heartbeat_query_);
+  Struct k(heartbeat_key_schema());
+  k.put("serverName", Value(prefix_));
+  Struct v(heartbeat_value_schema());
+  v.put("ts_ms", Value(wall_us() / 1000));
+  SourceRecord rec;
+  rec.source_partition = partition_;
+  OffsetMap o = last_emitted_offset_.is_object() ? last_emitted_offset_ : stream_offset(received_);
+  rec.source_offset = std::move(o);
+  rec.topic = "__debezium-heartbeat." + prefix_;
+  rec.key_schema = heartbeat_key_schema();
+  rec.key = std::move(k).build();
+  rec.value_schema = heartbeat_value_schema();
+  rec.value = std::move(v).build();
+  out.push_back(std::move(rec));
+}
+
+void PostgresTask::commit(const std::vector<std::pair<OffsetMap, OffsetMap>>& flushed) {
+  for (const auto& [partition, offset] : flushed) {
+    if (offset.value("snapshot", false)) continue;
+    const std::int64_t xid = offset_int(offset, "txId", -1);
+    const auto lsn = static_cast<Lsn>(offset_int(offset, "lsn"));
+    Lsn confirm = static_cast<Lsn>(offset_int(offset, "lsn_commit"));
+    // Transactions whose last record is now durable can be released whole.
+    while (!unconfirmed_.empty()) {
+      const Done& d = unconfirmed_.front();
+      if (d.xid == xid && lsn < d.last_lsn) break;
+      const bool this_one = d.xid == xid;
+      confirm = std::max(confirm, d.end_lsn);
+      unconfirmed_.pop_front();
+      if (this_one) break;
+    }
+    pending_confirm_ = std::max(pending_confirm_, confirm);
+    if (offset == last_emitted_offset_) records_outstanding_ = false;
+  }
+  if (streaming_ && pending_confirm_ > confirmed_) send_status(false);
+}
+
+void PostgresTask::send_status(bool reply_requested) {
+  if (!streaming_) return;
+  if (pending_confirm_ > confirmed_) confirmed_ = pending_confirm_;
+  const Lsn written = std::max(received_, confirmed_);
+  const std::string msg =
+      encode_status_update(written, confirmed_, confirmed_, wall_us(), reply_requested);
+  if (PQputCopyData(repl_->raw(), msg.data(), static_cast<int>(msg.size())) != 1 ||
+      PQflush(repl_->raw()) != 0)
+    throw std::runtime_error("Sending the standby status update failed: " + repl_->error());
+  last_status_ms_ = steady_ms();
+}
+
+void PostgresTask::stop() {
+  stopping_ = true;
+}
+
+std::int64_t PostgresTask::now_ns() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace tributary::pg

@@ -1,0 +1,116 @@
+// The PostgreSQL source task: snapshot through the replication slot's exported snapshot, then
+// streaming of pgoutput changes, emitting Debezium-format change events.
+//
+// Phases: start() connects (a regular and a walsender connection), checks or creates the
+// publication and the slot, and decides on a snapshot from snapshot.mode and the committed
+// offset. poll() then returns snapshot rows (op r) until the snapshot is done, then streamed
+// changes. commit() advances the slot's confirmed flush LSN to what Kafka has acknowledged and
+// the offsets store holds.
+//
+// Threading: start/poll/commit on the task thread; stop() from the worker's thread only sets a
+// flag that poll() checks at least every 100 ms.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pg_connection.h"
+#include "pg_schema.h"
+#include "pg_types.h"
+#include "pgoutput.h"
+#include "postgres_config.h"
+#include "tributary/connector.h"
+
+namespace tributary::pg {
+
+class PostgresTask : public SourceTask {
+ public:
+  PostgresTask();
+  ~PostgresTask() override;
+  void start(const ConfigMap& props, SourceTaskContext& context) override;
+  void poll(std::vector<SourceRecord>& out) override;
+  void commit(const std::vector<std::pair<OffsetMap, OffsetMap>>& flushed) override;
+  void stop() override;
+
+ private:
+  struct Snapshot;
+  struct Txn;
+
+  void ensure_publication();
+  void prepare_slot_and_snapshot();
+  void poll_snapshot(std::vector<SourceRecord>& out);
+  void finish_snapshot();
+  void start_streaming();
+  void poll_stream(std::vector<SourceRecord>& out);
+  void handle(const XLogData& x, std::vector<SourceRecord>& out);
+  void send_status(bool reply_requested);
+  void maybe_heartbeat(std::vector<SourceRecord>& out);
+  TableSchema* table_for(std::uint32_t relation_id);
+  void emit_change(TableSchema& t, char op, Lsn lsn, Value before, Value after,
+                   std::vector<SourceRecord>& out);
+  void emit(TableSchema& t, Lsn lsn, Value key, Value value, std::vector<Header> headers,
+            std::vector<SourceRecord>& out);
+  OffsetMap stream_offset(Lsn lsn) const;
+  std::int64_t now_ns() const;
+
+  // Configuration.
+  ConfigMap props_;
+  std::string prefix_, slot_, publication_, autocreate_, db_;
+  SnapshotMode snapshot_mode_ = SnapshotMode::Initial;
+  int fetch_size_ = 10240;
+  int max_batch_ = 2048;
+  int poll_interval_ms_ = 500;
+  int status_interval_ms_ = 10000;
+  int heartbeat_interval_ms_ = 0;
+  std::string heartbeat_query_;
+  bool tombstones_ = true;
+  bool tx_metadata_ = false;
+  bool drop_slot_on_stop_ = false;
+  std::string skipped_ops_ = "t";
+  std::map<std::string, std::string> select_overrides_;
+  std::unique_ptr<Filters> filters_;
+  ValueModes modes_;
+  std::string version_ = "2.7.4.Final";
+
+  // State.
+  std::unique_ptr<Connection> sql_;   // catalog and snapshot
+  std::unique_ptr<Connection> repl_;  // walsender
+  TypeCatalog types_;
+  PartitionPtr partition_;
+  std::unique_ptr<Snapshot> snap_;
+  bool streaming_ = false;
+  bool done_ = false;  // initial_only after its snapshot
+  std::atomic<bool> stopping_{false};
+
+  // Streaming position.
+  std::map<std::uint32_t, RelationMsg> relations_;
+  std::map<std::uint32_t, std::unique_ptr<TableSchema>> tables_;
+  std::unique_ptr<Txn> txn_;
+  std::optional<Lsn> last_commit_end_;  // end LSN of the last commit seen ("sequence" [0])
+  Lsn received_ = 0;                    // highest WAL position received
+  Lsn confirmed_ = 0;                   // flush LSN reported to the server
+  Lsn pending_confirm_ = 0;             // what commit() allows to confirm next
+  std::int64_t last_status_ms_ = 0;
+  std::int64_t last_heartbeat_ms_ = 0;
+  // Resume: skip what the committed offset says was delivered.
+  std::optional<Lsn> resume_commit_;  // lsn_commit of the offset
+  std::optional<std::int64_t> resume_txid_;
+  Lsn resume_lsn_ = 0;
+  // Committed transactions whose last record may still be in flight: (xid, last lsn, end lsn).
+  struct Done {
+    std::int64_t xid;
+    Lsn last_lsn;
+    Lsn end_lsn;
+  };
+  std::deque<Done> unconfirmed_;
+  bool records_outstanding_ = false;
+  OffsetMap last_emitted_offset_;
+};
+
+}  // namespace tributary::pg
