@@ -628,11 +628,9 @@ void PostgresTask::handle(const XLogData& x, std::vector<SourceRecord>& out) {
         const bool skip_c = skipped_ops_.find('c') != std::string::npos;
         Header newkey{"__debezium.newkey", t->key_schema(), new_key};
         Header oldkey{"__debezium.oldkey", t->key_schema(), old_key};
-        SourceInfo si;
         if (!skip_d) {
-          Value full_before = up->old_kind == 'O' ? before : Value(std::move(before));
-          emit(*t, lsn, old_key,
-               t->envelope(std::move(full_before), Value(), Value(), 'd', now_ns()), {newkey}, out);
+          emit(*t, lsn, old_key, t->envelope(std::move(before), Value(), Value(), 'd', now_ns()),
+               {newkey}, out);
           if (tombstones_) {
             SourceRecord tomb = out.back();
             tomb.value_schema = nullptr;
@@ -740,21 +738,26 @@ void PostgresTask::emit(TableSchema& t, Lsn lsn, Value key, Value value,
   rec.value_schema = t.envelope_schema();
   rec.value = std::move(value);
   rec.headers = std::move(headers);
-  last_emitted_offset_ = rec.source_offset;
+  last_emitted_ = Position{tx.xid, lsn, tx.commit_us, last_commit_end_};
   records_outstanding_ = true;
   out.push_back(std::move(rec));
 }
 
 OffsetMap PostgresTask::stream_offset(Lsn lsn) const {
+  return offset_of(
+      Position{txn_ ? txn_->xid : 0, lsn, txn_ ? txn_->commit_us : 0, last_commit_end_});
+}
+
+OffsetMap PostgresTask::offset_of(const Position& p) {
   OffsetMap o = OffsetMap::object();
-  o["lsn_proc"] = lsn;
-  if (last_commit_end_)
-    o["lsn_commit"] = *last_commit_end_;
+  o["lsn_proc"] = p.lsn;
+  if (p.last_commit)
+    o["lsn_commit"] = *p.last_commit;
   else
     o["lsn_commit"] = nullptr;
-  o["lsn"] = lsn;
-  o["txId"] = txn_ ? txn_->xid : 0;
-  o["ts_usec"] = txn_ ? txn_->commit_us : 0;
+  o["lsn"] = p.lsn;
+  o["txId"] = p.xid;
+  o["ts_usec"] = p.commit_us;
   return o;
 }
 
@@ -769,8 +772,7 @@ void PostgresTask::maybe_heartbeat(std::vector<SourceRecord>& out) {
   v.put("ts_ms", Value(wall_us() / 1000));
   SourceRecord rec;
   rec.source_partition = partition_;
-  OffsetMap o = last_emitted_offset_.is_object() ? last_emitted_offset_ : stream_offset(received_);
-  rec.source_offset = std::move(o);
+  rec.source_offset = last_emitted_ ? offset_of(*last_emitted_) : stream_offset(received_);
   rec.topic = "__debezium-heartbeat." + prefix_;
   rec.key_schema = heartbeat_key_schema();
   rec.key = std::move(k).build();
@@ -795,7 +797,8 @@ void PostgresTask::commit(const std::vector<std::pair<OffsetMap, OffsetMap>>& fl
       if (this_one) break;
     }
     pending_confirm_ = std::max(pending_confirm_, confirm);
-    if (offset == last_emitted_offset_) records_outstanding_ = false;
+    if (last_emitted_ && xid == last_emitted_->xid && lsn == last_emitted_->lsn)
+      records_outstanding_ = false;
   }
   if (streaming_ && pending_confirm_ > confirmed_) send_status(false);
 }

@@ -41,6 +41,7 @@ class PostgresTask : public SourceTask {
  private:
   struct Snapshot;
   struct Txn;
+  struct Position;
 
   void ensure_publication();
   void prepare_slot_and_snapshot();
@@ -57,6 +58,7 @@ class PostgresTask : public SourceTask {
   void emit(TableSchema& t, Lsn lsn, Value key, Value value, std::vector<Header> headers,
             std::vector<SourceRecord>& out);
   OffsetMap stream_offset(Lsn lsn) const;
+  static OffsetMap offset_of(const Position& p);
   std::int64_t now_ns() const;
 
   // Configuration.
@@ -110,7 +112,14 @@ class PostgresTask : public SourceTask {
   };
   std::deque<Done> unconfirmed_;
   bool records_outstanding_ = false;
-  OffsetMap last_emitted_offset_;
+  // The position of the last record emitted (what heartbeats carry as their offset).
+  struct Position {
+    std::int64_t xid = 0;
+    Lsn lsn = 0;
+    std::int64_t commit_us = 0;
+    std::optional<Lsn> last_commit;
+  };
+  std::optional<Position> last_emitted_;
 };
 
 }  // namespace tributary::pg
