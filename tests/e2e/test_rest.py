@@ -236,6 +236,22 @@ def test_validate_rejects_malformed_body(worker):
 # ---- Create --------------------------------------------------------------------------------
 
 
+def test_create_echoes_the_config_as_given(worker):
+    # As Kafka Connect: the config comes back with "name" added and nothing else (no defaults
+    # such as tasks.max filled in).
+    name = unique("echo")
+    config = generator_config(unique("e2e-topic"))
+    del config["tasks.max"]
+    r = create(worker, name, config)
+    try:
+        assert r.status == 201, r
+        assert r.json["config"] == dict(config, name=name), r.json
+        worker.wait_state(name, "RUNNING", "RUNNING", tasks=1)
+        assert worker.get(f"/connectors/{name}/config").json == dict(config, name=name)
+    finally:
+        worker.call("DELETE", f"/connectors/{name}")
+
+
 def test_create_get_and_list(worker, connector):
     name = unique("create")
     topic = unique("e2e-topic")

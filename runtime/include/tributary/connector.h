@@ -19,6 +19,16 @@
 
 namespace tributary {
 
+/// A number a plugin publishes on the worker's /metrics (a Prometheus gauge). set() is an atomic
+/// store, safe from any thread; call it once per batch rather than per record.
+class MetricGauge {
+ public:
+  virtual ~MetricGauge() = default;
+  virtual void set(double value) = 0;
+};
+
+enum class LogLevel { Debug, Info, Warn, Error };
+
 /// What the runtime gives a task.
 class SourceTaskContext {
  public:
@@ -27,6 +37,15 @@ class SourceTaskContext {
   virtual int task_id() const = 0;
   /// The last committed offset of a source partition, or nullopt if none was ever committed.
   virtual std::optional<OffsetMap> committed_offset(const OffsetMap& partition) const = 0;
+  /// A gauge on /metrics named `name`, labelled with the task's `connector` and `task` plus
+  /// `labels`; the same name and labels give the same gauge. It stays valid, and on /metrics,
+  /// until the task object is destroyed. The default (for contexts without metrics, such as
+  /// tests) is a gauge that discards its values.
+  virtual MetricGauge& gauge(const std::string& name, const std::string& help,
+                             const std::map<std::string, std::string>& labels);
+  /// Writes a line to the worker's log under `logger` (a dotted name whose level
+  /// /admin/loggers can change), prefixed with the connector and task. Default: stderr.
+  virtual void log(LogLevel level, const std::string& logger, const std::string& message);
 };
 
 class SourceTask {

@@ -23,7 +23,7 @@
 namespace tributary {
 
 /// Bumped whenever any SDK header changes layout or virtual tables.
-inline constexpr std::uint32_t kPluginAbiVersion = 1;
+inline constexpr std::uint32_t kPluginAbiVersion = 2;
 
 enum class PluginType { Source, Sink, Converter, HeaderConverter, Transformation, Predicate };
 /// "source", "sink", "converter", "header_converter", "transformation", "predicate".

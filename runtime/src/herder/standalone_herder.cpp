@@ -18,6 +18,13 @@ namespace tributary {
 namespace {
 constexpr const char* kLogger = "io.tributary.herder";
 
+/// tasks.max of a connector config (1 when absent), read without adding the key to the config.
+int max_tasks(const ConfigMap& config) {
+  auto it = config.find("tasks.max");
+  if (it == config.end()) return 1;
+  return static_cast<int>(parse_long(it->second).value_or(1));
+}
+
 const char* target_name(TargetState t) {
   switch (t) {
     case TargetState::Started: return "STARTED";
@@ -159,8 +166,7 @@ void StandaloneHerder::reconfigure_pending() {
   for (auto& [_, c] : connectors_) {
     if (!c->reconfigure.exchange(false) || !c->instance) continue;
     try {
-      auto configs = c->instance->task_configs(
-          static_cast<int>(parse_long(c->config["tasks.max"]).value_or(1)));
+      auto configs = c->instance->task_configs(max_tasks(c->config));
       if (configs != c->task_configs) {
         stop_tasks(*c);
         c->task_configs = std::move(configs);
@@ -480,8 +486,7 @@ bool StandaloneHerder::start_instance(Connector& c) {
     c.context = std::make_unique<Context>(*this, c);
     c.instance = c.plugin->make_source();
     c.instance->start(resolved, *c.context);
-    c.task_configs =
-        c.instance->task_configs(static_cast<int>(parse_long(c.config["tasks.max"]).value_or(1)));
+    c.task_configs = c.instance->task_configs(max_tasks(c.config));
     c.state = c.target == TargetState::Paused ? RunState::Paused : RunState::Running;
   } catch (const std::exception& e) {
     c.state = RunState::Failed;

@@ -89,6 +89,16 @@ std::string Metrics::serialize() {
   return s.Serialize(registry_->Collect());
 }
 
+prometheus::Family<prometheus::Gauge>& Metrics::plugin_family(const std::string& name,
+                                                              const std::string& help) {
+  std::lock_guard lk(mu_);
+  auto it = plugin_families_.find(name);
+  if (it != plugin_families_.end()) return *it->second;
+  auto& f = prometheus::BuildGauge().Name(name).Help(help).Register(*registry_);
+  plugin_families_[name] = &f;
+  return f;
+}
+
 void Metrics::set_counts(double connectors, double tasks) {
   worker_connectors.Add({}).Set(connectors);
   worker_tasks.Add({}).Set(tasks);
@@ -130,11 +140,33 @@ TaskProbe::TaskProbe(Metrics& m, const std::string& connector, int task)
   m_.probes_.push_back(this);
 }
 
+struct TaskProbe::PluginGauge final : MetricGauge {
+  prometheus::Family<prometheus::Gauge>* family;
+  prometheus::Gauge* gauge;
+  void set(double value) override { gauge->Set(value); }
+};
+
+MetricGauge& TaskProbe::plugin_gauge(const std::string& name, const std::string& help,
+                                     const std::map<std::string, std::string>& labels) {
+  prometheus::Labels l = labels_;
+  for (const auto& [k, v] : labels) l[k] = v;
+  std::lock_guard lk(plugin_mu_);
+  auto& slot = plugin_[{name, l}];
+  if (!slot) {
+    auto& family = m_.plugin_family(name, help);
+    slot = std::make_unique<PluginGauge>();
+    slot->family = &family;
+    slot->gauge = &family.Add(l);
+  }
+  return *slot;
+}
+
 TaskProbe::~TaskProbe() {
   {
     std::lock_guard lk(m_.mu_);
     m_.probes_.erase(std::remove(m_.probes_.begin(), m_.probes_.end(), this), m_.probes_.end());
   }
+  for (auto& [key, g] : plugin_) g->family->Remove(g->gauge);
   for (const char* s : kStates) {
     auto l = labels_;
     l["state"] = s;

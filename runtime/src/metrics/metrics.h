@@ -13,8 +13,13 @@
 
 #include <array>
 #include <atomic>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
+
+#include "tributary/connector.h"
 
 namespace tributary {
 
@@ -48,8 +53,13 @@ class TaskProbe {
   void commit_failed() { commit_failure_->Increment(); }
   /// Refreshes time-derived gauges (age of the last commit); called before a scrape.
   void refresh();
+  /// A gauge the task's plugin publishes (SourceTaskContext::gauge): this probe's labels plus
+  /// `labels`. Removed with the probe.
+  MetricGauge& plugin_gauge(const std::string& name, const std::string& help,
+                            const std::map<std::string, std::string>& labels);
 
  private:
+  struct PluginGauge;
   Metrics& m_;
   prometheus::Labels labels_;
   std::string state_;
@@ -64,6 +74,8 @@ class TaskProbe {
   prometheus::Gauge* commit_age_;
   std::atomic<std::int64_t> last_commit_ms_{0};
   std::mutex state_mu_;
+  std::mutex plugin_mu_;
+  std::map<std::pair<std::string, prometheus::Labels>, std::unique_ptr<PluginGauge>> plugin_;
 };
 
 class Metrics {
@@ -75,6 +87,9 @@ class Metrics {
   void set_connector_state(const std::string& connector, const std::string& state);
   void remove_connector(const std::string& connector);
   void set_counts(double connectors, double tasks);
+  /// The gauge family a plugin names (registered on first use, help from that first use).
+  prometheus::Family<prometheus::Gauge>& plugin_family(const std::string& name,
+                                                       const std::string& help);
 
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Gauge>& worker_connectors;
@@ -97,6 +112,7 @@ class Metrics {
   std::mutex mu_;
   std::vector<TaskProbe*> probes_;
   std::map<std::string, std::string> connector_states_;
+  std::map<std::string, prometheus::Family<prometheus::Gauge>*> plugin_families_;
 };
 
 /// The states a connector or task can be in, as Kafka Connect names them.

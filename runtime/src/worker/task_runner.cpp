@@ -154,6 +154,18 @@ std::optional<OffsetMap> TaskRunner::committed_offset(const OffsetMap& partition
   return env_.offsets.get(connector_, partition);
 }
 
+void TaskRunner::log(LogLevel level, const std::string& logger, const std::string& message) {
+  log::Level l = log::Level::Info;
+  switch (level) {
+    case LogLevel::Debug: l = log::Level::Debug; break;
+    case LogLevel::Info: l = log::Level::Info; break;
+    case LogLevel::Warn: l = log::Level::Warn; break;
+    case LogLevel::Error: l = log::Level::Error; break;
+  }
+  if (log::enabled(logger, l))
+    log::write(l, logger, connector_ + "-" + std::to_string(task_id_) + " " + message);
+}
+
 void TaskRunner::run() {
   std::string where = "connector " + connector_ + " task " + std::to_string(task_id_);
   try {

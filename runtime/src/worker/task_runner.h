@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -78,6 +79,11 @@ class TaskRunner : private SourceTaskContext {
   // SourceTaskContext
   const std::string& connector_name() const override { return connector_; }
   std::optional<OffsetMap> committed_offset(const OffsetMap& partition) const override;
+  MetricGauge& gauge(const std::string& name, const std::string& help,
+                     const std::map<std::string, std::string>& labels) override {
+    return probe_->plugin_gauge(name, help, labels);
+  }
+  void log(LogLevel level, const std::string& logger, const std::string& message) override;
 
   void run();
   void run_loop();
