@@ -123,6 +123,14 @@ const ConfigDef& postgres_config_def() {
     d.define("max.queue.size.in.bytes", CT::Long, "0", I::Medium,
              "Most bytes buffered between the replication stream and poll (0: no limit).", "Flow",
              v::at_least(0));
+    d.define("retriable.restart.connector.wait.ms", CT::Long, "10000", I::Low,
+             "Wait before reconnecting after the connection to PostgreSQL was lost (server "
+             "restart, network); the task stays RUNNING and resumes after the last event it "
+             "returned.",
+             "Flow", v::at_least(0));
+    d.define("errors.max.retries", CT::Int, "-1", I::Low,
+             "Reconnect attempts in a row before the task fails (-1: no limit, 0: fail at once).",
+             "Flow", v::at_least(-1));
     d.define("poll.interval.ms", CT::Long, "500", I::Medium,
              "Longest wait of a poll for new events.", "Flow", v::at_least(0));
     d.define("heartbeat.interval.ms", CT::Long, "0", I::Medium,
@@ -140,6 +148,16 @@ const ConfigDef& postgres_config_def() {
     return d;
   }();
   return def;
+}
+
+std::optional<std::string> check_queue_size(const ConfigMap& props) {
+  const Config c(postgres_config_def(), props);
+  const auto queue = c.get_long("max.queue.size");
+  const auto batch = c.get_long("max.batch.size");
+  if (queue > batch) return std::nullopt;
+  return "Invalid value " + std::to_string(queue) +
+         " for configuration max.queue.size: must be larger than max.batch.size (" +
+         std::to_string(batch) + ")";
 }
 
 SnapshotMode parse_snapshot_mode(const std::string& value) {

@@ -2,6 +2,7 @@
 // values (REFERENCE §6), as a ConfigDef the worker validates and documents.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "tributary/config.h"
@@ -13,5 +14,7 @@ const ConfigDef& postgres_config_def();
 enum class SnapshotMode { Initial, InitialOnly, NoData, WhenNeeded, Always };
 /// snapshot.mode with its older names folded in: `never` and `schema_only` are `no_data`.
 SnapshotMode parse_snapshot_mode(const std::string& value);
+/// max.queue.size must exceed max.batch.size (as in Debezium): the error text, or nullopt.
+std::optional<std::string> check_queue_size(const ConfigMap& props);
 
 }  // namespace tributary::pg

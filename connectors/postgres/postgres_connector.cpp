@@ -15,12 +15,19 @@ class PostgresConnector : public SourceConnector {
   void start(const ConfigMap& props, ConnectorContext&) override {
     for (const auto& [key, errors] : postgres_config_def().validate(props))
       if (!errors.empty()) throw ConfigError(key, errors.front());
+    if (auto e = check_queue_size(props)) throw ConfigError("max.queue.size", *e);
     props_ = props;
   }
   std::vector<ConfigMap> task_configs(int) override { return {props_}; }
   void stop() override {}
   std::map<std::string, std::vector<std::string>> validate(const ConfigMap& props) override {
-    return check_server(props);
+    auto errors = check_server(props);
+    try {
+      if (auto e = check_queue_size(props)) errors["max.queue.size"].push_back(*e);
+    } catch (const std::exception&) {
+      // A malformed number: the ConfigDef's own validation names it.
+    }
+    return errors;
   }
   std::unique_ptr<SourceTask> create_task() override { return std::make_unique<PostgresTask>(); }
 

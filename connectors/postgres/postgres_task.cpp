@@ -100,6 +100,13 @@ SchemaPtr tx_value_schema() {
   return s;
 }
 
+constexpr const char* kLogger = "io.debezium.connector.postgresql";
+
+/// The replication stream ended or broke (server restart, network): the task reconnects.
+struct StreamLost : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 std::int64_t offset_int(const OffsetMap& o, const char* key, std::int64_t def = 0) {
   auto it = o.find(key);
   if (it == o.end() || !it->is_number_integer()) return def;
@@ -127,7 +134,8 @@ struct PostgresTask::Snapshot {
   std::string pending_table;
   bool pending_first_in_table = false;
   bool emitted_any = false;
-  std::string exported;  // the slot's exported snapshot name, if any
+  std::int64_t current_rows = 0;  // rows read of the current table
+  std::string exported;           // the slot's exported snapshot name, if any
 };
 
 // The transaction being streamed.
@@ -156,6 +164,7 @@ PostgresTask::~PostgresTask() {
 
 void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   props_ = props;
+  context_ = &context;
   Config c(postgres_config_def(), props);
   prefix_ = c.get_string("topic.prefix");
   slot_ = c.get_string("slot.name");
@@ -165,10 +174,15 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   snapshot_mode_ = parse_snapshot_mode(c.get_string("snapshot.mode"));
   fetch_size_ = std::max(1, c.get_int("snapshot.fetch.size"));
   max_batch_ = std::max(1, c.get_int("max.batch.size"));
+  max_queue_ = std::max(1, c.get_int("max.queue.size"));
+  max_queue_bytes_ = c.get_long("max.queue.size.in.bytes");
+  if (auto e = check_queue_size(props)) throw ConfigError("max.queue.size", *e);
   poll_interval_ms_ = std::max(1, c.get_int("poll.interval.ms"));
   status_interval_ms_ = std::max(1, c.get_int("status.update.interval.ms"));
   heartbeat_interval_ms_ = c.get_int("heartbeat.interval.ms");
   heartbeat_query_ = c.get_string("heartbeat.action.query");
+  retry_wait_ms_ = c.get_long("retriable.restart.connector.wait.ms");
+  max_retries_ = c.get_int("errors.max.retries");
   tombstones_ = c.get_bool("tombstones.on.delete");
   tx_metadata_ = c.get_bool("provide.transaction.metadata");
   drop_slot_on_stop_ = c.get_bool("slot.drop.on.stop");
@@ -189,19 +203,37 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
     throw ConfigError(what.substr(0, what.find(':')), what);
   }
   modes_ = ValueModes::from(props);
+  metrics_ = std::make_unique<PgMetrics>(context, prefix_, slot_, max_queue_, max_queue_bytes_);
 
   OffsetMap partition = OffsetMap::object();
   partition["server"] = prefix_;
   partition_ = std::make_shared<const OffsetMap>(partition);
+  open(context.committed_offset(partition), false);
+}
 
-  const auto settings = ConnectionSettings::from(props);
+void PostgresTask::open(const std::optional<OffsetMap>& offset, bool reconnecting) {
+  // Everything a previous connection left behind.
+  repl_.reset();
+  sql_.reset();
+  snap_.reset();
+  streaming_ = false;
+  done_ = false;
+  relations_.clear();
+  tables_.clear();
+  txn_.reset();
+  received_ = 0;
+  resume_commit_.reset();
+  resume_txid_.reset();
+  resume_lsn_ = 0;
+
+  const Config c(postgres_config_def(), props_);
+  const auto settings = ConnectionSettings::from(props_);
   sql_ = std::make_unique<Connection>(settings, false, "tributary-" + slot_);
   repl_ = std::make_unique<Connection>(settings, true, "tributary-" + slot_ + "-stream");
   for (const auto& stmt : c.get_list("database.initial.statements")) sql_->exec(stmt);
   types_ = load_types(*sql_);
   ensure_publication();
 
-  const auto offset = context.committed_offset(partition);
   bool snapshot_done = false;
   if (offset) {
     const bool in_snapshot = offset->value("snapshot", false);
@@ -219,9 +251,18 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   switch (snapshot_mode_) {
     case SnapshotMode::Initial:
     case SnapshotMode::InitialOnly: want_snapshot = !snapshot_done; break;
-    case SnapshotMode::Always: want_snapshot = true; break;
+    // `always` snapshots at each start of the task, not again on a reconnect after it finished.
+    case SnapshotMode::Always: want_snapshot = !(reconnecting && snapshot_done); break;
     case SnapshotMode::NoData: want_snapshot = false; break;
-    case SnapshotMode::WhenNeeded: want_snapshot = !offset || !snapshot_done; break;
+    case SnapshotMode::WhenNeeded: {
+      // Also when the slot the offset refers to is gone: its position cannot be streamed from.
+      const bool slot_exists =
+          sql_->exec("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND database = $2",
+                     {slot_, db_})
+              .rows() > 0;
+      want_snapshot = !offset || !snapshot_done || !slot_exists;
+      break;
+    }
   }
   if (snapshot_mode_ == SnapshotMode::InitialOnly && snapshot_done) {
     done_ = true;
@@ -230,6 +271,42 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   if (want_snapshot) snap_ = std::make_unique<Snapshot>();
   prepare_slot_and_snapshot();
   if (!snap_) start_streaming();
+}
+
+std::optional<OffsetMap> PostgresTask::resume_position() const {
+  if (last_emitted_) return offset_of(*last_emitted_);
+  if (metrics_->snapshot_completed || snapshot_mode_ == SnapshotMode::NoData) {
+    // Nothing streamed yet: start where the slot is, with no snapshot.
+    OffsetMap o = OffsetMap::object();
+    o["snapshot"] = true;
+    o["last_snapshot_record"] = true;
+    return o;
+  }
+  return context_->committed_offset(*partition_);
+}
+
+bool PostgresTask::reconnect() {
+  if (steady_ms() < *reconnect_at_ms_) return false;
+  try {
+    open(resume_position(), true);
+    context_->log(LogLevel::Info, kLogger,
+                  "reconnected to PostgreSQL after " + std::to_string(failed_attempts_) +
+                      " attempt(s); resuming " + (snap_ ? "with a snapshot" : "the stream"));
+    reconnect_at_ms_.reset();
+    failed_attempts_ = 0;
+    return true;
+  } catch (const std::exception& e) {
+    ++failed_attempts_;
+    if (max_retries_ >= 0 && failed_attempts_ > max_retries_)
+      throw std::runtime_error(
+          "Could not reconnect to PostgreSQL after " + std::to_string(failed_attempts_) +
+          " attempts (errors.max.retries=" + std::to_string(max_retries_) + "): " + e.what());
+    context_->log(LogLevel::Warn, kLogger,
+                  "reconnecting to PostgreSQL failed (attempt " + std::to_string(failed_attempts_) +
+                      "), next try in " + std::to_string(retry_wait_ms_) + " ms: " + e.what());
+    reconnect_at_ms_ = steady_ms() + retry_wait_ms_;
+    return false;
+  }
 }
 
 void PostgresTask::ensure_publication() {
@@ -301,20 +378,87 @@ void PostgresTask::prepare_slot_and_snapshot() {
   snap_->ts_us = wall_us();
   for (auto& t : load_tables(*sql_))
     if (filters_->table_included(t.schema, t.table)) snap_->tables.push_back(std::move(t));
+  metrics_->snapshot_running = true;
+  metrics_->snapshot_start_ms = wall_us() / 1000;
+  metrics_->total_tables = metrics_->remaining_tables = static_cast<int>(snap_->tables.size());
+  for (const auto& t : snap_->tables) metrics_->rows_scanned[t.id()] = 0;
 }
 
 void PostgresTask::poll(std::vector<SourceRecord>& out) {
-  if (stopping_) return;
-  if (done_) {
+  if (stopping_) {
+    if (snap_ && !metrics_->snapshot_aborted) {
+      metrics_->snapshot_aborted = true;
+      metrics_->snapshot_running = false;
+      metrics_->publish(0, 0);
+    }
+    return;
+  }
+  batch_bytes_ = 0;
+  if (reconnect_at_ms_ && !reconnect()) {
     for (int i = 0; i < poll_interval_ms_ / 100 && !stopping_; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    metrics_->publish(0, 0);
     return;
   }
-  if (snap_) {
-    poll_snapshot(out);
-    return;
+  try {
+    if (done_) {
+      for (int i = 0; i < poll_interval_ms_ / 100 && !stopping_; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    } else if (snap_) {
+      poll_snapshot(out);
+    } else {
+      poll_stream(out);
+    }
+    publish_metrics(out);
+  } catch (const std::exception& e) {
+    const bool lost = (repl_ && PQstatus(repl_->raw()) == CONNECTION_BAD) ||
+                      (sql_ && PQstatus(sql_->raw()) == CONNECTION_BAD) ||
+                      dynamic_cast<const StreamLost*>(&e) != nullptr;
+    if (!lost || max_retries_ == 0) throw;
+    // The events already in `out` are complete and go out; the rest is read again after the
+    // reconnect, from the last of them on.
+    context_->log(LogLevel::Warn, kLogger,
+                  std::string("lost the connection to PostgreSQL (") + e.what() +
+                      "); reconnecting in " + std::to_string(retry_wait_ms_) + " ms");
+    metrics_->connected = false;
+    if (snap_) {
+      metrics_->snapshot_running = false;
+      metrics_->snapshot_aborted = true;
+    }
+    metrics_->publish(out.size(), batch_bytes_);
+    repl_.reset();
+    sql_.reset();
+    streaming_ = false;
+    txn_.reset();
+    reconnect_at_ms_ = steady_ms() + retry_wait_ms_;
   }
-  poll_stream(out);
+}
+
+bool PostgresTask::batch_full(const std::vector<SourceRecord>& out) const {
+  const auto n = static_cast<int>(out.size());
+  if (n >= max_batch_ || n >= max_queue_) return true;
+  return max_queue_bytes_ > 0 && static_cast<std::int64_t>(batch_bytes_) >= max_queue_bytes_;
+}
+
+void PostgresTask::publish_metrics(const std::vector<SourceRecord>& out) {
+  PgMetrics& m = *metrics_;
+  if (streaming_ && last_emitted_ && !out.empty()) {
+    const std::int64_t now_ms = wall_us() / 1000;
+    m.last_event_ms = now_ms;
+    m.last_event_lag_ms = std::max<std::int64_t>(0, now_ms - last_emitted_->commit_us / 1000);
+    m.last_txid = last_emitted_->xid;
+  }
+  if (snap_ && snap_->current) m.rows_scanned[snap_->current->def().id()] = snap_->current_rows;
+  m.publish(out.size(), batch_bytes_);
+  if (steady_ms() - last_slot_check_ms_ < 5000) return;
+  last_slot_check_ms_ = steady_ms();
+  auto r = sql_->exec(
+      "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), "
+      "pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn) "
+      "FROM pg_replication_slots WHERE slot_name = $1",
+      {slot_});
+  if (r.rows() == 1 && !r.is_null(0, 0) && !r.is_null(0, 1))
+    m.set_slot(std::stod(r.get(0, 0)), std::stod(r.get(0, 1)));
 }
 
 void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
@@ -335,7 +479,10 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
           cells[i].text =
               std::string_view(PQgetvalue(s.batch->raw(), row, rc),
                                static_cast<size_t>(PQgetlength(s.batch->raw(), row, rc)));
+          batch_bytes_ += cells[i].text.size();
         }
+        ++s.current_rows;
+        ++metrics_->snapshot_events;
         Value after = t.row(cells);
         SourceInfo si;
         si.version = version_;
@@ -365,9 +512,15 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
         }
         continue;
       }
-      if (s.next_table >= s.tables.size()) return std::nullopt;
+      if (s.next_table >= s.tables.size()) {
+        if (s.current) metrics_->rows_scanned[s.current->def().id()] = s.current_rows;
+        return std::nullopt;
+      }
+      if (s.current) metrics_->rows_scanned[s.current->def().id()] = s.current_rows;
       const TableDef& def = s.tables[s.next_table++];
+      metrics_->remaining_tables = static_cast<int>(s.tables.size() - s.next_table);
       s.current = std::make_unique<TableSchema>(def, types_, modes_, *filters_, prefix_);
+      s.current_rows = 0;
       auto ov = select_overrides_.find(def.id());
       const std::string select =
           ov != select_overrides_.end()
@@ -390,7 +543,7 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
       }
     }
   };
-  while (static_cast<int>(out.size()) < max_batch_ && !stopping_) {
+  while (!batch_full(out) && !stopping_) {
     std::optional<SourceRecord> next = next_row();
     const bool first_in_table = row_first;
     const std::string next_table = next ? next->topic : std::string();
@@ -431,6 +584,9 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
 void PostgresTask::finish_snapshot() {
   sql_->exec("COMMIT");
   snap_.reset();
+  metrics_->snapshot_running = false;
+  metrics_->snapshot_completed = true;
+  metrics_->snapshot_end_ms = wall_us() / 1000;
   if (snapshot_mode_ == SnapshotMode::InitialOnly) {
     done_ = true;
     return;
@@ -448,19 +604,21 @@ void PostgresTask::start_streaming() {
   if (status != PGRES_COPY_BOTH)
     throw std::runtime_error("START_REPLICATION on slot '" + slot_ + "' failed: " + repl_->error());
   streaming_ = true;
+  metrics_->connected = true;
   last_status_ms_ = steady_ms();
   last_heartbeat_ms_ = steady_ms();
-  pending_confirm_ = confirmed_;
+  pending_confirm_ = std::max(pending_confirm_, confirmed_);
 }
 
 void PostgresTask::poll_stream(std::vector<SourceRecord>& out) {
   PGconn* conn = repl_->raw();
   const std::int64_t deadline = steady_ms() + poll_interval_ms_;
-  while (static_cast<int>(out.size()) < max_batch_ && !stopping_) {
+  while (!batch_full(out) && !stopping_) {
     char* buf = nullptr;
     const int n = PQgetCopyData(conn, &buf, 1);
     if (n > 0) {
       const std::string_view frame(buf, static_cast<size_t>(n));
+      batch_bytes_ += frame.size();
       try {
         const Frame f = decode_frame(frame);
         if (const auto* x = std::get_if<XLogData>(&f)) {
@@ -477,12 +635,9 @@ void PostgresTask::poll_stream(std::vector<SourceRecord>& out) {
       PQfreemem(buf);
       continue;
     }
-    if (n == -1) {
-      throw std::runtime_error("The replication stream of slot '" + slot_ +
-                               "' ended: " + repl_->error());
-    }
-    if (n == -2)
-      throw std::runtime_error("Reading the replication stream failed: " + repl_->error());
+    if (n == -1)
+      throw StreamLost("The replication stream of slot '" + slot_ + "' ended: " + repl_->error());
+    if (n == -2) throw StreamLost("Reading the replication stream failed: " + repl_->error());
     // No complete frame buffered: report status if due, then wait for the socket.
     if (steady_ms() - last_status_ms_ >= status_interval_ms_) send_status(false);
     maybe_heartbeat(out);
@@ -490,7 +645,7 @@ void PostgresTask::poll_stream(std::vector<SourceRecord>& out) {
     pollfd p{PQsocket(conn), POLLIN, 0};
     const int wait = static_cast<int>(std::min<std::int64_t>(100, deadline - steady_ms()));
     if (::poll(&p, 1, std::max(wait, 1)) > 0 && PQconsumeInput(conn) == 0)
-      throw std::runtime_error("Reading the replication stream failed: " + repl_->error());
+      throw StreamLost("Reading the replication stream failed: " + repl_->error());
   }
 }
 
@@ -586,6 +741,7 @@ void PostgresTask::handle(const XLogData& x, std::vector<SourceRecord>& out) {
     else if (!records_outstanding_)
       pending_confirm_ = std::max(pending_confirm_, c->end_lsn);
     last_commit_end_ = lsn;
+    if (txn_ && !txn_->skip) ++metrics_->committed;
     txn_.reset();
     return;
   }
@@ -603,9 +759,14 @@ void PostgresTask::handle(const XLogData& x, std::vector<SourceRecord>& out) {
   if (const auto* ins = std::get_if<InsertMsg>(&m)) {
     if (TableSchema* t = table_for(ins->relation_id))
       emit_change(*t, 'c', lsn, Value(), t->row(cells_of(ins->new_tuple)), out);
+    else
+      ++metrics_->filtered;
   } else if (const auto* up = std::get_if<UpdateMsg>(&m)) {
     TableSchema* t = table_for(up->relation_id);
-    if (!t) return;
+    if (!t) {
+      ++metrics_->filtered;
+      return;
+    }
     std::vector<Cell> new_cells = cells_of(up->new_tuple);
     if (up->old_kind == 'O') {
       // REPLICA IDENTITY FULL: an unchanged TOASTed value is in the old row.
@@ -628,7 +789,9 @@ void PostgresTask::handle(const XLogData& x, std::vector<SourceRecord>& out) {
         const bool skip_c = skipped_ops_.find('c') != std::string::npos;
         Header newkey{"__debezium.newkey", t->key_schema(), new_key};
         Header oldkey{"__debezium.oldkey", t->key_schema(), old_key};
+        metrics_->filtered += (skip_d ? 1 : 0) + (skip_c ? 1 : 0);
         if (!skip_d) {
+          count_event('d');
           emit(*t, lsn, old_key, t->envelope(std::move(before), Value(), Value(), 'd', now_ns()),
                {newkey}, out);
           if (tombstones_) {
@@ -639,6 +802,7 @@ void PostgresTask::handle(const XLogData& x, std::vector<SourceRecord>& out) {
             out.push_back(std::move(tomb));
           }
         }
+        if (!skip_c) count_event('c');
         if (!skip_c)
           emit(*t, lsn, new_key, t->envelope(Value(), std::move(after), Value(), 'c', now_ns()),
                {oldkey}, out);
@@ -649,11 +813,17 @@ void PostgresTask::handle(const XLogData& x, std::vector<SourceRecord>& out) {
     emit_change(*t, 'u', lsn, std::move(before), std::move(after), out);
   } else if (const auto* del = std::get_if<DeleteMsg>(&m)) {
     TableSchema* t = table_for(del->relation_id);
-    if (!t) return;
+    if (!t) {
+      ++metrics_->filtered;
+      return;
+    }
     Value before = t->row(cells_of(del->old_tuple), del->old_kind == 'K');
     emit_change(*t, 'd', lsn, std::move(before), Value(), out);
   } else if (const auto* tr = std::get_if<TruncateMsg>(&m)) {
-    if (skipped_ops_.find('t') != std::string::npos) return;
+    if (skipped_ops_.find('t') != std::string::npos) {
+      metrics_->filtered += static_cast<std::int64_t>(tr->relation_ids.size());
+      return;
+    }
     for (const auto rel : tr->relation_ids)
       if (TableSchema* t = table_for(rel)) emit_change(*t, 't', lsn, Value(), Value(), out);
   }
@@ -661,7 +831,11 @@ void PostgresTask::handle(const XLogData& x, std::vector<SourceRecord>& out) {
 
 void PostgresTask::emit_change(TableSchema& t, char op, Lsn lsn, Value before, Value after,
                                std::vector<SourceRecord>& out) {
-  if (skipped_ops_.find(op) != std::string::npos) return;
+  if (skipped_ops_.find(op) != std::string::npos) {
+    ++metrics_->filtered;
+    return;
+  }
+  count_event(op);
   Value key = op == 't' ? Value() : t.key(op == 'd' ? before : after);
   emit(t, lsn, key, t.envelope(std::move(before), std::move(after), Value(), op, now_ns()), {},
        out);
@@ -817,6 +991,14 @@ void PostgresTask::send_status(bool reply_requested) {
 
 void PostgresTask::stop() {
   stopping_ = true;
+}
+
+void PostgresTask::count_event(char op) {
+  PgMetrics& m = *metrics_;
+  ++m.seen;
+  if (op == 'c') ++m.creates;
+  if (op == 'u') ++m.updates;
+  if (op == 'd') ++m.deletes;
 }
 
 std::int64_t PostgresTask::now_ns() const {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "pg_connection.h"
+#include "pg_metrics.h"
 #include "pg_schema.h"
 #include "pg_types.h"
 #include "pgoutput.h"
@@ -43,6 +44,14 @@ class PostgresTask : public SourceTask {
   struct Txn;
   struct Position;
 
+  /// Connects, checks the publication and slot, and decides on a snapshot from snapshot.mode
+  /// and `offset` (the committed one at start, the last returned position on a reconnect).
+  void open(const std::optional<OffsetMap>& offset, bool reconnecting);
+  /// The position to resume from after a reconnect: the last event poll() returned.
+  std::optional<OffsetMap> resume_position() const;
+  /// After the connection was lost: waits retriable.restart.connector.wait.ms, then reopens;
+  /// false while still waiting or failing.
+  bool reconnect();
   void ensure_publication();
   void prepare_slot_and_snapshot();
   void poll_snapshot(std::vector<SourceRecord>& out);
@@ -60,13 +69,25 @@ class PostgresTask : public SourceTask {
   OffsetMap stream_offset(Lsn lsn) const;
   static OffsetMap offset_of(const Position& p);
   std::int64_t now_ns() const;
+  void count_event(char op);
+  /// Publishes the metrics for the batch in `out`; every 5 s also reads the slot's WAL figures.
+  void publish_metrics(const std::vector<SourceRecord>& out);
+  /// How many more events this poll may return (max.batch.size, max.queue.size and
+  /// max.queue.size.in.bytes against what the batch holds).
+  bool batch_full(const std::vector<SourceRecord>& out) const;
 
   // Configuration.
   ConfigMap props_;
+  SourceTaskContext* context_ = nullptr;
+  std::int64_t retry_wait_ms_ = 10000;
+  int max_retries_ = -1;
   std::string prefix_, slot_, publication_, autocreate_, db_;
   SnapshotMode snapshot_mode_ = SnapshotMode::Initial;
   int fetch_size_ = 10240;
   int max_batch_ = 2048;
+  int max_queue_ = 8192;
+  std::int64_t max_queue_bytes_ = 0;
+  std::size_t batch_bytes_ = 0;  // source bytes behind the records of the current poll
   int poll_interval_ms_ = 500;
   int status_interval_ms_ = 10000;
   int heartbeat_interval_ms_ = 0;
@@ -120,6 +141,12 @@ class PostgresTask : public SourceTask {
     std::optional<Lsn> last_commit;
   };
   std::optional<Position> last_emitted_;
+
+  std::unique_ptr<PgMetrics> metrics_;
+  // Connection loss: when to try again and how many attempts failed in a row.
+  std::optional<std::int64_t> reconnect_at_ms_;
+  int failed_attempts_ = 0;
+  std::int64_t last_slot_check_ms_ = 0;
 };
 
 }  // namespace tributary::pg

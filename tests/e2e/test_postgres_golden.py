@@ -10,10 +10,7 @@ through JDBC and gets a few edge values wrong that its own stream gets right (in
 fields are checked against Debezium's streamed record of the same SQL value instead.
 """
 import json
-import os
-import pathlib
 import re
-import subprocess
 import time
 import uuid
 
@@ -21,25 +18,11 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 
 from conftest import BOOTSTRAP, REPO, Worker, wait_for
+from pg_util import PG_HOST, PG_PORT, psql
 
 pytestmark = pytest.mark.kafka
 
 GOLDEN = REPO / "tests" / "golden" / "postgres"
-PG = os.environ.get("TRIBUTARY_TEST_PG", "127.0.0.1:5432")
-PG_HOST, _, PG_PORT = PG.rpartition(":")
-PSQL = sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin/psql"))
-
-
-def psql(db, user, sql_file=None, sql=None):
-    cmd = [str(PSQL[-1]) if PSQL else "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", PG_HOST,
-           "-p", PG_PORT, "-U", user, "-d", db]
-    cmd += ["-f", str(sql_file)] if sql_file else ["-c", sql]
-    env = dict(os.environ, PGPASSWORD="dbz_password")
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    assert r.returncode == 0, f"psql failed: {r.stderr}"
-    return r.stdout
-
-
 # Keep the text of numbers as it was written, so that comparisons see Java's float formatting.
 def loads(text):
     return json.loads(text, parse_float=lambda s: ("num", s), parse_int=lambda s: ("num", s),

@@ -12,7 +12,7 @@ import pytest
 from kafka import KafkaConsumer
 
 from conftest import BOOTSTRAP, Worker, wait_for
-from test_postgres_golden import PG_HOST, PG_PORT, PSQL, psql
+from pg_util import PG_HOST, PG_PORT, PSQL, psql
 
 pytestmark = pytest.mark.kafka
 

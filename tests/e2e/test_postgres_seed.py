@@ -14,7 +14,7 @@ import pytest
 
 import seed_consumer
 from conftest import BOOTSTRAP, REPO, Worker, wait_for
-from test_postgres_golden import PG_HOST, PG_PORT, psql
+from pg_util import PG_HOST, PG_PORT, psql
 
 pytestmark = pytest.mark.kafka
 

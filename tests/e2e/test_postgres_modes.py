@@ -1,0 +1,256 @@
+"""The PostgreSQL connector's snapshot modes, filters, a column type change mid-stream, the
+queue-size check and its metrics on /metrics, against the real PostgreSQL and Kafka broker.
+
+Each test has a database, slot and topic prefix of its own; connectors run on the module's
+shared worker. What each snapshot mode must do is Debezium 2.7's documented behaviour:
+  initial       snapshot when there is no offset (or the last one was mid-snapshot), then stream
+  initial_only  snapshot as `initial`, then stop producing (no streaming)
+  no_data       no snapshot, stream only (`never` and `schema_only` are older names of it)
+  when_needed   snapshot when there is no offset or its position cannot be resumed from
+  always        snapshot at every start, then stream
+"""
+import re
+import time
+import uuid
+
+import pytest
+
+from conftest import unique, wait_for
+from pg_util import drop_slot, new_database, payloads, pg_config, psql, read_topic
+
+pytestmark = pytest.mark.kafka
+
+TABLE = "CREATE TABLE t (id integer PRIMARY KEY, v text, n integer);" \
+        "INSERT INTO t SELECT g, 'row ' || g, g FROM generate_series(1, 3) g;"
+
+
+@pytest.fixture
+def pg_run(worker):
+    """Creates connectors on the shared worker; deletes them and drops their slots after."""
+    made = []
+
+    def run(name, config):
+        r = worker.call("POST", "/connectors", body={"name": name, "config": config})
+        assert r.status == 201, r
+        worker.wait_state(name, "RUNNING", "RUNNING", timeout=60)
+        made.append((name, config["slot.name"]))
+    yield run
+    for name, slot in made:
+        worker.call("DELETE", f"/connectors/{name}")
+    time.sleep(1)
+    for _, slot in made:
+        drop_slot(slot)
+
+
+def fresh(mode):
+    run = uuid.uuid4().hex[:8]
+    db = new_database(tables_sql=TABLE)
+    return db, f"m{run}", f"m_{run}", unique(f"pg-{mode}")
+
+
+def wait_streaming(db, slot):
+    """Until the connector's slot is active (created and streamed from)."""
+    wait_for(lambda: psql(db, "postgres", sql="SELECT count(*) FROM pg_replication_slots "
+                          f"WHERE slot_name = '{slot}' AND active").strip() == "1",
+             60, what=f"slot {slot} active")
+
+
+def ops(records):
+    return [p["op"] for p in payloads(records)]
+
+
+def recreate(worker, name, config):
+    """Deletes the connector and creates it again under the same name: its committed offsets
+    are kept (as in Kafka Connect), so this is a restart of the connector."""
+    assert worker.call("DELETE", f"/connectors/{name}").status == 204
+    wait_for(lambda: worker.get(f"/connectors/{name}").status == 404, 30, what="deleted")
+    wait_for(lambda: psql(config["database.dbname"], "postgres",
+                          sql="SELECT count(*) FROM pg_replication_slots WHERE slot_name = "
+                              f"'{config['slot.name']}' AND active").strip() == "0",
+             30, what="slot released")
+    r = worker.call("POST", "/connectors", body={"name": name, "config": config})
+    assert r.status == 201, r
+    worker.wait_state(name, "RUNNING", "RUNNING", timeout=60)
+
+
+@pytest.mark.parametrize("mode", ["initial", "no_data", "never", "schema_only"])
+def test_snapshot_then_stream_or_stream_only(worker, pg_run, mode):
+    db, prefix, slot, name = fresh(mode)
+    pg_run(name, pg_config(db, prefix, slot, **{"snapshot.mode": mode}))
+    if mode == "initial":
+        read_topic(f"{prefix}.public.t", expect=3, idle_s=0)
+    wait_streaming(db, slot)
+    psql(db, "debezium", sql="INSERT INTO t VALUES (4, 'row 4', 4)")
+    recs = read_topic(f"{prefix}.public.t", expect=4 if mode == "initial" else 1)
+    if mode == "initial":
+        assert ops(recs) == ["r", "r", "r", "c"], ops(recs)
+        snap = payloads(recs, "r")
+        assert [p["source"]["snapshot"] for p in snap] == ["first", "true", "last"]
+        assert [p["after"]["id"] for p in snap] == [1, 2, 3]
+    else:
+        assert ops(recs) == ["c"], ops(recs)
+    assert payloads(recs, "c")[0]["after"] == {"id": 4, "v": "row 4", "n": 4}
+    assert payloads(recs, "c")[0]["source"]["snapshot"] == "false"
+
+
+def test_initial_only_snapshots_and_does_not_stream(worker, pg_run):
+    db, prefix, slot, name = fresh("initial_only")
+    pg_run(name, pg_config(db, prefix, slot, **{"snapshot.mode": "initial_only"}))
+    recs = read_topic(f"{prefix}.public.t", expect=3)
+    assert ops(recs) == ["r", "r", "r"]
+    psql(db, "debezium", sql="INSERT INTO t VALUES (4, 'row 4', 4)")
+    time.sleep(3)
+    assert ops(read_topic(f"{prefix}.public.t", expect=3)) == ["r", "r", "r"]
+    assert worker.status(name)["tasks"][0]["state"] == "RUNNING"
+    # A restart after the completed snapshot does not snapshot again.
+    recreate(worker, name, pg_config(db, prefix, slot, **{"snapshot.mode": "initial_only"}))
+    time.sleep(3)
+    assert ops(read_topic(f"{prefix}.public.t", expect=3)) == ["r", "r", "r"]
+
+
+def test_always_snapshots_at_every_start(worker, pg_run):
+    db, prefix, slot, name = fresh("always")
+    config = pg_config(db, prefix, slot, **{"snapshot.mode": "always"})
+    pg_run(name, config)
+    assert ops(read_topic(f"{prefix}.public.t", expect=3)) == ["r"] * 3
+    wait_streaming(db, slot)
+    time.sleep(2)  # an offset flush
+    recreate(worker, name, config)
+    wait_streaming(db, slot)
+    psql(db, "debezium", sql="INSERT INTO t VALUES (4, 'row 4', 4)")
+    recs = read_topic(f"{prefix}.public.t", expect=7)
+    # A second full snapshot, then the insert streamed (the slot kept it).
+    assert ops(recs)[:6] == ["r"] * 6, ops(recs)
+    assert [p["after"]["id"] for p in payloads(recs, "r")] == [1, 2, 3, 1, 2, 3]
+    assert ops(recs)[6:] in (["c"], ["r", "c"]), ops(recs)
+
+
+def test_when_needed_snapshots_only_without_a_usable_offset(worker, pg_run):
+    db, prefix, slot, name = fresh("when_needed")
+    config = pg_config(db, prefix, slot, **{"snapshot.mode": "when_needed"})
+    pg_run(name, config)
+    assert ops(read_topic(f"{prefix}.public.t", expect=3)) == ["r"] * 3
+    wait_streaming(db, slot)
+    psql(db, "debezium", sql="INSERT INTO t VALUES (4, 'row 4', 4)")
+    assert ops(read_topic(f"{prefix}.public.t", expect=4)) == ["r", "r", "r", "c"]
+    time.sleep(2)  # an offset flush past the insert
+    # A restart with a usable offset: no snapshot, nothing repeated.
+    recreate(worker, name, config)
+    wait_streaming(db, slot)
+    psql(db, "debezium", sql="INSERT INTO t VALUES (5, 'row 5', 5)")
+    assert ops(read_topic(f"{prefix}.public.t", expect=5)) == ["r", "r", "r", "c", "c"]
+    # The slot is gone (its position cannot be resumed from): a new snapshot.
+    assert worker.call("DELETE", f"/connectors/{name}").status == 204
+    wait_for(lambda: worker.get(f"/connectors/{name}").status == 404, 30, what="deleted")
+    time.sleep(1)
+    drop_slot(slot)
+    r = worker.call("POST", "/connectors", body={"name": name, "config": config})
+    assert r.status == 201, r
+    recs = read_topic(f"{prefix}.public.t", expect=10)
+    assert ops(recs) == ["r", "r", "r", "c", "c", "r", "r", "r", "r", "r"], ops(recs)
+
+
+def test_filters_and_metrics(worker, pg_run):
+    db = new_database(tables_sql=(
+        "CREATE TABLE a (id integer PRIMARY KEY, name text, secret text);"
+        "CREATE TABLE b (id integer PRIMARY KEY, v text);"
+        "CREATE SCHEMA s2;"
+        "CREATE TABLE s2.c (id integer PRIMARY KEY, v text);"
+        "CREATE TABLE s2.d (id integer PRIMARY KEY, v text);"
+        "INSERT INTO a VALUES (1, 'one', 'hidden'), (2, 'two', 'hidden');"
+        "INSERT INTO b VALUES (1, 'b');"
+        "INSERT INTO s2.c VALUES (1, 'c');"
+        "INSERT INTO s2.d VALUES (1, 'd');"))
+    run = uuid.uuid4().hex[:8]
+    prefix, slot, name = f"f{run}", f"f_{run}", unique("pg-filters")
+    pg_run(name, pg_config(db, prefix, slot, **{
+        "table.include.list": "public.a,s2.*",
+        "table.exclude.list": "s2.d",
+        "column.exclude.list": "public.a.secret",
+    }))
+    a = read_topic(f"{prefix}.public.a", expect=2)
+    assert [p["after"] for p in payloads(a)] == [{"id": 1, "name": "one"},
+                                                {"id": 2, "name": "two"}]
+    psql(db, "debezium", sql="BEGIN; INSERT INTO a VALUES (3, 'three', 'x'); "
+                             "UPDATE b SET v = 'bb'; INSERT INTO s2.c VALUES (2, 'c2'); "
+                             "DELETE FROM s2.d; COMMIT;")
+    txid = int(psql(db, "debezium", sql="BEGIN; UPDATE a SET name = 'uno' WHERE id = 1; "
+                                        "SELECT txid_current(); COMMIT;").split()[0])
+    a = read_topic(f"{prefix}.public.a", expect=4)
+    assert [p["op"] for p in payloads(a)] == ["r", "r", "c", "u"]
+    assert "secret" not in payloads(a)[2]["after"]
+    c = read_topic(f"{prefix}.s2.c", expect=2)
+    assert [p["after"]["id"] for p in payloads(c)] == [1, 2]
+    topics = set(worker.get(f"/connectors/{name}/topics").json[name]["topics"])
+    assert topics == {f"{prefix}.public.a", f"{prefix}.s2.c"}, topics
+
+    # Debezium's metrics, as its JMX exporter names them, with the connector's labels.
+    def metrics():
+        text = worker.get("/metrics").text
+        out = {}
+        for line in text.splitlines():
+            m = re.match(r'^(debezium_metrics_\w+|tributary_postgres_\w+)\{([^}]*)\} (\S+)$',
+                         line)
+            if m and f'connector="{name}"' in m.group(2):
+                labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
+                key = (m.group(1), labels.get("context"), labels.get("table"))
+                out[key] = float(m.group(3))
+        return out
+
+    def streaming(metric):
+        return ("debezium_metrics_" + metric, "streaming", None)
+
+    m = wait_for(lambda: (lambda m: m if m.get(streaming("LastTransactionId")) == txid and
+                          ("tributary_postgres_slot_retained_wal_bytes", None, None) in m
+                          else None)(metrics()), 30, what="metrics after the last change")
+    assert m[("debezium_metrics_SnapshotCompleted", "snapshot", None)] == 1
+    assert m[("debezium_metrics_SnapshotRunning", "snapshot", None)] == 0
+    assert m[("debezium_metrics_TotalTableCount", "snapshot", None)] == 2
+    assert m[("debezium_metrics_RemainingTableCount", "snapshot", None)] == 0
+    assert m[("debezium_metrics_RowsScanned", "snapshot", "public.a")] == 2
+    assert m[("debezium_metrics_RowsScanned", "snapshot", "s2.c")] == 1
+    assert m[("debezium_metrics_TotalNumberOfEventsSeen", "snapshot", None)] == 3
+    assert m[streaming("TotalNumberOfEventsSeen")] == 3  # a c, c c, a u
+    assert m[streaming("TotalNumberOfCreateEventsSeen")] == 2
+    assert m[streaming("TotalNumberOfUpdateEventsSeen")] == 1
+    assert m[streaming("NumberOfEventsFiltered")] == 2  # b's update, s2.d's delete
+    assert m[streaming("NumberOfCommittedTransactions")] >= 2
+    assert m[streaming("Connected")] == 1
+    assert m[streaming("QueueTotalCapacity")] == 8192
+    assert 0 <= m[streaming("MilliSecondsBehindSource")] < 60000
+    assert m[("tributary_postgres_slot_retained_wal_bytes", None, None)] > 0
+
+
+def test_type_change_mid_stream_reaches_the_next_event(worker, pg_run):
+    db, prefix, slot, name = fresh("alter")
+    pg_run(name, pg_config(db, prefix, slot, **{"snapshot.mode": "no_data"}))
+    wait_streaming(db, slot)
+    psql(db, "debezium", sql="INSERT INTO t VALUES (10, 'x', 10);"
+                             "ALTER TABLE t ALTER COLUMN n TYPE bigint;"
+                             "INSERT INTO t VALUES (11, 'y', 9000000000);"
+                             "ALTER TABLE t ALTER COLUMN v TYPE numeric(6,2) USING 1.5;"
+                             "INSERT INTO t VALUES (12, '2.25', 1);")
+    recs = [v for _, v in read_topic(f"{prefix}.public.t", expect=3)]
+
+    def field(value, name):
+        after = [f for f in value["schema"]["fields"] if f["field"] == "after"][0]
+        return [f for f in after["fields"] if f["field"] == name][0]
+    assert field(recs[0], "n")["type"] == "int32"
+    assert field(recs[1], "n")["type"] == "int64"
+    assert recs[1]["payload"]["after"]["n"] == 9000000000
+    v = field(recs[2], "v")
+    assert v["type"] == "bytes" and v["name"] == "org.apache.kafka.connect.data.Decimal", v
+    assert v["parameters"] == {"scale": "2", "connect.decimal.precision": "6"}, v
+    assert recs[2]["payload"]["after"]["v"] == "AOE="  # 2.25 -> unscaled 225 -> 0x00e1
+
+
+def test_queue_size_must_exceed_batch_size(worker):
+    config = pg_config("inventory", "q", "q_slot", **{"max.batch.size": "100",
+                                                     "max.queue.size": "100"})
+    r = worker.call("PUT", "/connector-plugins/PostgresConnector/config/validate",
+                    body=dict(config, name="q"))
+    assert r.status == 200, r
+    errors = {c["value"]["name"]: c["value"]["errors"] for c in r.json["configs"]}
+    assert any("must be larger than max.batch.size" in e for e in errors["max.queue.size"]), r.json
+    r = worker.call("POST", "/connectors", body={"name": unique("q"), "config": config})
+    assert r.status == 400 and "max.queue.size" in r.json["message"], r
