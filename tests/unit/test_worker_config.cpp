@@ -153,6 +153,19 @@ TEST(WorkerConfig, ProducerPropsKeepDeliveryGuarantees) {
   EXPECT_EQ(p.at("partitioner"), "murmur2_random");  // Java's key partitioning
 }
 
+TEST(WorkerConfig, ProducerBufferIsBoundedLikeJavasBufferMemory) {
+  auto w = parse_worker_config({{"bootstrap.servers", "k:9092"}});
+  // 16 MB (Java's buffer.memory default is 32 MB; librdkafka's own is 1 GB).
+  EXPECT_EQ(w.producer_props({}).at("queue.buffering.max.kbytes"), "16384");
+  // buffer.memory (bytes), as Java users write it, from the worker or a connector override.
+  auto w2 =
+      parse_worker_config({{"bootstrap.servers", "k:9092"}, {"producer.buffer.memory", "8388608"}});
+  EXPECT_EQ(w2.producer_props({}).at("queue.buffering.max.kbytes"), "8192");
+  EXPECT_EQ(w2.producer_props({{"producer.override.buffer.memory", "1048576"}})
+                .at("queue.buffering.max.kbytes"),
+            "1024");
+}
+
 TEST(OffsetKey, ByteIdenticalToKafkaConnect) {
   EXPECT_EQ(offset_key("inventory-connector", OffsetMap{{"server", "dbserver1"}}),
             R"(["inventory-connector",{"server":"dbserver1"}])");

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Runs bench_postgres against a PostgreSQL and a Kafka broker of its own and prints the figures.
+#   tests/bench/run_postgres.sh [BUILD_DIR=build] [ROWS=1000000] [REPS=1] [CASES]
+# CASES (default all): space-separated MODE:COLS:SCHEMAS, e.g. "stream:5:on snapshot:30:off
+# latency:5:on"; "none" runs only the RSS measurement. The broker's logs live on tmpfs (topics are deleted after each run); the
+# PostgreSQL cluster lives in a temp dir. Also prints the worker binary's peak RSS while it
+# streams ROWS narrow changes (schemas on), sampled from /proc every 100 ms; RSS_ONE_TXN=1 makes
+# them one transaction (e.g. ten million rows: tests/bench/run_postgres.sh build 10000000 1 none).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build="$(cd "${1:-$root/build}" && pwd)"
+rows="${2:-1000000}"
+reps="${3:-1}"
+cases="${4:-stream:5:on stream:5:off stream:30:on stream:30:off snapshot:5:on snapshot:30:off latency:5:on}"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+kdir="$(mktemp -d /dev/shm/tributary-bench-kafka.XXXXXX)"
+pdir="$(mktemp -d /tmp/tributary-bench-pg.XXXXXX)"
+wdir="$(mktemp -d /tmp/tributary-bench-worker.XXXXXX)"
+kport="$(free_port)"
+pport="$(free_port)"
+cleanup() {
+  [ -f "$wdir/pid" ] && kill "$(cat "$wdir/pid")" 2>/dev/null || true
+  "$root/tests/env/kafka.sh" stop "$kdir" || true
+  "$root/tests/env/postgres.sh" stop "$pdir" || true
+  rm -rf "$kdir" "$pdir" "$wdir"
+}
+trap cleanup EXIT
+KAFKA_EXTRA_PROPS="file.delete.delay.ms=0" KAFKA_JVM_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC" \
+  "$root/tests/env/kafka.sh" start "$kdir" "$kport" >/dev/null
+# synchronous_commit on (the tests' clusters turn it off): a walsender only sends WAL that is
+# flushed, so with it off each change waits for the WAL writer (wal_writer_delay, 200 ms).
+PG_EXTRA_CONF="max_wal_size = 4GB
+logical_decoding_work_mem = 256MB
+synchronous_commit = on" "$root/tests/env/postgres.sh" start "$pdir" "$pport" >/dev/null
+
+for c in $cases; do
+  IFS=: read -r mode cols schemas <<<"$c"
+  [ "$mode" = none ] && continue
+  n="$rows"
+  # Wide events with schemas are ~10 KB each: a fifth of the rows keeps the broker's tmpfs small.
+  [ "$cols" -ge 30 ] && n=$((rows / 5))
+  [ "$mode" = latency ] && n=$((rows / 5))
+  echo "== $mode cols=$cols schemas=$schemas rows=$n"
+  "$build/tests/bench/bench_postgres" "127.0.0.1:$kport" "127.0.0.1:$pport" "$mode" "$n" \
+    "$cols" "$schemas" "$reps" 2>/dev/null | grep -v '^20[0-9][0-9]-'
+done
+
+# Peak RSS of the real worker binary while it streams ROWS narrow changes.
+psql=("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql" -h 127.0.0.1 -p "$pport" -U postgres -qAt -d tributary_bench)
+"${psql[0]}" -h 127.0.0.1 -p "$pport" -U postgres -qAt -d postgres -c "CREATE DATABASE tributary_bench" >/dev/null 2>&1 || true
+"${psql[@]}" -c "DROP PUBLICATION IF EXISTS bench_pub" -c "DROP TABLE IF EXISTS t" \
+  -c "CREATE TABLE t (id bigint PRIMARY KEY, c1 integer NOT NULL, c2 text NOT NULL, c3 timestamptz NOT NULL, c4 numeric(12,2) NOT NULL)" \
+  -c "CREATE PUBLICATION bench_pub FOR TABLE t" \
+  -c "SELECT pg_create_logical_replication_slot('bench_rss', 'pgoutput')" \
+  >/dev/null
+# RSS_ONE_TXN=1: all ROWS changes in a single transaction (bounded memory for huge transactions).
+txn="${RSS_ONE_TXN:+$rows}"
+txn="${txn:-1000}"
+"${psql[@]}" -c "DO \$\$ BEGIN FOR b IN 0..$((rows / txn - 1)) LOOP INSERT INTO t SELECT g, (g % 100000)::integer, 'value of row ' || g, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second', (g % 1000000) / 100.0 FROM generate_series(b * $txn + 1, b * $txn + $txn) g; COMMIT; END LOOP; END \$\$" >/dev/null
+rport="$(free_port)"
+cat > "$wdir/worker.properties" <<PROPS
+bootstrap.servers=127.0.0.1:$kport
+listeners=http://127.0.0.1:$rport
+plugin.path=$build/plugins
+offset.storage.file.filename=$wdir/offsets
+offset.flush.interval.ms=1000
+key.converter=org.apache.kafka.connect.json.JsonConverter
+value.converter=org.apache.kafka.connect.json.JsonConverter
+PROPS
+# RSS_WORKER_PROPS: more worker.properties lines (e.g. "producer.buffer.memory=16777216").
+[ -n "${RSS_WORKER_PROPS:-}" ] && echo "$RSS_WORKER_PROPS" >>"$wdir/worker.properties"
+"$build/bin/tributary" standalone "$wdir/worker.properties" >"$wdir/log" 2>&1 &
+echo $! >"$wdir/pid"
+pid="$(cat "$wdir/pid")"
+for _ in $(seq 100); do curl -sf "127.0.0.1:$rport/" >/dev/null && break; sleep 0.1; done
+curl -sf -XPOST -H 'Content-Type: application/json' "127.0.0.1:$rport/connectors" -d "{\"name\":\"rss\",\"config\":{\"connector.class\":\"PostgresConnector\",\"database.hostname\":\"127.0.0.1\",\"database.port\":\"$pport\",\"database.user\":\"postgres\",\"database.dbname\":\"tributary_bench\",\"topic.prefix\":\"rss\",\"slot.name\":\"bench_rss\",\"publication.name\":\"bench_pub\",\"publication.autocreate.mode\":\"disabled\",\"snapshot.mode\":\"no_data\"}}" >/dev/null
+peak=0
+start=$(date +%s.%N)
+while :; do
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  [ "$rss" -gt "$peak" ] && peak=$rss
+  written=$(curl -s "127.0.0.1:$rport/metrics" | awk '/^tributary_source_records_written_total\{/ {print $2}')
+  [ -n "$written" ] && [ "${written%.*}" -ge "$rows" ] && break
+  sleep 0.1
+done
+end=$(date +%s.%N)
+echo "== worker binary: $rows narrow changes (schemas on, $txn per transaction) in $(python3 -c "print(round($end-$start,1))") s; peak RSS $((peak / 1024)) MB (goal <= 64 MB)"
