@@ -1,5 +1,7 @@
 #include "pg_text.h"
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 namespace tributary::pg {
@@ -223,6 +225,72 @@ std::vector<std::uint8_t> parse_bytea_hex(std::string_view text) {
   for (size_t i = 2; i < text.size(); i += 2)
     out.push_back(static_cast<std::uint8_t>((nibble(text[i]) << 4) | nibble(text[i + 1])));
   return out;
+}
+
+void split_copy_row(std::string_view line, std::vector<std::optional<std::string_view>>& fields,
+                    std::vector<std::string>& scratch) {
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  fields.clear();
+  // Sized once up front: views into scratch strings must not move with a later resize.
+  const auto n_fields = static_cast<size_t>(std::count(line.begin(), line.end(), '\t')) + 1;
+  if (scratch.size() < n_fields) scratch.resize(n_fields);
+  size_t start = 0;
+  for (;;) {
+    const size_t tab = line.find('\t', start);
+    const std::string_view raw =
+        line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start);
+    const size_t i = fields.size();
+    if (raw == "\\N") {
+      fields.emplace_back(std::nullopt);
+    } else if (raw.find('\\') == std::string_view::npos) {
+      fields.emplace_back(raw);
+    } else {
+      std::string& out = scratch[i];
+      out.clear();
+      for (size_t k = 0; k < raw.size(); ++k) {
+        if (raw[k] != '\\' || k + 1 == raw.size()) {
+          out += raw[k];
+          continue;
+        }
+        const char c = raw[++k];
+        switch (c) {
+          case 'b': out += '\b'; break;
+          case 'f': out += '\f'; break;
+          case 'n': out += '\n'; break;
+          case 'r': out += '\r'; break;
+          case 't': out += '\t'; break;
+          case 'v': out += '\v'; break;
+          case 'x': {
+            int v = 0, n = 0;
+            while (n < 2 && k + 1 < raw.size() &&
+                   std::isxdigit(static_cast<unsigned char>(raw[k + 1]))) {
+              const char h = raw[++k];
+              v = v * 16 + (std::isdigit(static_cast<unsigned char>(h))
+                                ? h - '0'
+                                : (std::tolower(h) - 'a' + 10));
+              ++n;
+            }
+            out += n ? static_cast<char>(v) : 'x';
+            break;
+          }
+          default:
+            if (c >= '0' && c <= '7') {
+              int v = c - '0', n = 1;
+              while (n < 3 && k + 1 < raw.size() && raw[k + 1] >= '0' && raw[k + 1] <= '7') {
+                v = v * 8 + (raw[++k] - '0');
+                ++n;
+              }
+              out += static_cast<char>(v);
+            } else {
+              out += c;  // \\ and an escaped delimiter
+            }
+        }
+      }
+      fields.emplace_back(std::string_view(out));
+    }
+    if (tab == std::string_view::npos) break;
+    start = tab + 1;
+  }
 }
 
 }  // namespace tributary::pg

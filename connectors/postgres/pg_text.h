@@ -38,4 +38,11 @@ UnscaledDecimal parse_numeric(std::string_view text, std::optional<int> scale = 
 /// bytea in hex output format ("\x0aff") -> bytes.
 std::vector<std::uint8_t> parse_bytea_hex(std::string_view text);
 
+/// One row of COPY ... TO STDOUT in text format (fields separated by tabs, `\N` for NULL,
+/// backslash escapes, a final newline) split into `fields`: nullopt for NULL, else the value.
+/// A value without escapes is a view into `line`; one with escapes is decoded into
+/// `scratch[i]`, so both `line` and `scratch` must outlive the use of the fields.
+void split_copy_row(std::string_view line, std::vector<std::optional<std::string_view>>& fields,
+                    std::vector<std::string>& scratch);
+
 }  // namespace tributary::pg

@@ -67,7 +67,10 @@ const ConfigDef& postgres_config_def() {
              v::one_of({"initial", "initial_only", "no_data", "never", "schema_only", "when_needed",
                         "always"}));
     d.define("snapshot.fetch.size", CT::Int, "10240", I::Medium,
-             "Rows fetched per round trip while snapshotting a table.", "Snapshot", v::at_least(1));
+             "Accepted for Debezium compatibility and validated; Tributary streams each table's "
+             "snapshot through COPY (SELECT ...) TO STDOUT, which has no fetch round trips, so "
+             "memory is per row whatever the value.",
+             "Snapshot", v::at_least(1));
     d.define("snapshot.select.statement.overrides", CT::List, "", I::Low,
              "Tables (schema.table) whose snapshot query is given in "
              "snapshot.select.statement.overrides.<schema.table>.",

@@ -2,9 +2,12 @@
 
 #include <poll.h>
 
+#include <cctype>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
+
+#include "pg_text.h"
 
 namespace tributary::pg {
 namespace {
@@ -122,10 +125,10 @@ struct PostgresTask::Snapshot {
   std::vector<TableDef> tables;
   size_t next_table = 0;
   std::unique_ptr<TableSchema> current;
-  std::unique_ptr<Result> batch;
-  int row = 0;
-  bool cursor_open = false;
+  bool copy_open = false;    // COPY (SELECT ...) TO STDOUT of `current` under way
   std::vector<int> col_map;  // def column -> result column (-1: absent)
+  std::vector<std::optional<std::string_view>> fields;  // the current COPY row
+  std::vector<std::string> scratch;                     // its fields with escapes, decoded
   bool first_in_table = false;
   Lsn lsn = 0;
   std::int64_t txid = 0;
@@ -172,7 +175,6 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   autocreate_ = c.get_string("publication.autocreate.mode");
   db_ = c.get_string("database.dbname");
   snapshot_mode_ = parse_snapshot_mode(c.get_string("snapshot.mode"));
-  fetch_size_ = std::max(1, c.get_int("snapshot.fetch.size"));
   max_batch_ = std::max(1, c.get_int("max.batch.size"));
   max_queue_ = std::max(1, c.get_int("max.queue.size"));
   max_queue_bytes_ = c.get_long("max.queue.size.in.bytes");
@@ -450,7 +452,8 @@ void PostgresTask::publish_metrics(const std::vector<SourceRecord>& out) {
   }
   if (snap_ && snap_->current) m.rows_scanned[snap_->current->def().id()] = snap_->current_rows;
   m.publish(out.size(), batch_bytes_);
-  if (steady_ms() - last_slot_check_ms_ < 5000) return;
+  // The catalog connection is busy with the snapshot's COPY until the snapshot is done.
+  if (snap_ || steady_ms() - last_slot_check_ms_ < 5000) return;
   last_slot_check_ms_ = steady_ms();
   auto r = sql_->exec(
       "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), "
@@ -466,50 +469,53 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
   bool row_first = false;  // whether the row next_row() returned opens its table
   auto next_row = [&]() -> std::optional<SourceRecord> {
     while (true) {
-      if (s.batch && s.row < s.batch->rows()) {
-        const int row = s.row++;
-        row_first = s.first_in_table;
-        s.first_in_table = false;
-        const TableSchema& t = *s.current;
-        std::vector<Cell> cells(t.column_count());
-        for (size_t i = 0; i < cells.size(); ++i) {
-          const int rc = s.col_map[i];
-          if (rc < 0 || s.batch->is_null(row, rc)) continue;
-          cells[i].kind = Cell::Kind::Text;
-          cells[i].text =
-              std::string_view(PQgetvalue(s.batch->raw(), row, rc),
-                               static_cast<size_t>(PQgetlength(s.batch->raw(), row, rc)));
-          batch_bytes_ += cells[i].text.size();
+      if (s.copy_open) {
+        char* buf = nullptr;
+        const int n = PQgetCopyData(sql_->raw(), &buf, 0);
+        if (n > 0) {
+          const std::unique_ptr<char, decltype(&PQfreemem)> hold(buf, &PQfreemem);
+          split_copy_row(std::string_view(buf, static_cast<size_t>(n)), s.fields, s.scratch);
+          row_first = s.first_in_table;
+          s.first_in_table = false;
+          const TableSchema& t = *s.current;
+          std::vector<Cell> cells(t.column_count());
+          for (size_t i = 0; i < cells.size(); ++i) {
+            const int rc = s.col_map[i];
+            if (rc < 0 || static_cast<size_t>(rc) >= s.fields.size() || !s.fields[rc]) continue;
+            cells[i].kind = Cell::Kind::Text;
+            cells[i].text = *s.fields[rc];
+          }
+          batch_bytes_ += static_cast<size_t>(n);
+          ++s.current_rows;
+          ++metrics_->snapshot_events;
+          Value after = t.row(cells);
+          SourceInfo si;
+          si.version = version_;
+          si.server = prefix_;
+          si.db = db_;
+          si.ts_us = s.ts_us;
+          si.snapshot = "true";
+          si.lsn = s.lsn;
+          si.tx_id = s.txid;
+          SourceRecord rec;
+          rec.source_partition = partition_;
+          rec.topic = t.topic();
+          rec.key_schema = t.key_schema();
+          rec.key = t.key(after);
+          rec.value_schema = t.envelope_schema();
+          rec.value = t.envelope(Value(), std::move(after), t.source(si), 'r', now_ns());
+          return rec;
         }
-        ++s.current_rows;
-        ++metrics_->snapshot_events;
-        Value after = t.row(cells);
-        SourceInfo si;
-        si.version = version_;
-        si.server = prefix_;
-        si.db = db_;
-        si.ts_us = s.ts_us;
-        si.snapshot = "true";
-        si.lsn = s.lsn;
-        si.tx_id = s.txid;
-        SourceRecord rec;
-        rec.source_partition = partition_;
-        rec.topic = t.topic();
-        rec.key_schema = t.key_schema();
-        rec.key = t.key(after);
-        rec.value_schema = t.envelope_schema();
-        rec.value = t.envelope(Value(), std::move(after), t.source(si), 'r', now_ns());
-        return rec;
-      }
-      if (s.cursor_open) {
-        s.batch = std::make_unique<Result>(sql_->exec(
-            "FETCH FORWARD " + std::to_string(fetch_size_) + " FROM tributary_snapshot"));
-        s.row = 0;
-        if (s.batch->rows() == 0) {
-          sql_->exec("CLOSE tributary_snapshot");
-          s.cursor_open = false;
-          s.batch.reset();
-        }
+        if (n == -2)
+          throw std::runtime_error("Reading the snapshot of " + s.current->def().id() +
+                                   " failed: " + sql_->error());
+        // The COPY is done: its final result says whether it succeeded.
+        const Result end(PQgetResult(sql_->raw()));
+        if (PQresultStatus(end.raw()) != PGRES_COMMAND_OK)
+          throw std::runtime_error("The snapshot of " + s.current->def().id() +
+                                   " failed: " + sql_->error());
+        while (PGresult* extra = PQgetResult(sql_->raw())) PQclear(extra);
+        s.copy_open = false;
         continue;
       }
       if (s.next_table >= s.tables.size()) {
@@ -522,25 +528,26 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
       s.current = std::make_unique<TableSchema>(def, types_, modes_, *filters_, prefix_);
       s.current_rows = 0;
       auto ov = select_overrides_.find(def.id());
-      const std::string select =
+      std::string select =
           ov != select_overrides_.end()
               ? ov->second
               : "SELECT * FROM " + quote_ident(def.schema) + "." + quote_ident(def.table);
-      sql_->exec("DECLARE tributary_snapshot NO SCROLL CURSOR FOR " + select);
-      s.cursor_open = true;
-      s.first_in_table = true;
-      // Map the result's columns to the table's by name.
-      s.batch = std::make_unique<Result>(
-          sql_->exec("FETCH FORWARD " + std::to_string(fetch_size_) + " FROM tributary_snapshot"));
-      s.row = 0;
+      while (!select.empty() &&
+             (select.back() == ';' || std::isspace(static_cast<unsigned char>(select.back()))))
+        select.pop_back();
+      // The result's columns, mapped to the table's by name; then the rows through COPY, which
+      // the server streams while we convert (no round trip per fetch).
+      const Result shape =
+          sql_->exec("SELECT * FROM (" + select + ") AS tributary_snapshot LIMIT 0");
       s.col_map.assign(s.current->column_count(), -1);
       for (size_t i = 0; i < s.col_map.size(); ++i)
-        s.col_map[i] = PQfnumber(s.batch->raw(), quote_ident(def.columns[i].name).c_str());
-      if (s.batch->rows() == 0) {
-        sql_->exec("CLOSE tributary_snapshot");
-        s.cursor_open = false;
-        s.batch.reset();
-      }
+        s.col_map[i] = PQfnumber(shape.raw(), quote_ident(def.columns[i].name).c_str());
+      const Result copy(PQexec(sql_->raw(), ("COPY (" + select + ") TO STDOUT").c_str()));
+      if (PQresultStatus(copy.raw()) != PGRES_COPY_OUT)
+        throw std::runtime_error("The snapshot of " + def.id() + " failed: " + sql_->error() +
+                                 " (in: COPY (" + select + ") TO STDOUT)");
+      s.copy_open = true;
+      s.first_in_table = true;
     }
   };
   while (!batch_full(out) && !stopping_) {

@@ -83,7 +83,6 @@ class PostgresTask : public SourceTask {
   int max_retries_ = -1;
   std::string prefix_, slot_, publication_, autocreate_, db_;
   SnapshotMode snapshot_mode_ = SnapshotMode::Initial;
-  int fetch_size_ = 10240;
   int max_batch_ = 2048;
   int max_queue_ = 8192;
   std::int64_t max_queue_bytes_ = 0;

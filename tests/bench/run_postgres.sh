@@ -25,7 +25,11 @@ cleanup() {
   rm -rf "$kdir" "$pdir" "$wdir"
 }
 trap cleanup EXIT
-KAFKA_EXTRA_PROPS="file.delete.delay.ms=0" KAFKA_JVM_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC" \
+# Old segments go while a run streams (2 GB per partition), so a long run fits in tmpfs.
+KAFKA_EXTRA_PROPS="file.delete.delay.ms=0
+log.retention.bytes=2147483648
+log.segment.bytes=268435456
+log.retention.check.interval.ms=5000" KAFKA_JVM_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC" \
   "$root/tests/env/kafka.sh" start "$kdir" "$kport" >/dev/null
 # synchronous_commit on (the tests' clusters turn it off): a walsender only sends WAL that is
 # flushed, so with it off each change waits for the WAL writer (wal_writer_delay, 200 ms).

@@ -84,3 +84,48 @@ TEST(PgText, ByteaHex) {
 
 }  // namespace
 }  // namespace tributary::pg
+
+namespace tributary::pg {
+namespace {
+
+// COPY's text format, as PostgreSQL's CopyAttributeOutText writes it: tab-separated, \N for
+// NULL, and backslash escapes for backslash, newline, carriage return, tab, \b, \f, \v.
+TEST(CopyRow, SplitsFieldsAndNulls) {
+  std::vector<std::optional<std::string_view>> f;
+  std::vector<std::string> scratch;
+  split_copy_row("1\t\\N\tplain text\t\n", f, scratch);
+  ASSERT_EQ(f.size(), 4u);
+  EXPECT_EQ(*f[0], "1");
+  EXPECT_FALSE(f[1].has_value());
+  EXPECT_EQ(*f[2], "plain text");
+  EXPECT_EQ(*f[3], "");  // an empty string is not NULL
+}
+
+TEST(CopyRow, DecodesEscapes) {
+  std::vector<std::optional<std::string_view>> f;
+  std::vector<std::string> scratch;
+  // a\b (a backslash), line\nbreak, tab\there, \x41 and \101 (both 'A'), the word "\N" in text
+  split_copy_row("a\\\\b\tline\\nbreak\ttab\\there\t\\x41\\101\tx\\\\N\tcr\\r\\b\\f\\v\n", f,
+                 scratch);
+  ASSERT_EQ(f.size(), 6u);
+  EXPECT_EQ(*f[0], "a\\b");
+  EXPECT_EQ(*f[1], "line\nbreak");
+  EXPECT_EQ(*f[2], "tab\there");
+  EXPECT_EQ(*f[3], "AA");
+  EXPECT_EQ(*f[4], "x\\N");
+  EXPECT_EQ(*f[5], "cr\r\b\f\v");
+}
+
+TEST(CopyRow, EscapedFieldsStayValidTogether) {
+  // Views into the scratch strings must not move while later fields are decoded.
+  std::vector<std::optional<std::string_view>> f;
+  std::vector<std::string> scratch;
+  std::string line;
+  for (int i = 0; i < 40; ++i) line += (i ? "\t" : "") + std::string("v\\\\") + std::to_string(i);
+  split_copy_row(line, f, scratch);
+  ASSERT_EQ(f.size(), 40u);
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(*f[i], "v\\" + std::to_string(i));
+}
+
+}  // namespace
+}  // namespace tributary::pg
