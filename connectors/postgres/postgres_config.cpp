@@ -163,6 +163,20 @@ std::optional<std::string> check_queue_size(const ConfigMap& props) {
          std::to_string(batch) + ")";
 }
 
+std::vector<std::pair<std::string, std::string>> check_select_overrides(const ConfigMap& props) {
+  std::vector<std::pair<std::string, std::string>> errors;
+  const Config c(postgres_config_def(), props);
+  for (const auto& table : c.get_list("snapshot.select.statement.overrides")) {
+    const std::string key = "snapshot.select.statement.overrides." + table;
+    auto it = props.find(key);
+    if (it == props.end() || it->second.find_first_not_of(" \t\n;") == std::string::npos)
+      errors.emplace_back(key, "Missing value for configuration " + key + ": table " + table +
+                                   " is listed in snapshot.select.statement.overrides, so its "
+                                   "snapshot SELECT statement must be given here");
+  }
+  return errors;
+}
+
 SnapshotMode parse_snapshot_mode(const std::string& value) {
   std::string v = value;
   std::transform(v.begin(), v.end(), v.begin(),

@@ -4,6 +4,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tributary/config.h"
 
@@ -16,5 +18,8 @@ enum class SnapshotMode { Initial, InitialOnly, NoData, WhenNeeded, Always };
 SnapshotMode parse_snapshot_mode(const std::string& value);
 /// max.queue.size must exceed max.batch.size (as in Debezium): the error text, or nullopt.
 std::optional<std::string> check_queue_size(const ConfigMap& props);
+/// Each table listed in snapshot.select.statement.overrides needs its statement under
+/// snapshot.select.statement.overrides.<schema.table>: (missing key, error text) pairs.
+std::vector<std::pair<std::string, std::string>> check_select_overrides(const ConfigMap& props);
 
 }  // namespace tributary::pg

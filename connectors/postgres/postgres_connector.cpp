@@ -16,6 +16,7 @@ class PostgresConnector : public SourceConnector {
     for (const auto& [key, errors] : postgres_config_def().validate(props))
       if (!errors.empty()) throw ConfigError(key, errors.front());
     if (auto e = check_queue_size(props)) throw ConfigError("max.queue.size", *e);
+    for (const auto& [key, error] : check_select_overrides(props)) throw ConfigError(key, error);
     props_ = props;
   }
   std::vector<ConfigMap> task_configs(int) override { return {props_}; }
@@ -24,6 +25,7 @@ class PostgresConnector : public SourceConnector {
     auto errors = check_server(props);
     try {
       if (auto e = check_queue_size(props)) errors["max.queue.size"].push_back(*e);
+      for (const auto& [key, error] : check_select_overrides(props)) errors[key].push_back(error);
     } catch (const std::exception&) {
       // A malformed number: the ConfigDef's own validation names it.
     }

@@ -190,14 +190,9 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   drop_slot_on_stop_ = c.get_bool("slot.drop.on.stop");
   skipped_ops_ = c.get_string("skipped.operations");
   if (skipped_ops_ == "none") skipped_ops_.clear();
-  for (const auto& t : c.get_list("snapshot.select.statement.overrides")) {
-    auto it = props.find("snapshot.select.statement.overrides." + t);
-    if (it == props.end())
-      throw ConfigError("snapshot.select.statement.overrides." + t,
-                        "no SELECT statement given for table " + t +
-                            " listed in snapshot.select.statement.overrides");
-    select_overrides_[t] = it->second;
-  }
+  for (const auto& [key, error] : check_select_overrides(props)) throw ConfigError(key, error);
+  for (const auto& t : c.get_list("snapshot.select.statement.overrides"))
+    select_overrides_[t] = props.at("snapshot.select.statement.overrides." + t);
   try {
     filters_ = std::make_unique<Filters>(props);
   } catch (const std::invalid_argument& e) {

@@ -286,3 +286,29 @@ def test_snapshot_reads_every_text_and_array_value_as_the_stream_does(worker, pg
         s.pop("id"), c.pop("id")
         assert s == c, (i, s, c)
         assert s["v"] == v and s["a"] == [v, None, "x,y", '"q"'], s
+
+
+def test_snapshot_select_statement_overrides(worker, pg_run):
+    db, prefix, slot, name = fresh("override")
+    pg_run(name, pg_config(db, prefix, slot, **{
+        "snapshot.select.statement.overrides": "public.t",
+        "snapshot.select.statement.overrides.public.t":
+            "SELECT * FROM public.t WHERE id > 1 ORDER BY id DESC;",
+    }))
+    snap = payloads(read_topic(f"{prefix}.public.t", expect=2))
+    assert [p["after"]["id"] for p in snap] == [3, 2], snap
+    assert [p["source"]["snapshot"] for p in snap] == ["first", "last"]
+    assert snap[0]["after"] == {"id": 3, "v": "row 3", "n": 3}
+
+
+def test_snapshot_override_without_its_statement_is_rejected(worker):
+    config = pg_config("inventory", "ov", f"ov_{uuid.uuid4().hex[:8]}",
+                       **{"snapshot.select.statement.overrides": "public.t"})
+    r = worker.call("PUT", "/connector-plugins/PostgresConnector/config/validate",
+                    body=dict(config, name="ov"))
+    assert r.status == 200, r
+    errors = {c["value"]["name"]: c["value"]["errors"] for c in r.json["configs"]}
+    assert errors.get("snapshot.select.statement.overrides.public.t"), r.json
+    r = worker.call("POST", "/connectors", body={"name": unique("pg-ov"), "config": config})
+    assert r.status == 400, r
+    assert "snapshot.select.statement.overrides.public.t" in r.json["message"], r
