@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <stdexcept>
 
 namespace tributary::pg {
@@ -231,6 +232,19 @@ void split_copy_row(std::string_view line, std::vector<std::optional<std::string
                     std::vector<std::string>& scratch) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
   fields.clear();
+  // Most rows hold no backslash at all (so no escapes and no NULLs): split on tabs only.
+  if (std::memchr(line.data(), '\\', line.size()) == nullptr) {
+    const char* p = line.data();
+    const char* const end = p + line.size();
+    for (;;) {
+      const auto* tab =
+          static_cast<const char*>(std::memchr(p, '\t', static_cast<size_t>(end - p)));
+      const char* stop = tab ? tab : end;
+      fields.emplace_back(std::string_view(p, static_cast<size_t>(stop - p)));
+      if (!tab) return;
+      p = tab + 1;
+    }
+  }
   // Sized once up front: views into scratch strings must not move with a later resize.
   const auto n_fields = static_cast<size_t>(std::count(line.begin(), line.end(), '\t')) + 1;
   if (scratch.size() < n_fields) scratch.resize(n_fields);

@@ -1,5 +1,6 @@
 #include "pg_types.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -46,11 +47,9 @@ double parse_double(std::string_view t, const char* what) {
   if (t == "NaN") return std::numeric_limits<double>::quiet_NaN();
   if (t == "Infinity") return std::numeric_limits<double>::infinity();
   if (t == "-Infinity") return -std::numeric_limits<double>::infinity();
-  const std::string s(t);
-  char* end = nullptr;
-  errno = 0;
-  const double d = std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size()) bad(what, t);
+  double d = 0;
+  const auto r = std::from_chars(t.data(), t.data() + t.size(), d);
+  if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size()) bad(what, t);
   return d;
 }
 
@@ -58,10 +57,9 @@ float parse_float(std::string_view t) {
   if (t == "NaN") return std::numeric_limits<float>::quiet_NaN();
   if (t == "Infinity") return std::numeric_limits<float>::infinity();
   if (t == "-Infinity") return -std::numeric_limits<float>::infinity();
-  const std::string s(t);
-  char* end = nullptr;
-  const float f = std::strtof(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size()) bad("real", t);
+  float f = 0;
+  const auto r = std::from_chars(t.data(), t.data() + t.size(), f);
+  if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size()) bad("real", t);
   return f;
 }
 
@@ -101,43 +99,52 @@ void civil_from_days(std::int64_t z, std::int64_t& y, int& m, int& d) {
   y += m <= 2;
 }
 
-// "2024-02-29T11:45:30.123456Z" from microseconds since the epoch, `digits` fraction digits.
+// Two digits of v (0..99) at p.
+char* put_2(char* p, std::int64_t v) {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+  return p + 2;
+}
+
+// "2024-02-29T11:45:30.123456Z" from microseconds since the epoch, `digits` fraction digits
+// (0..6). Written into a stack buffer: one allocation per value.
 std::string iso_utc(std::int64_t micros, int digits) {
   const std::int64_t days = floor_div(micros, 86400000000LL);
   std::int64_t us = micros - days * 86400000000LL;
   std::int64_t y;
   int m, d;
   civil_from_days(days, y, m, d);
-  std::string out;
-  std::string year = std::to_string(y < 0 ? -y : y);
-  if (year.size() < 4) year.insert(0, 4 - year.size(), '0');
+  char buf[64];
+  char* p = buf;
   if (y < 0)
-    out += '-';
+    *p++ = '-';
   else if (y > 9999)
-    out += '+';
-  out += year;
-  out += '-';
-  append_2(out, m);
-  out += '-';
-  append_2(out, d);
-  out += 'T';
-  const int h = static_cast<int>(us / 3600000000LL);
+    *p++ = '+';
+  char year[24];
+  const auto yr = std::to_chars(year, year + sizeof(year), y < 0 ? -y : y);
+  for (auto n = yr.ptr - year; n < 4; ++n) *p++ = '0';
+  p = std::copy(year, yr.ptr, p);
+  *p++ = '-';
+  p = put_2(p, m);
+  *p++ = '-';
+  p = put_2(p, d);
+  *p++ = 'T';
+  p = put_2(p, us / 3600000000LL);
   us %= 3600000000LL;
-  append_2(out, h);
-  out += ':';
-  append_2(out, static_cast<int>(us / 60000000));
+  *p++ = ':';
+  p = put_2(p, us / 60000000);
   us %= 60000000;
-  out += ':';
-  append_2(out, static_cast<int>(us / 1000000));
+  *p++ = ':';
+  p = put_2(p, us / 1000000);
   us %= 1000000;
   if (digits > 0) {
-    out += '.';
-    std::string frac = std::to_string(us);
-    frac.insert(0, 6 - frac.size(), '0');
-    out += frac.substr(0, static_cast<size_t>(digits));
+    char frac[6];
+    for (int i = 5; i >= 0; --i, us /= 10) frac[i] = static_cast<char>('0' + us % 10);
+    *p++ = '.';
+    p = std::copy(frac, frac + std::min(digits, 6), p);
   }
-  out += 'Z';
-  return out;
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 // Java's LocalTime.toString()-style fraction: seconds always, fraction without trailing zeros

@@ -16,7 +16,8 @@
 //   consumer (an upper bound of commit -> Kafka ack).
 //
 // The server needs the superuser "postgres" trusted on loopback (tests/env/postgres.sh).
-// Environment: BENCH_WORKER_PROPS="k=v,..." adds worker keys (e.g. producer.linger.ms=0).
+// Environment: BENCH_WORKER_PROPS="k=v,..." adds worker keys (e.g. producer.linger.ms=0);
+//              BENCH_ONLY=capture stops after the connector-alone pass (for profilers).
 #include <libpq-fe.h>
 #include <librdkafka/rdkafka.h>
 #include <poll.h>
@@ -507,6 +508,12 @@ int main(int argc, char** argv) {
     } else {
       src = raw_copy(rows);
       capture(reg, wc, connector_config(name, cap_slot, "initial_only"), sample, keys, values);
+    }
+    // BENCH_ONLY=capture stops after the connector-alone pass (for profilers).
+    if (const char* only = std::getenv("BENCH_ONLY"); only && std::string(only) == "capture") {
+      drop_slots();
+      std::filesystem::remove_all(dir);
+      return 0;
     }
     sample_bytes = 0;
     for (size_t i = 0; i < values.size(); ++i) sample_bytes += keys[i].size() + values[i].size();

@@ -1175,3 +1175,31 @@ TEST(PluginTypeName, AllTypes) {
 
 }  // namespace
 }  // namespace tributary
+
+namespace tributary {
+namespace {
+
+// append_string skips plain text eight bytes at a time: a character that needs escaping (or is
+// non-ASCII) must be found at every position and alignment, and escaped exactly as on its own
+// (strings shorter than eight bytes never take the fast path).
+TEST(JsonAppendString, EscapesAtEveryPositionAsOnItsOwn) {
+  const std::vector<std::string> specials = {
+      "\"", "\\", "\n", "\t", "\x01", "\x1f", "\x7f", "é", "✓", "\xF0\x9F\x98\x80", "/", " "};
+  for (const auto& special : specials) {
+    std::string alone;
+    json::append_string(special, alone);
+    const std::string inner = alone.substr(1, alone.size() - 2);
+    for (std::size_t len = 0; len <= 40; ++len) {
+      for (std::size_t at = 0; at <= len; ++at) {
+        const std::string text = std::string(at, 'a') + special + std::string(len - at, 'b');
+        std::string got;
+        json::append_string(text, got);
+        EXPECT_EQ(got, "\"" + std::string(at, 'a') + inner + std::string(len - at, 'b') + "\"")
+            << "special " << alone << " at " << at << " of " << len;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tributary

@@ -555,10 +555,33 @@ void append_java_fp(F v, JavaFloatFormat format, std::string& out) {
 
 }  // namespace
 
+namespace {
+// Whether any of the eight bytes in `x` needs a look: a control character (< 0x20), '"', '\\'
+// or a non-ASCII byte. Exact for "any" (the classic has-zero / has-less-than word tricks).
+inline bool needs_look(std::uint64_t x) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  const std::uint64_t quote = x ^ (kOnes * '"');
+  const std::uint64_t slash = x ^ (kOnes * '\\');
+  const std::uint64_t control = (x - kOnes * 0x20) & ~x;
+  const std::uint64_t is_quote = (quote - kOnes) & ~quote;
+  const std::uint64_t is_slash = (slash - kOnes) & ~slash;
+  return ((control | is_quote | is_slash | x) & kHigh) != 0;
+}
+}  // namespace
+
 void append_string(std::string_view s, std::string& out) {
   out += '"';
   std::size_t run = 0;  // start of the pending literal run
   for (std::size_t i = 0; i < s.size(); ++i) {
+    // Plain text (most of it) is skipped eight bytes at a time.
+    while (i + 8 <= s.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (needs_look(word)) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 128) {
       const char code = kEscapes.code[c];
