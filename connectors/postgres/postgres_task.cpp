@@ -287,8 +287,8 @@ bool PostgresTask::reconnect() {
   try {
     open(resume_position(), true);
     context_->log(LogLevel::Info, kLogger,
-                  "reconnected to PostgreSQL after " + std::to_string(failed_attempts_) +
-                      " attempt(s); resuming " + (snap_ ? "with a snapshot" : "the stream"));
+                  "reconnected to PostgreSQL (attempt " + std::to_string(failed_attempts_ + 1) +
+                      "); resuming " + (snap_ ? "with a snapshot" : "the stream"));
     reconnect_at_ms_.reset();
     failed_attempts_ = 0;
     return true;
@@ -376,7 +376,10 @@ void PostgresTask::prepare_slot_and_snapshot() {
   for (auto& t : load_tables(*sql_))
     if (filters_->table_included(t.schema, t.table)) snap_->tables.push_back(std::move(t));
   metrics_->snapshot_running = true;
+  metrics_->snapshot_aborted = false;  // a snapshot cut by a lost connection starts again
+  metrics_->snapshot_completed = false;
   metrics_->snapshot_start_ms = wall_us() / 1000;
+  metrics_->snapshot_end_ms = 0;
   metrics_->total_tables = metrics_->remaining_tables = static_cast<int>(snap_->tables.size());
   for (const auto& t : snap_->tables) metrics_->rows_scanned[t.id()] = 0;
 }
@@ -584,11 +587,13 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
 }
 
 void PostgresTask::finish_snapshot() {
-  sql_->exec("COMMIT");
+  // Every row is out (the last carries last_snapshot_record): the snapshot is complete even if
+  // ending its read-only transaction fails because the connection dropped just now.
   snap_.reset();
   metrics_->snapshot_running = false;
   metrics_->snapshot_completed = true;
   metrics_->snapshot_end_ms = wall_us() / 1000;
+  sql_->exec("COMMIT");
   if (snapshot_mode_ == SnapshotMode::InitialOnly) {
     done_ = true;
     return;

@@ -138,3 +138,36 @@ def test_kill9_mid_snapshot_then_restart(tmp_path):
         w.kill()
         time.sleep(1)
         drop_slot(slot)
+
+
+def test_postgres_restart_mid_snapshot(tmp_path):
+    # The connection drops while the snapshot runs: the task stays RUNNING, reconnects and takes
+    # the snapshot again; every row arrives and the metrics show one completed snapshot.
+    rows = 300000
+    with private_postgres() as (port, restart):
+        db = new_database(port=port, tables_sql=TABLE + "; INSERT INTO t SELECT g, 'snap' FROM "
+                                                       f"generate_series(1, {rows}) g")
+        run = uuid.uuid4().hex[:8]
+        prefix, slot = f"ps{run}", f"ps_{run}"
+        w = Worker(tmp_path / "w")
+        w.start()
+        try:
+            # Small batches stretch the snapshot so that the restart lands inside it.
+            config = pg_config(db, prefix, slot, port=port,
+                               **{"retriable.restart.connector.wait.ms": "1000",
+                                  "max.batch.size": "128", "max.queue.size": "256"})
+            assert w.call("POST", "/connectors", body={"name": "ps", "config": config}).status \
+                == 201
+            wait_for(lambda: (metric(w, "tributary_source_records_written_total", "ps") or 0)
+                     >= 1000, 60, 0.05, "part of the snapshot acknowledged by Kafka")
+            restart(pause_s=1)
+            assert "lost the connection to PostgreSQL" in w.log_path.read_text()
+            wait_for(lambda: metric(w, "debezium_metrics_SnapshotCompleted", "ps") == 1 and
+                     metric(w, "debezium_metrics_Connected", "ps") == 1, 120, 0.5,
+                     "the snapshot done after the reconnect")
+            assert metric(w, "debezium_metrics_SnapshotAborted", "ps") == 0
+            assert w.status("ps")["tasks"][0]["state"] == "RUNNING", w.status("ps")
+            psql(db, "debezium", port=port, sql=f"INSERT INTO t VALUES ({rows + 1}, 'after')")
+            assert_all(ids_in(f"{prefix}.public.t", rows + 1), rows + 1)
+        finally:
+            w.stop()
