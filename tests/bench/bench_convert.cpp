@@ -5,30 +5,21 @@
 //   build/tests/bench/bench_convert [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 
-#include "converters/builtin.h"
-#include "plugins/registry.h"
+#include "bench_common.h"
 
 using namespace tributary;
 
 namespace {
 
-struct Ctx : SourceTaskContext {
-  std::string name = "bench";
-  const std::string& connector_name() const override { return name; }
-  int task_id() const override { return 0; }
-  std::optional<OffsetMap> committed_offset(const OffsetMap&) const override { return {}; }
-};
-
 struct Fixture {
   PluginRegistry reg;
-  Ctx ctx;
+  bench::BenchTaskContext ctx;
   std::unique_ptr<SourceConnector> conn;
   std::shared_ptr<SourceTask> task;
   std::unique_ptr<Converter> key, value;
 
   explicit Fixture(int fields) {
-    register_builtin_converters(reg);
-    load_plugins({TRIBUTARY_PLUGIN_DIR}, reg);
+    bench::load_bench_plugins(reg);
     conn = reg.find("GeneratorSource", PluginType::Source)->make_source();
     task = conn->create_task();
     task->start({{"topic", "dbserver1.inventory.customers"},

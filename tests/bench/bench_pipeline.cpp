@@ -23,19 +23,15 @@
 #include <random>
 #include <thread>
 
-#include "converters/builtin.h"
-#include "kafka/kafka.h"
-#include "plugins/registry.h"
+#include "bench_common.h"
 #include "worker/task_runner.h"
 
 using namespace tributary;
+using bench::median;
+using bench::unique;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string unique(const std::string& p) {
-  return p + "-" + std::to_string(std::random_device{}() % 1000000000u);
-}
 
 struct Result {
   double seconds;
@@ -84,12 +80,7 @@ Result measured(F&& fn) {
 void serialize_rows(const PluginRegistry& reg, const WorkerConfig& wc, const std::string& topic,
                     std::int64_t rows, int fields, std::vector<std::string>& keys,
                     std::vector<std::string>& values) {
-  struct Ctx : SourceTaskContext {
-    std::string name = "bench";
-    const std::string& connector_name() const override { return name; }
-    int task_id() const override { return 0; }
-    std::optional<OffsetMap> committed_offset(const OffsetMap&) const override { return {}; }
-  } ctx;
+  bench::BenchTaskContext ctx;
   const auto* plugin = reg.find("GeneratorSource", PluginType::Source);
   auto conn = plugin->make_source();
   auto task = conn->create_task();
@@ -119,39 +110,9 @@ void serialize_rows(const PluginRegistry& reg, const WorkerConfig& wc, const std
 Result raw_librdkafka(const WorkerConfig& wc, const std::string& topic,
                       const std::vector<std::string>& keys,
                       const std::vector<std::string>& values) {
-  std::uint64_t acked = 0, bytes = 0;
-  // The same producer settings as the task's, thread priority included.
-  kafka::Producer p(
-      wc.producer_props({}),
-      [&](const rd_kafka_message_t& msg) {
-        if (msg.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-          std::fprintf(stderr, "delivery failed: %s\n", rd_kafka_err2str(msg.err));
-          std::exit(1);
-        }
-        ++acked;
-      },
-      wc.producer_io_thread_nice);
-  // Warm up metadata and the connection so both runs start from a connected producer.
-  p.produce(topic, RD_KAFKA_PARTITION_UA, "w", 1, "w", 1, 0, {}, nullptr);
-  p.flush(std::chrono::seconds(30));
-  acked = 0;
-  auto t0 = Clock::now();
-  for (size_t i = 0; i < values.size(); ++i) {
-    for (;;) {
-      auto e = p.produce(topic, RD_KAFKA_PARTITION_UA, keys[i].data(), keys[i].size(),
-                         values[i].data(), values[i].size(), 0, {}, nullptr);
-      if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-      if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-        std::fprintf(stderr, "produce failed: %s\n", rd_kafka_err2str(e));
-        std::exit(1);
-      }
-      p.poll(10);
-    }
-    bytes += keys[i].size() + values[i].size();
-    p.poll(0);
-  }
-  p.flush(std::chrono::minutes(5));
-  return {std::chrono::duration<double>(Clock::now() - t0).count(), bytes};
+  std::uint64_t bytes = 0;
+  for (size_t i = 0; i < values.size(); ++i) bytes += keys[i].size() + values[i].size();
+  return {bench::produce_raw(wc, topic, values.size(), keys, values), bytes};
 }
 
 Result pipeline(const PluginRegistry& reg, const WorkerConfig& wc, const std::string& topic,
@@ -217,15 +178,9 @@ int main(int argc, char** argv) {
                          {"key.converter.schemas.enable", "true"},
                          {"value.converter.schemas.enable", "true"}};
   // BENCH_WORKER_PROPS="k=v,k=v" adds worker keys to both runs (e.g. producer.linger.ms=20).
-  if (const char* extra = std::getenv("BENCH_WORKER_PROPS"))
-    for (const auto& kv : split_list(extra)) {
-      auto eq = kv.find('=');
-      if (eq != std::string::npos) worker_props[kv.substr(0, eq)] = kv.substr(eq + 1);
-    }
-  WorkerConfig wc = parse_worker_config(worker_props);
+  WorkerConfig wc = bench::bench_worker_config(worker_props);
   PluginRegistry reg;
-  register_builtin_converters(reg);
-  load_plugins({TRIBUTARY_PLUGIN_DIR}, reg);
+  bench::load_bench_plugins(reg);
   if (reg.find("GeneratorSource", PluginType::Source) == nullptr) {
     std::fprintf(stderr, "generator plugin not found in %s\n", TRIBUTARY_PLUGIN_DIR);
     return 1;
@@ -268,10 +223,6 @@ int main(int argc, char** argv) {
         raw.seconds / tri.seconds, us(raw.cpu), us(raw.broker_cpu), us(tri.cpu),
         us(tri.broker_cpu));
   }
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
   double raw_m = median(raw_s), tri_m = median(tri_s);
   double mb = static_cast<double>(bytes) / 1e6;
   std::printf("rows=%lld fields=%d avg_record_bytes=%.0f reps=%d\n", static_cast<long long>(rows),

@@ -42,12 +42,11 @@
 #include <thread>
 #include <vector>
 
-#include "converters/builtin.h"
-#include "kafka/kafka.h"
-#include "plugins/registry.h"
+#include "bench_common.h"
 #include "worker/task_runner.h"
 
 using namespace tributary;
+using bench::median;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -55,8 +54,9 @@ namespace {
 std::string g_host, g_port;
 const char* kDb = "tributary_bench";
 
+// Slot names take no '-'.
 std::string unique(const std::string& p) {
-  return p + "_" + std::to_string(std::random_device{}() % 1000000000u);
+  return bench::unique(p, '_');
 }
 
 double secs_since(Clock::time_point t0) {
@@ -239,12 +239,7 @@ ConfigMap connector_config(const std::string& name, const std::string& slot,
 // plugin's task and the converters, from slot `slot` (or a snapshot).
 void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap& cfg,
              std::int64_t limit, std::vector<std::string>& keys, std::vector<std::string>& values) {
-  struct Ctx : SourceTaskContext {
-    std::string name = "capture";
-    const std::string& connector_name() const override { return name; }
-    int task_id() const override { return 0; }
-    std::optional<OffsetMap> committed_offset(const OffsetMap&) const override { return {}; }
-  } ctx;
+  bench::BenchTaskContext ctx;
   auto conn = reg.find("PostgresConnector", PluginType::Source)->make_source();
   auto task = conn->create_task();
   task->start(cfg, ctx);
@@ -273,33 +268,6 @@ void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap&
   task->stop();
 }
 
-// The sink ceiling: librdkafka alone producing `rows` events cycling through keys/values.
-double raw_produce(const WorkerConfig& wc, const std::string& topic, std::int64_t rows,
-                   const std::vector<std::string>& keys, const std::vector<std::string>& values) {
-  kafka::Producer p(
-      wc.producer_props({}),
-      [&](const rd_kafka_message_t& msg) {
-        if (msg.err != RD_KAFKA_RESP_ERR_NO_ERROR) die("delivery failed");
-      },
-      wc.producer_io_thread_nice);
-  p.produce(topic, RD_KAFKA_PARTITION_UA, "w", 1, "w", 1, 0, {}, nullptr);
-  p.flush(std::chrono::seconds(30));
-  auto t0 = Clock::now();
-  for (std::int64_t i = 0; i < rows; ++i) {
-    const size_t k = static_cast<size_t>(i) % values.size();
-    for (;;) {
-      auto e = p.produce(topic, RD_KAFKA_PARTITION_UA, keys[k].data(), keys[k].size(),
-                         values[k].data(), values[k].size(), 0, {}, nullptr);
-      if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-      if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) die("produce failed");
-      p.poll(10);
-    }
-    p.poll(0);
-  }
-  p.flush(std::chrono::minutes(5));
-  return secs_since(t0);
-}
-
 // The connector in the real TaskRunner until `rows` events are acknowledged by Kafka.
 double pipeline(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap& cfg,
                 std::int64_t rows) {
@@ -326,11 +294,6 @@ double pipeline(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigM
   r.request_stop();
   r.wait_stopped(std::chrono::seconds(30));
   return s;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 void delete_topic(const WorkerConfig& wc, const std::string& topic) {
@@ -491,16 +454,9 @@ int main(int argc, char** argv) {
                          {"offset.flush.interval.ms", "1000"},
                          {"key.converter.schemas.enable", schemas},
                          {"value.converter.schemas.enable", schemas}};
-  // BENCH_WORKER_PROPS="k=v,k=v" adds worker keys (e.g. producer.linger.ms=0).
-  if (const char* extra = std::getenv("BENCH_WORKER_PROPS"))
-    for (const auto& kv : split_list(extra)) {
-      auto eq = kv.find('=');
-      if (eq != std::string::npos) worker_props[kv.substr(0, eq)] = kv.substr(eq + 1);
-    }
-  WorkerConfig wc = parse_worker_config(worker_props);
+  WorkerConfig wc = bench::bench_worker_config(worker_props);
   PluginRegistry reg;
-  register_builtin_converters(reg);
-  load_plugins({TRIBUTARY_PLUGIN_DIR}, reg);
+  bench::load_bench_plugins(reg);
   if (reg.find("PostgresConnector", PluginType::Source) == nullptr)
     die(std::string("postgres plugin not found in ") + TRIBUTARY_PLUGIN_DIR);
 
@@ -548,7 +504,8 @@ int main(int argc, char** argv) {
     sample_bytes = 0;
     for (size_t i = 0; i < values.size(); ++i) sample_bytes += keys[i].size() + values[i].size();
     const std::string raw_topic = unique("bench-raw");
-    const double sink = raw_produce(wc, raw_topic, rows, keys, values);
+    const double sink =
+        bench::produce_raw(wc, raw_topic, static_cast<std::size_t>(rows), keys, values);
     delete_topic(wc, raw_topic);
     const ConfigMap cfg =
         connector_config(name, tri_slot, mode == "stream" ? "no_data" : "initial_only");
