@@ -107,14 +107,15 @@ void PgMetrics::publish(std::size_t queued, std::size_t queued_bytes) {
     const auto end = snapshot_end_ms > 0 ? snapshot_end_ms : now;
     snap_duration_->set(static_cast<double>(end - snapshot_start_ms) / 1000.0);
   }
-  for (const auto& [table, rows] : rows_scanned) {
-    auto& g = rows_scanned_g_[table];
-    if (!g)
-      g = &ctx_.gauge(
-          "debezium_metrics_RowsScanned", "Rows the snapshot has read per table",
-          {{"plugin", "postgres"}, {"name", prefix_}, {"context", "snapshot"}, {"table", table}});
-    g->set(static_cast<double>(rows));
-  }
+}
+
+void PgMetrics::set_rows_scanned(const std::string& table, std::int64_t rows) {
+  auto& g = rows_scanned_g_[table];
+  if (!g)
+    g = &ctx_.gauge(
+        "debezium_metrics_RowsScanned", "Rows the snapshot has read per table",
+        {{"plugin", "postgres"}, {"name", prefix_}, {"context", "snapshot"}, {"table", table}});
+  g->set(static_cast<double>(rows));
 }
 
 void PgMetrics::set_slot(double retained_bytes, double confirmed_lag_bytes) {

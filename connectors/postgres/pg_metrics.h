@@ -33,11 +33,12 @@ class PgMetrics {
   int total_tables = 0, remaining_tables = 0;
   std::int64_t snapshot_events = 0;
   std::int64_t snapshot_start_ms = 0, snapshot_end_ms = 0;
-  std::map<std::string, std::int64_t> rows_scanned;  // schema.table -> rows
 
   /// Copies the counters to the gauges; `queued` / `queued_bytes`: what the batch being handed
   /// to the worker holds.
   void publish(std::size_t queued, std::size_t queued_bytes);
+  /// RowsScanned of one table (schema.table); called per table switch and per poll, not per row.
+  void set_rows_scanned(const std::string& table, std::int64_t rows);
   /// The slot's WAL retention (pg_current_wal_lsn() - restart_lsn) and the distance from the
   /// current WAL position to its confirmed flush LSN, in bytes.
   void set_slot(double retained_bytes, double confirmed_lag_bytes);

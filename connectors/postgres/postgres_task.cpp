@@ -381,7 +381,7 @@ void PostgresTask::prepare_slot_and_snapshot() {
   metrics_->snapshot_start_ms = wall_us() / 1000;
   metrics_->snapshot_end_ms = 0;
   metrics_->total_tables = metrics_->remaining_tables = static_cast<int>(snap_->tables.size());
-  for (const auto& t : snap_->tables) metrics_->rows_scanned[t.id()] = 0;
+  for (const auto& t : snap_->tables) metrics_->set_rows_scanned(t.id(), 0);
 }
 
 void PostgresTask::poll(std::vector<SourceRecord>& out) {
@@ -448,7 +448,7 @@ void PostgresTask::publish_metrics(const std::vector<SourceRecord>& out) {
     m.last_event_lag_ms = std::max<std::int64_t>(0, now_ms - last_emitted_->commit_us / 1000);
     m.last_txid = last_emitted_->xid;
   }
-  if (snap_ && snap_->current) m.rows_scanned[snap_->current->def().id()] = snap_->current_rows;
+  if (snap_ && snap_->current) m.set_rows_scanned(snap_->current->def().id(), snap_->current_rows);
   m.publish(out.size(), batch_bytes_);
   // The catalog connection is busy with the snapshot's COPY until the snapshot is done.
   if (snap_ || steady_ms() - last_slot_check_ms_ < 5000) return;
@@ -516,11 +516,8 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
         s.copy_open = false;
         continue;
       }
-      if (s.next_table >= s.tables.size()) {
-        if (s.current) metrics_->rows_scanned[s.current->def().id()] = s.current_rows;
-        return std::nullopt;
-      }
-      if (s.current) metrics_->rows_scanned[s.current->def().id()] = s.current_rows;
+      if (s.current) metrics_->set_rows_scanned(s.current->def().id(), s.current_rows);
+      if (s.next_table >= s.tables.size()) return std::nullopt;
       const TableDef& def = s.tables[s.next_table++];
       metrics_->remaining_tables = static_cast<int>(s.tables.size() - s.next_table);
       s.current = std::make_unique<TableSchema>(def, types_, modes_, *filters_, prefix_);
