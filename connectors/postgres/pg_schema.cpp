@@ -1,6 +1,7 @@
 #include "pg_schema.h"
 
 #include <algorithm>
+#include <charconv>
 #include <stdexcept>
 
 namespace tributary::pg {
@@ -336,23 +337,41 @@ Value TableSchema::key(const Value& row) const {
 Value TableSchema::source(const SourceInfo& s) const {
   auto data = std::make_shared<Value::StructData>();
   data->schema = source_schema_;
-  std::string sequence = "[";
-  sequence += s.last_commit_lsn ? "\"" + std::to_string(*s.last_commit_lsn) + "\"" : "null";
-  sequence += ",\"" + std::to_string(s.lsn) + "\"]";
-  data->fields = {Value(s.version),
-                  Value("postgresql"),
-                  Value(s.server),
-                  Value(static_cast<std::int64_t>(s.ts_us / 1000)),
-                  Value(s.snapshot),
-                  Value(s.db),
-                  Value(std::move(sequence)),
-                  Value(s.ts_us),
-                  Value(static_cast<std::int64_t>(s.ts_us * 1000)),
-                  Value(def_.schema),
-                  Value(def_.table),
-                  s.tx_id ? Value(*s.tx_id) : Value(),
-                  Value(static_cast<std::int64_t>(s.lsn)),
-                  Value()};
+  // sequence: ["<last commit lsn>","<lsn>"] (null for the first).
+  auto quoted = [](std::string& out, std::uint64_t n) {
+    char buf[24];
+    out += '"';
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
+    out += '"';
+  };
+  std::string seq;
+  seq.reserve(48);
+  seq += '[';
+  if (s.last_commit_lsn) {
+    quoted(seq, *s.last_commit_lsn);
+  } else {
+    seq += "null";
+  }
+  seq += ',';
+  quoted(seq, s.lsn);
+  seq += ']';
+  // Built in place: an initializer list would copy every string once more.
+  auto& f = data->fields;
+  f.reserve(14);
+  f.emplace_back(std::string(s.version));
+  f.emplace_back(std::string("postgresql"));
+  f.emplace_back(std::string(s.server));
+  f.emplace_back(static_cast<std::int64_t>(s.ts_us / 1000));
+  f.emplace_back(std::string(s.snapshot));
+  f.emplace_back(std::string(s.db));
+  f.emplace_back(std::move(seq));
+  f.emplace_back(s.ts_us);
+  f.emplace_back(static_cast<std::int64_t>(s.ts_us * 1000));
+  f.emplace_back(def_.schema);
+  f.emplace_back(def_.table);
+  f.emplace_back(s.tx_id ? Value(*s.tx_id) : Value());
+  f.emplace_back(static_cast<std::int64_t>(s.lsn));
+  f.emplace_back();
   return Value(std::move(data));
 }
 
@@ -360,14 +379,16 @@ Value TableSchema::envelope(Value before, Value after, Value source, char op, st
                             Value transaction) const {
   auto data = std::make_shared<Value::StructData>();
   data->schema = envelope_schema_;
-  data->fields = {std::move(before),
-                  std::move(after),
-                  std::move(source),
-                  std::move(transaction),
-                  Value(std::string(1, op)),
-                  Value(static_cast<std::int64_t>(ts_ns / 1000000)),
-                  Value(static_cast<std::int64_t>(ts_ns / 1000)),
-                  Value(ts_ns)};
+  auto& f = data->fields;
+  f.reserve(8);
+  f.push_back(std::move(before));
+  f.push_back(std::move(after));
+  f.push_back(std::move(source));
+  f.push_back(std::move(transaction));
+  f.emplace_back(std::string(1, op));
+  f.emplace_back(static_cast<std::int64_t>(ts_ns / 1000000));
+  f.emplace_back(static_cast<std::int64_t>(ts_ns / 1000));
+  f.emplace_back(ts_ns);
   return Value(std::move(data));
 }
 

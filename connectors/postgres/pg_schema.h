@@ -71,12 +71,13 @@ struct Cell {
 /// The Source struct schema of io.debezium.connector.postgresql.Source.
 SchemaPtr source_schema();
 
+// The strings are views of the task's own (they outlive the call to TableSchema::source).
 struct SourceInfo {
-  std::string version;
-  std::string server;  // topic.prefix
-  std::string db;
+  std::string_view version;
+  std::string_view server;  // topic.prefix
+  std::string_view db;
   std::int64_t ts_us = 0;  // commit time (streaming) or snapshot time
-  std::string snapshot = "false";
+  std::string_view snapshot = "false";
   std::optional<std::uint64_t> last_commit_lsn;
   std::uint64_t lsn = 0;
   std::optional<std::int64_t> tx_id;
