@@ -1,9 +1,11 @@
 #include "postgres_task.h"
 
 #include <poll.h>
+#include <pthread.h>
 
 #include <cctype>
 #include <chrono>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -139,6 +141,8 @@ struct PostgresTask::Snapshot {
   bool emitted_any = false;
   std::int64_t current_rows = 0;  // rows read of the current table
   std::string exported;           // the slot's exported snapshot name, if any
+  OffsetMap offset;               // every row's offset but the last's
+  std::vector<Cell> cells;        // the current row's cells (reused)
 };
 
 // The transaction being streamed.
@@ -156,6 +160,13 @@ struct PostgresTask::Txn {
 PostgresTask::PostgresTask() = default;
 
 PostgresTask::~PostgresTask() {
+  stop();
+  if (reader_.joinable()) reader_.join();
+  // The worker's last commit() (after its final flush) reaches the slot here.
+  try {
+    if (repl_ && PQstatus(repl_->raw()) == CONNECTION_OK) apply_commits();
+  } catch (const std::exception&) {
+  }
   if (drop_slot_on_stop_ && repl_) {
     try {
       repl_.reset();
@@ -178,6 +189,9 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   max_batch_ = std::max(1, c.get_int("max.batch.size"));
   max_queue_ = std::max(1, c.get_int("max.queue.size"));
   max_queue_bytes_ = c.get_long("max.queue.size.in.bytes");
+  // One batch ahead is what keeps both threads busy; more only costs memory. The queue plus
+  // the batch the worker holds stay within max.queue.size.
+  read_ahead_ = std::max(1, std::min(max_queue_ - max_batch_, max_batch_));
   if (auto e = check_queue_size(props)) throw ConfigError("max.queue.size", *e);
   poll_interval_ms_ = std::max(1, c.get_int("poll.interval.ms"));
   status_interval_ms_ = std::max(1, c.get_int("status.update.interval.ms"));
@@ -206,6 +220,10 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   partition["server"] = prefix_;
   partition_ = std::make_shared<const OffsetMap>(partition);
   open(context.committed_offset(partition), false);
+  reader_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "pg-reader");
+    reader_loop();
+  });
 }
 
 void PostgresTask::open(const std::optional<OffsetMap>& offset, bool reconnecting) {
@@ -385,19 +403,86 @@ void PostgresTask::prepare_slot_and_snapshot() {
 }
 
 void PostgresTask::poll(std::vector<SourceRecord>& out) {
-  if (stopping_) {
-    if (snap_ && !metrics_->snapshot_aborted) {
-      metrics_->snapshot_aborted = true;
-      metrics_->snapshot_running = false;
-      metrics_->publish(0, 0);
+  std::unique_lock lk(mu_);
+  data_cv_.wait_for(lk, std::chrono::milliseconds(poll_interval_ms_),
+                    [&] { return !queue_.empty() || reader_error_ || reader_ended_ || stopping_; });
+  // Whole batches, merged up to max.batch.size; what was queued before a failure goes out first.
+  while (!queue_.empty()) {
+    Queued& q = queue_.front();
+    if (!out.empty() && out.size() + q.records.size() > static_cast<size_t>(max_batch_)) break;
+    queued_records_ -= q.records.size();
+    queued_bytes_ -= q.bytes;
+    if (out.empty()) {
+      out.swap(q.records);
+    } else {
+      std::move(q.records.begin(), q.records.end(), std::back_inserter(out));
     }
+    queue_.pop_front();
+  }
+  if (!out.empty()) {
+    space_cv_.notify_one();
     return;
   }
-  batch_bytes_ = 0;
+  if (reader_error_) std::rethrow_exception(reader_error_);
+}
+
+void PostgresTask::reader_loop() {
+  std::vector<SourceRecord> batch;
+  try {
+    // A lost connection while confirming is found and handled by the next fill().
+    auto quietly = [](auto&& f) {
+      try {
+        f();
+      } catch (const std::exception&) {
+      }
+    };
+    while (!stopping_) {
+      quietly([&] { apply_commits(); });
+      {
+        std::unique_lock lk(mu_);
+        const bool full =
+            queued_records_ >= static_cast<size_t>(read_ahead_) ||
+            (max_queue_bytes_ > 0 && static_cast<std::int64_t>(queued_bytes_) >= max_queue_bytes_);
+        if (full) {
+          // Wait for poll() to take a batch; meanwhile keep the walsender's timeout at bay.
+          space_cv_.wait_for(lk, std::chrono::milliseconds(100));
+          lk.unlock();
+          if (streaming_ && repl_ && steady_ms() - last_status_ms_ >= status_interval_ms_)
+            quietly([&] { send_status(false); });
+          continue;
+        }
+      }
+      batch.clear();
+      batch.reserve(static_cast<size_t>(std::min(max_batch_, read_ahead_)));
+      batch_bytes_ = 0;
+      fill(batch);
+      if (batch.empty()) continue;
+      std::lock_guard lk(mu_);
+      queued_records_ += batch.size();
+      queued_bytes_ += batch_bytes_;
+      queue_.push_back({std::move(batch), batch_bytes_});
+      batch = std::vector<SourceRecord>();
+      data_cv_.notify_one();
+    }
+    if (snap_ && !metrics_->snapshot_completed && !metrics_->snapshot_aborted) {
+      metrics_->snapshot_aborted = true;
+      metrics_->snapshot_running = false;
+      metrics_->publish(queued_records_, queued_bytes_);
+    }
+  } catch (...) {
+    std::lock_guard lk(mu_);
+    reader_error_ = std::current_exception();
+  }
+  std::lock_guard lk(mu_);
+  reader_ended_ = true;
+  data_cv_.notify_all();
+}
+
+void PostgresTask::fill(std::vector<SourceRecord>& out) {
   if (reconnect_at_ms_ && !reconnect()) {
     for (int i = 0; i < poll_interval_ms_ / 100 && !stopping_; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    metrics_->publish(0, 0);
+    metrics_->publish(queued_records_, queued_bytes_);
     return;
   }
   try {
@@ -425,7 +510,7 @@ void PostgresTask::poll(std::vector<SourceRecord>& out) {
       metrics_->snapshot_running = false;
       metrics_->snapshot_aborted = true;
     }
-    metrics_->publish(out.size(), batch_bytes_);
+    metrics_->publish(queued_records_ + out.size(), queued_bytes_ + batch_bytes_);
     repl_.reset();
     sql_.reset();
     streaming_ = false;
@@ -435,9 +520,12 @@ void PostgresTask::poll(std::vector<SourceRecord>& out) {
 }
 
 bool PostgresTask::batch_full(const std::vector<SourceRecord>& out) const {
-  const auto n = static_cast<int>(out.size());
-  if (n >= max_batch_ || n >= max_queue_) return true;
-  return max_queue_bytes_ > 0 && static_cast<std::int64_t>(batch_bytes_) >= max_queue_bytes_;
+  const auto n = out.size();
+  if (n >= static_cast<size_t>(max_batch_) ||
+      n + queued_records_ >= static_cast<size_t>(read_ahead_))
+    return true;
+  return max_queue_bytes_ > 0 &&
+         static_cast<std::int64_t>(batch_bytes_ + queued_bytes_) >= max_queue_bytes_;
 }
 
 void PostgresTask::publish_metrics(const std::vector<SourceRecord>& out) {
@@ -449,7 +537,7 @@ void PostgresTask::publish_metrics(const std::vector<SourceRecord>& out) {
     m.last_txid = last_emitted_->xid;
   }
   if (snap_ && snap_->current) m.set_rows_scanned(snap_->current->def().id(), snap_->current_rows);
-  m.publish(out.size(), batch_bytes_);
+  m.publish(queued_records_ + out.size(), queued_bytes_ + batch_bytes_);
   // The catalog connection is busy with the snapshot's COPY until the snapshot is done.
   if (snap_ || steady_ms() - last_slot_check_ms_ < 5000) return;
   last_slot_check_ms_ = steady_ms();
@@ -476,7 +564,8 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
           row_first = s.first_in_table;
           s.first_in_table = false;
           const TableSchema& t = *s.current;
-          std::vector<Cell> cells(t.column_count());
+          std::vector<Cell>& cells = s.cells;
+          cells.assign(t.column_count(), Cell{});
           for (size_t i = 0; i < cells.size(); ++i) {
             const int rc = s.col_map[i];
             if (rc < 0 || static_cast<size_t>(rc) >= s.fields.size() || !s.fields[rc]) continue;
@@ -562,13 +651,16 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
         marker = "first_in_data_collection";
       auto& source = s.pending->value.as_struct().fields[2].as_struct();
       source.fields[4] = Value(marker);
-      OffsetMap off = OffsetMap::object();
-      off["last_snapshot_record"] = !next.has_value();
-      off["lsn"] = s.lsn;
-      off["txId"] = s.txid;
-      off["ts_usec"] = s.ts_us;
-      off["snapshot"] = true;
-      s.pending->source_offset = std::move(off);
+      if (s.offset.is_null()) {  // the same for every row: built once, copied per row
+        s.offset = OffsetMap::object();
+        s.offset["last_snapshot_record"] = false;
+        s.offset["lsn"] = s.lsn;
+        s.offset["txId"] = s.txid;
+        s.offset["ts_usec"] = s.ts_us;
+        s.offset["snapshot"] = true;
+      }
+      s.pending->source_offset = s.offset;
+      if (!next) s.pending->source_offset["last_snapshot_record"] = true;
       out.push_back(std::move(*s.pending));
       s.pending.reset();
       s.emitted_any = true;
@@ -841,8 +933,8 @@ void PostgresTask::emit_change(TableSchema& t, char op, Lsn lsn, Value before, V
   }
   count_event(op);
   Value key = op == 't' ? Value() : t.key(op == 'd' ? before : after);
-  emit(t, lsn, key, t.envelope(std::move(before), std::move(after), Value(), op, now_ns()), {},
-       out);
+  emit(t, lsn, std::move(key),
+       t.envelope(std::move(before), std::move(after), Value(), op, now_ns()), {}, out);
   if (op == 'd' && tombstones_) {
     SourceRecord tomb = out.back();
     tomb.value_schema = nullptr;
@@ -960,6 +1052,22 @@ void PostgresTask::maybe_heartbeat(std::vector<SourceRecord>& out) {
 }
 
 void PostgresTask::commit(const std::vector<std::pair<OffsetMap, OffsetMap>>& flushed) {
+  std::lock_guard lk(mu_);
+  commits_.insert(commits_.end(), flushed.begin(), flushed.end());
+  space_cv_.notify_one();
+}
+
+void PostgresTask::apply_commits() {
+  std::vector<std::pair<OffsetMap, OffsetMap>> flushed;
+  {
+    std::lock_guard lk(mu_);
+    if (commits_.empty()) return;
+    flushed.swap(commits_);
+  }
+  apply_commit(flushed);
+}
+
+void PostgresTask::apply_commit(const std::vector<std::pair<OffsetMap, OffsetMap>>& flushed) {
   for (const auto& [partition, offset] : flushed) {
     if (offset.value("snapshot", false)) continue;
     const std::int64_t xid = offset_int(offset, "txId", -1);
@@ -995,6 +1103,9 @@ void PostgresTask::send_status(bool reply_requested) {
 
 void PostgresTask::stop() {
   stopping_ = true;
+  std::lock_guard lk(mu_);
+  space_cv_.notify_all();
+  data_cv_.notify_all();
 }
 
 void PostgresTask::count_event(char op) {

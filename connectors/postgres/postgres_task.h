@@ -7,17 +7,27 @@
 // changes. commit() advances the slot's confirmed flush LSN to what Kafka has acknowledged and
 // the offsets store holds.
 //
-// Threading: start/poll/commit on the task thread; stop() from the worker's thread only sets a
-// flag that poll() checks at least every 100 ms.
+// Threading (Debezium's ChangeEventQueue shape): start() connects on the task thread, then starts
+// a reader thread that owns the connections and all streaming state. It decodes the snapshot or
+// the stream into batches and queues them, at most max.queue.size records and
+// max.queue.size.in.bytes source bytes ahead; poll() takes queued batches on the task thread, so
+// the worker's transforms, converters and producer run on one core while decoding runs on the
+// other. commit() only hands the flushed offsets to the reader, which confirms them to the slot.
+// stop() (any thread) sets a flag the reader checks at least every 100 ms; the destructor joins
+// the reader and confirms what the last commit() allowed.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "pg_connection.h"
@@ -54,6 +64,14 @@ class PostgresTask : public SourceTask {
   bool reconnect();
   void ensure_publication();
   void prepare_slot_and_snapshot();
+  /// The reader thread: fills batches and queues them until stopped or failed.
+  void reader_loop();
+  /// One batch of the snapshot or the stream into `out` (the reader's former poll()); handles a
+  /// lost connection by scheduling a reconnect.
+  void fill(std::vector<SourceRecord>& out);
+  /// Applies the offsets commit() handed over (reader thread, or the destructor after it).
+  void apply_commits();
+  void apply_commit(const std::vector<std::pair<OffsetMap, OffsetMap>>& flushed);
   void poll_snapshot(std::vector<SourceRecord>& out);
   void finish_snapshot();
   void start_streaming();
@@ -72,8 +90,8 @@ class PostgresTask : public SourceTask {
   void count_event(char op);
   /// Publishes the metrics for the batch in `out`; every 5 s also reads the slot's WAL figures.
   void publish_metrics(const std::vector<SourceRecord>& out);
-  /// How many more events this poll may return (max.batch.size, max.queue.size and
-  /// max.queue.size.in.bytes against what the batch holds).
+  /// Whether the batch being filled is complete: max.batch.size, or max.queue.size /
+  /// max.queue.size.in.bytes counting what is already queued.
   bool batch_full(const std::vector<SourceRecord>& out) const;
 
   // Configuration.
@@ -85,6 +103,8 @@ class PostgresTask : public SourceTask {
   SnapshotMode snapshot_mode_ = SnapshotMode::Initial;
   int max_batch_ = 2048;
   int max_queue_ = 8192;
+  int read_ahead_ =
+      2048;  // most events queued: min(max.queue.size - max.batch.size, max.batch.size)
   std::int64_t max_queue_bytes_ = 0;
   std::size_t batch_bytes_ = 0;  // source bytes behind the records of the current poll
   int poll_interval_ms_ = 500;
@@ -142,6 +162,21 @@ class PostgresTask : public SourceTask {
   std::optional<Position> last_emitted_;
 
   std::unique_ptr<PgMetrics> metrics_;
+  // The queue between the reader and poll(), guarded by mu_.
+  struct Queued {
+    std::vector<SourceRecord> records;
+    std::size_t bytes;
+  };
+  std::thread reader_;
+  std::mutex mu_;
+  std::condition_variable data_cv_;   // a batch queued, the reader failed or ended
+  std::condition_variable space_cv_;  // room in the queue, offsets to commit, or stop
+  std::deque<Queued> queue_;
+  std::atomic<std::size_t> queued_records_{0};
+  std::atomic<std::size_t> queued_bytes_{0};
+  std::vector<std::pair<OffsetMap, OffsetMap>> commits_;  // handed over by commit()
+  std::exception_ptr reader_error_;
+  bool reader_ended_ = false;
   // Connection loss: when to try again and how many attempts failed in a row.
   std::optional<std::int64_t> reconnect_at_ms_;
   int failed_attempts_ = 0;

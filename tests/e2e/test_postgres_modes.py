@@ -73,6 +73,22 @@ def recreate(worker, name, config):
     worker.wait_state(name, "RUNNING", "RUNNING", timeout=60)
 
 
+def connector_metrics(worker, name):
+    """Debezium's metrics, as its JMX exporter names them, of connector `name` on /metrics:
+    {(metric, context, table): value}."""
+    out = {}
+    for line in worker.get("/metrics").text.splitlines():
+        m = re.match(r'^(debezium_metrics_\w+|tributary_postgres_\w+)\{([^}]*)\} (\S+)$', line)
+        if m and f'connector="{name}"' in m.group(2):
+            labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
+            out[(m.group(1), labels.get("context"), labels.get("table"))] = float(m.group(3))
+    return out
+
+
+def streaming(metric):
+    return ("debezium_metrics_" + metric, "streaming", None)
+
+
 @pytest.mark.parametrize("mode", ["initial", "no_data", "never", "schema_only"])
 def test_snapshot_then_stream_or_stream_only(worker, pg_run, mode):
     db, prefix, slot, name = fresh(mode)
@@ -184,21 +200,8 @@ def test_filters_and_metrics(worker, pg_run):
     topics = set(worker.get(f"/connectors/{name}/topics").json[name]["topics"])
     assert topics == {f"{prefix}.public.a", f"{prefix}.s2.c"}, topics
 
-    # Debezium's metrics, as its JMX exporter names them, with the connector's labels.
     def metrics():
-        text = worker.get("/metrics").text
-        out = {}
-        for line in text.splitlines():
-            m = re.match(r'^(debezium_metrics_\w+|tributary_postgres_\w+)\{([^}]*)\} (\S+)$',
-                         line)
-            if m and f'connector="{name}"' in m.group(2):
-                labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
-                key = (m.group(1), labels.get("context"), labels.get("table"))
-                out[key] = float(m.group(3))
-        return out
-
-    def streaming(metric):
-        return ("debezium_metrics_" + metric, "streaming", None)
+        return connector_metrics(worker, name)
 
     m = wait_for(lambda: (lambda m: m if m.get(streaming("LastTransactionId")) == txid and
                           ("tributary_postgres_slot_retained_wal_bytes", None, None) in m
@@ -242,6 +245,34 @@ def test_type_change_mid_stream_reaches_the_next_event(worker, pg_run):
     assert v["type"] == "bytes" and v["name"] == "org.apache.kafka.connect.data.Decimal", v
     assert v["parameters"] == {"scale": "2", "connect.decimal.precision": "6"}, v
     assert recs[2]["payload"]["after"]["v"] == "AOE="  # 2.25 -> unscaled 225 -> 0x00e1
+
+
+def test_reader_reads_ahead_within_max_queue_size_while_paused(worker, pg_run):
+    # The reader thread decodes ahead of poll() into a queue; the queue plus the batch the worker
+    # holds stay within max.queue.size (150 - 100 = 50 queued here). With the task paused (no
+    # polls) the reader reads exactly that many changes, then waits; resumed, every change
+    # arrives in order.
+    db, prefix, slot, name = fresh("queue")
+    pg_run(name, pg_config(db, prefix, slot, **{"snapshot.mode": "no_data",
+                                               "max.batch.size": "100", "max.queue.size": "150"}))
+    wait_streaming(db, slot)
+    assert worker.call("PUT", f"/connectors/{name}/pause").status == 202
+    worker.wait_state(name, "PAUSED", "PAUSED", timeout=30)
+    psql(db, "debezium", sql="INSERT INTO t SELECT g, 'q', g FROM generate_series(100, 1099) g;")
+    m = wait_for(lambda: (lambda m: m if m.get(streaming("TotalNumberOfEventsSeen")) == 50
+                          else None)(connector_metrics(worker, name)), 30, what="a full queue")
+    assert m[streaming("QueueTotalCapacity")] == 150
+    assert m[streaming("QueueRemainingCapacity")] == 100
+    assert m[streaming("CurrentQueueSizeInBytes")] > 0
+    time.sleep(2)  # the reader must stay stopped at the bound
+    m = connector_metrics(worker, name)
+    assert m[streaming("TotalNumberOfEventsSeen")] == 50, m
+    assert worker.call("PUT", f"/connectors/{name}/resume").status == 202
+    got = payloads(read_topic(f"{prefix}.public.t", expect=1000))
+    assert [p["after"]["id"] for p in got] == list(range(100, 1100))
+    m = wait_for(lambda: (lambda m: m if m.get(streaming("TotalNumberOfEventsSeen")) == 1000
+                          else None)(connector_metrics(worker, name)), 30, what="every event")
+    assert m[streaming("QueueRemainingCapacity")] == 150
 
 
 def test_queue_size_must_exceed_batch_size(worker):
