@@ -64,9 +64,10 @@ def pg_config(db, prefix, slot, port=None, **extra):
     return config
 
 
-def read_topic(topic, bootstrap=BOOTSTRAP, expect=None, idle_s=3.0, timeout=90):
+def read_topic(topic, bootstrap=BOOTSTRAP, expect=None, idle_s=3.0, timeout=90, until=None):
     """Every record of `topic` as (key, value) with JSON decoded (None for a tombstone); reads
-    until `expect` records arrived and nothing more came for `idle_s`, or until `timeout`."""
+    until `expect` records arrived (and `until(records)` holds, when given) and nothing more came
+    for `idle_s`, or until `timeout`."""
     consumer = KafkaConsumer(topic, bootstrap_servers=[bootstrap], auto_offset_reset="earliest",
                              enable_auto_commit=False, group_id=f"pgu-{uuid.uuid4()}")
     out = []
@@ -81,7 +82,8 @@ def read_topic(topic, bootstrap=BOOTSTRAP, expect=None, idle_s=3.0, timeout=90):
                             json.loads(m.value) if m.value else None))
         if got:
             last = time.time()
-        elif (expect is None or len(out) >= expect) and time.time() - last >= idle_s:
+        elif (expect is None or len(out) >= expect) and time.time() - last >= idle_s and \
+                (until is None or until(out)):
             break
     consumer.close()
     return out
