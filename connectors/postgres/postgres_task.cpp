@@ -189,9 +189,9 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   max_batch_ = std::max(1, c.get_int("max.batch.size"));
   max_queue_ = std::max(1, c.get_int("max.queue.size"));
   max_queue_bytes_ = c.get_long("max.queue.size.in.bytes");
-  // One batch ahead is what keeps both threads busy; more only costs memory. The queue plus
+  // Half a batch ahead keeps both threads busy; more only costs memory (README). The queue plus
   // the batch the worker holds stay within max.queue.size.
-  read_ahead_ = std::max(1, std::min(max_queue_ - max_batch_, max_batch_));
+  read_ahead_ = std::max(1, std::min(max_queue_ - max_batch_, max_batch_ / 2));
   if (auto e = check_queue_size(props)) throw ConfigError("max.queue.size", *e);
   poll_interval_ms_ = std::max(1, c.get_int("poll.interval.ms"));
   status_interval_ms_ = std::max(1, c.get_int("status.update.interval.ms"));

@@ -103,8 +103,8 @@ class PostgresTask : public SourceTask {
   SnapshotMode snapshot_mode_ = SnapshotMode::Initial;
   int max_batch_ = 2048;
   int max_queue_ = 8192;
-  int read_ahead_ =
-      2048;  // most events queued: min(max.queue.size - max.batch.size, max.batch.size)
+  // Most events queued: min(max.queue.size - max.batch.size, max.batch.size / 2).
+  int read_ahead_ = 1024;
   std::int64_t max_queue_bytes_ = 0;
   std::size_t batch_bytes_ = 0;  // source bytes behind the records of the current poll
   int poll_interval_ms_ = 500;

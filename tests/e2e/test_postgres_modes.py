@@ -248,21 +248,21 @@ def test_type_change_mid_stream_reaches_the_next_event(worker, pg_run):
 
 
 def test_reader_reads_ahead_within_max_queue_size_while_paused(worker, pg_run):
-    # The reader thread decodes ahead of poll() into a queue; the queue plus the batch the worker
-    # holds stay within max.queue.size (150 - 100 = 50 queued here). With the task paused (no
-    # polls) the reader reads exactly that many changes, then waits; resumed, every change
-    # arrives in order.
+    # The reader thread decodes ahead of poll() into a queue: at most half a batch ahead, and
+    # the queue plus the batch the worker holds within max.queue.size (min(250 - 100, 100 / 2) =
+    # 50 queued here). With the task paused (no polls) the reader reads exactly that many
+    # changes, then waits; resumed, every change arrives in order.
     db, prefix, slot, name = fresh("queue")
     pg_run(name, pg_config(db, prefix, slot, **{"snapshot.mode": "no_data",
-                                               "max.batch.size": "100", "max.queue.size": "150"}))
+                                               "max.batch.size": "100", "max.queue.size": "250"}))
     wait_streaming(db, slot)
     assert worker.call("PUT", f"/connectors/{name}/pause").status == 202
     worker.wait_state(name, "PAUSED", "PAUSED", timeout=30)
     psql(db, "debezium", sql="INSERT INTO t SELECT g, 'q', g FROM generate_series(100, 1099) g;")
     m = wait_for(lambda: (lambda m: m if m.get(streaming("TotalNumberOfEventsSeen")) == 50
                           else None)(connector_metrics(worker, name)), 30, what="a full queue")
-    assert m[streaming("QueueTotalCapacity")] == 150
-    assert m[streaming("QueueRemainingCapacity")] == 100
+    assert m[streaming("QueueTotalCapacity")] == 250
+    assert m[streaming("QueueRemainingCapacity")] == 200
     assert m[streaming("CurrentQueueSizeInBytes")] > 0
     time.sleep(2)  # the reader must stay stopped at the bound
     m = connector_metrics(worker, name)
@@ -272,7 +272,7 @@ def test_reader_reads_ahead_within_max_queue_size_while_paused(worker, pg_run):
     assert [p["after"]["id"] for p in got] == list(range(100, 1100))
     m = wait_for(lambda: (lambda m: m if m.get(streaming("TotalNumberOfEventsSeen")) == 1000
                           else None)(connector_metrics(worker, name)), 30, what="every event")
-    assert m[streaming("QueueRemainingCapacity")] == 150
+    assert m[streaming("QueueRemainingCapacity")] == 250
 
 
 def test_queue_size_must_exceed_batch_size(worker):
