@@ -6,7 +6,7 @@
 // The task counts into plain fields on its hot path and publish() copies them to the gauges once
 // per poll.
 //
-// Threading: the task thread only.
+// Threading: the task's reader thread only (gauges are safe to set from any thread).
 #pragma once
 
 #include <cstdint>
@@ -34,8 +34,8 @@ class PgMetrics {
   std::int64_t snapshot_events = 0;
   std::int64_t snapshot_start_ms = 0, snapshot_end_ms = 0;
 
-  /// Copies the counters to the gauges; `queued` / `queued_bytes`: what the batch being handed
-  /// to the worker holds.
+  /// Copies the counters to the gauges; `queued` / `queued_bytes`: the events and source bytes
+  /// in the queue between the reader and poll().
   void publish(std::size_t queued, std::size_t queued_bytes);
   /// RowsScanned of one table (schema.table); called per table switch and per poll, not per row.
   void set_rows_scanned(const std::string& table, std::int64_t rows);

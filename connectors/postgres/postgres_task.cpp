@@ -452,8 +452,8 @@ void PostgresTask::reader_loop() {
           continue;
         }
       }
-      batch.clear();
-      batch.reserve(static_cast<size_t>(std::min(max_batch_, read_ahead_)));
+      batch.clear();  // after the move: valid but unspecified
+      batch.reserve(static_cast<size_t>(read_ahead_));
       batch_bytes_ = 0;
       fill(batch);
       if (batch.empty()) continue;
@@ -461,7 +461,6 @@ void PostgresTask::reader_loop() {
       queued_records_ += batch.size();
       queued_bytes_ += batch_bytes_;
       queue_.push_back({std::move(batch), batch_bytes_});
-      batch = std::vector<SourceRecord>();
       data_cv_.notify_one();
     }
     if (snap_ && !metrics_->snapshot_completed && !metrics_->snapshot_aborted) {
@@ -520,10 +519,8 @@ void PostgresTask::fill(std::vector<SourceRecord>& out) {
 }
 
 bool PostgresTask::batch_full(const std::vector<SourceRecord>& out) const {
-  const auto n = out.size();
-  if (n >= static_cast<size_t>(max_batch_) ||
-      n + queued_records_ >= static_cast<size_t>(read_ahead_))
-    return true;
+  // read_ahead_ <= max.batch.size / 2, so this also bounds the batch.
+  if (out.size() + queued_records_ >= static_cast<size_t>(read_ahead_)) return true;
   return max_queue_bytes_ > 0 &&
          static_cast<std::int64_t>(batch_bytes_ + queued_bytes_) >= max_queue_bytes_;
 }

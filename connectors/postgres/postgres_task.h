@@ -90,8 +90,8 @@ class PostgresTask : public SourceTask {
   void count_event(char op);
   /// Publishes the metrics for the batch in `out`; every 5 s also reads the slot's WAL figures.
   void publish_metrics(const std::vector<SourceRecord>& out);
-  /// Whether the batch being filled is complete: max.batch.size, or max.queue.size /
-  /// max.queue.size.in.bytes counting what is already queued.
+  /// Whether the batch being filled is complete: the read-ahead bound (at most half of
+  /// max.batch.size, within max.queue.size) or max.queue.size.in.bytes, counting what is queued.
   bool batch_full(const std::vector<SourceRecord>& out) const;
 
   // Configuration.

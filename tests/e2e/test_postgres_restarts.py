@@ -22,16 +22,29 @@ KAFKA_SH = REPO / "tests" / "env" / "kafka.sh"
 TABLE = "CREATE TABLE t (id integer PRIMARY KEY, v text)"
 
 
-def ids_in(topic, last_id, bootstrap=None):
-    """The ids of the rows in `topic`'s change events; reads until every id 1..last_id arrived
-    (a retaken snapshot repeats rows, so counting records is not enough) or 120 s passed."""
-    kw = {"bootstrap": bootstrap} if bootstrap else {}
+def row_ids(recs):
+    return [p["after"]["id"] for p in payloads(recs, ("r", "c"))]
 
-    def ids(recs):
-        return [p["after"]["id"] for p in payloads(recs, ("r", "c"))]
-    recs = read_topic(topic, expect=last_id, timeout=120,
-                      until=lambda recs: len(set(ids(recs))) >= last_id, **kw)
-    return ids(recs)
+
+def read_all_rows(topic, last_id, bootstrap=None, timeout=120):
+    """The records of `topic`, read until every row id 1..last_id arrived (a retaken snapshot
+    repeats rows, so counting records is not enough) or `timeout` passed."""
+    kw = {"bootstrap": bootstrap} if bootstrap else {}
+    return read_topic(topic, expect=last_id, timeout=timeout,
+                      until=lambda recs: len(set(row_ids(recs))) >= last_id, **kw)
+
+
+def ids_in(topic, last_id, bootstrap=None):
+    return row_ids(read_all_rows(topic, last_id, bootstrap))
+
+
+def snapshot_table(rows, tag, port=None):
+    """A new database whose table t holds rows 1..rows; returns (db, topic prefix, slot)."""
+    kw = {"port": port} if port else {}
+    db = new_database(tables_sql=TABLE + "; INSERT INTO t SELECT g, 'snap' FROM "
+                                         f"generate_series(1, {rows}) g", **kw)
+    run = uuid.uuid4().hex[:8]
+    return db, f"{tag}{run}", f"{tag}_{run}"
 
 
 def assert_all(ids, last_id):
@@ -110,10 +123,7 @@ def test_broker_restart_while_streaming(tmp_path):
 
 def test_kill9_mid_snapshot_then_restart(tmp_path):
     rows = 150000
-    db = new_database(tables_sql=TABLE + f"; INSERT INTO t SELECT g, 'snap' FROM "
-                                         f"generate_series(1, {rows}) g")
-    run = uuid.uuid4().hex[:8]
-    prefix, slot = f"ks{run}", f"ks_{run}"
+    db, prefix, slot = snapshot_table(rows, "ks")
     w = Worker(tmp_path / "w")
     w.start()
     try:
@@ -130,9 +140,8 @@ def test_kill9_mid_snapshot_then_restart(tmp_path):
         wait_for(lambda: metric(w, "debezium_metrics_SnapshotCompleted", "ks") == 1, 120, 0.5,
                  "the snapshot done after the restart")
         psql(db, "debezium", sql=f"INSERT INTO t VALUES ({rows + 1}, 'after')")
-        recs = read_topic(f"{prefix}.public.t", expect=rows + 1, timeout=180)
-        got = [p["after"]["id"] for p in payloads(recs, ("r", "c"))]
-        assert_all(got, rows + 1)
+        recs = read_all_rows(f"{prefix}.public.t", rows + 1, timeout=180)
+        assert_all(row_ids(recs), rows + 1)
         # The restarted snapshot is complete on its own: first ... last, every row once.
         snap = [p for p in payloads(recs, "r")]
         firsts = [i for i, p in enumerate(snap) if p["source"]["snapshot"] == "first"]
@@ -152,10 +161,7 @@ def test_postgres_restart_mid_snapshot(tmp_path):
     # the snapshot again; every row arrives and the metrics show one completed snapshot.
     rows = 300000
     with private_postgres() as (port, restart):
-        db = new_database(port=port, tables_sql=TABLE + "; INSERT INTO t SELECT g, 'snap' FROM "
-                                                       f"generate_series(1, {rows}) g")
-        run = uuid.uuid4().hex[:8]
-        prefix, slot = f"ps{run}", f"ps_{run}"
+        db, prefix, slot = snapshot_table(rows, "ps", port=port)
         w = Worker(tmp_path / "w")
         w.start()
         try:
