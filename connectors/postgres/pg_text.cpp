@@ -138,6 +138,57 @@ std::int64_t parse_timestamptz_micros(std::string_view text) {
   return days * 86400000000LL + us - sign * offset * 1000000LL;
 }
 
+bool utc_timestamptz_as_iso(std::string_view t, int digits, std::string& out) {
+  // "YYYY-MM-DD HH:MM:SS" [".f" 1..6 digits] "+00"
+  if (t.size() < 22 || t.size() > 29 || t.substr(t.size() - 3) != "+00") return false;
+  static constexpr char kShape[] = "dddd-dd-dd dd:dd:dd";
+  for (size_t i = 0; i < 19; ++i) {
+    const char c = t[i];
+    if (kShape[i] == 'd' ? (c < '0' || c > '9') : c != kShape[i]) return false;
+  }
+  // Between the seconds and the offset: nothing, or '.' and 1..6 digits.
+  const size_t frac_len = t.size() == 22 ? 0 : t.size() - 23;
+  if (t.size() != 22 && (t[19] != '.' || frac_len == 0)) return false;
+  for (size_t i = 20; i < 20 + frac_len; ++i)
+    if (t[i] < '0' || t[i] > '9') return false;
+  auto two = [&](size_t i) { return (t[i] - '0') * 10 + (t[i + 1] - '0'); };
+  const int year = two(0) * 100 + two(2), month = two(5), day = two(8);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || two(11) > 23 || two(14) > 59 ||
+      two(17) > 59)
+    return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return false;
+  char buf[32];
+  std::memcpy(buf, t.data(), 19);
+  buf[10] = 'T';
+  char* p = buf + 19;
+  if (digits > 0) {
+    const auto n = static_cast<size_t>(std::min(digits, 6));
+    *p++ = '.';
+    for (size_t i = 0; i < n; ++i) *p++ = i < frac_len ? t[20 + i] : '0';
+  }
+  *p++ = 'Z';
+  out.assign(buf, p);
+  return true;
+}
+
+namespace {
+
+// A numeric of at most 18 digits: its unscaled value, two's complement, fewest big-endian bytes
+// (what the general base-256 conversion below gives).
+std::vector<std::uint8_t> small_unscaled_bytes(std::int64_t v) {
+  std::uint8_t be[8];
+  for (int i = 7; i >= 0; --i, v >>= 8) be[i] = static_cast<std::uint8_t>(v & 0xFF);
+  size_t start = 0;
+  while (start < 7 && ((be[start] == 0 && (be[start + 1] & 0x80) == 0) ||
+                       (be[start] == 0xFF && (be[start + 1] & 0x80) != 0)))
+    ++start;
+  return std::vector<std::uint8_t>(be + start, be + 8);
+}
+
+}  // namespace
+
 UnscaledDecimal parse_numeric(std::string_view text, std::optional<int> scale) {
   size_t pos = 0;
   bool negative = false;
@@ -160,6 +211,12 @@ UnscaledDecimal parse_numeric(std::string_view text, std::optional<int> scale) {
   if (!any) bad("numeric", text);
   UnscaledDecimal out;
   out.scale = scale.value_or(frac);
+  if (out.scale == frac && digits_only.size() <= 18) {
+    std::int64_t v = 0;
+    for (const char c : digits_only) v = v * 10 + (c - '0');
+    out.bytes = small_unscaled_bytes(negative ? -v : v);
+    return out;
+  }
   if (out.scale > frac) {
     digits_only.append(static_cast<size_t>(out.scale - frac), '0');
   } else if (out.scale < frac) {

@@ -24,6 +24,12 @@ std::int64_t parse_timestamp_micros(std::string_view text);
 /// "2024-01-02 03:04:05.123456+05:30" (offset +HH, +HH:MM or +HH:MM:SS) -> microseconds since
 /// 1970-01-01T00:00:00Z.
 std::int64_t parse_timestamptz_micros(std::string_view text);
+/// The shape nearly every timestamptz has in the connector's UTC session,
+/// "2024-02-29 11:45:30.5+00" (years 1000..9999, offset +00, no BC), rewritten as Debezium's
+/// ZonedTimestamp text with `digits` (0..6) fraction digits, "2024-02-29T11:45:30.500000Z":
+/// the same text as formatting parse_timestamptz_micros' result, without the calendar arithmetic.
+/// Returns false, leaving `out` alone, for any other shape (the general path's job).
+bool utc_timestamptz_as_iso(std::string_view text, int digits, std::string& out);
 
 /// A numeric's text ("-12.50", "1e3" is not produced by PostgreSQL) as an unscaled integer in
 /// big-endian two's complement (Connect's Decimal bytes) and its scale (digits after the point).

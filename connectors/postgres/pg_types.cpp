@@ -673,6 +673,7 @@ Value ColumnCodec::decode(std::string_view t) const {
     case Kind::ZonedTimestamp: {
       const auto inf = infinity_of(t);
       if (inf != Infinity::None) return std::string(t);
+      if (std::string out; utc_timestamptz_as_iso(t, precision_, out)) return out;
       return iso_utc(parse_timestamptz_micros(t), precision_);
     }
     case Kind::ZonedTime: return zoned_time(t);

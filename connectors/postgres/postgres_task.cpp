@@ -136,12 +136,12 @@ struct PostgresTask::Snapshot {
   std::int64_t txid = 0;
   std::int64_t ts_us = 0;
   std::optional<SourceRecord> pending;
-  std::string pending_table;
   bool pending_first_in_table = false;
   bool emitted_any = false;
   std::int64_t current_rows = 0;  // rows read of the current table
   std::string exported;           // the slot's exported snapshot name, if any
   OffsetMap offset;               // every row's offset but the last's
+  Value source;                   // every row's source block of `current` but the marked ones'
   std::vector<Cell> cells;        // the current row's cells (reused)
 };
 
@@ -573,21 +573,24 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
           ++s.current_rows;
           ++metrics_->snapshot_events;
           Value after = t.row(cells);
-          SourceInfo si;
-          si.version = version_;
-          si.server = prefix_;
-          si.db = db_;
-          si.ts_us = s.ts_us;
-          si.snapshot = "true";
-          si.lsn = s.lsn;
-          si.tx_id = s.txid;
+          if (s.source.is_null()) {  // the same for every row of the table: built once, shared
+            SourceInfo si;
+            si.version = version_;
+            si.server = prefix_;
+            si.db = db_;
+            si.ts_us = s.ts_us;
+            si.snapshot = "true";
+            si.lsn = s.lsn;
+            si.tx_id = s.txid;
+            s.source = t.source(si);
+          }
           SourceRecord rec;
           rec.source_partition = partition_;
           rec.topic = t.topic();
           rec.key_schema = t.key_schema();
           rec.key = t.key(after);
           rec.value_schema = t.envelope_schema();
-          rec.value = t.envelope(Value(), std::move(after), t.source(si), 'r', now_ns());
+          rec.value = t.envelope(Value(), std::move(after), s.source, 'r', now_ns());
           return rec;
         }
         if (n == -2)
@@ -607,6 +610,7 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
       const TableDef& def = s.tables[s.next_table++];
       metrics_->remaining_tables = static_cast<int>(s.tables.size() - s.next_table);
       s.current = std::make_unique<TableSchema>(def, types_, modes_, *filters_, prefix_);
+      s.source = Value();
       s.current_rows = 0;
       auto ov = select_overrides_.find(def.id());
       std::string select =
@@ -634,7 +638,6 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
   while (!batch_full(out) && !stopping_) {
     std::optional<SourceRecord> next = next_row();
     const bool first_in_table = row_first;
-    const std::string next_table = next ? next->topic : std::string();
     if (s.pending) {
       // Markers: first / last of the whole snapshot, then last / first in its table.
       std::string marker = "true";
@@ -642,12 +645,17 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
         marker = "first";
       else if (!next)
         marker = "last";
-      else if (next_table != s.pending_table)
+      else if (next->topic != s.pending->topic)
         marker = "last_in_data_collection";
       else if (s.pending_first_in_table)
         marker = "first_in_data_collection";
-      auto& source = s.pending->value.as_struct().fields[2].as_struct();
-      source.fields[4] = Value(marker);
+      if (marker != "true") {
+        // The table's rows share one source block (marker "true"): a marked row gets its own.
+        Value& source = s.pending->value.as_struct().fields[2];
+        auto own = std::make_shared<Value::StructData>(source.as_struct());
+        own->fields[4] = Value(std::move(marker));
+        source = Value(std::move(own));
+      }
       if (s.offset.is_null()) {  // the same for every row: built once, copied per row
         s.offset = OffsetMap::object();
         s.offset["last_snapshot_record"] = false;
@@ -667,7 +675,6 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
       return;
     }
     s.pending = std::move(next);
-    s.pending_table = next_table;
     s.pending_first_in_table = first_in_table;
   }
 }

@@ -5,10 +5,14 @@
 // Threading: everything here runs on the benchmark's main thread.
 #pragma once
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -24,6 +28,30 @@ namespace tributary::bench {
 inline std::string unique(const std::string& prefix, char sep = '-') {
   return prefix + sep + std::to_string(std::random_device{}() % 1000000000u);
 }
+
+/// CPU time spent during a phase: by the whole machine (every process, from /proc/stat) and by
+/// this process (getrusage), so that a run can say whether it was CPU-bound and whose CPU it was.
+struct CpuMeter {
+  double machine0 = machine_busy_s(), self0 = self_s();
+  double machine() const { return machine_busy_s() - machine0; }
+  double self() const { return self_s() - self0; }
+
+  /// Seconds of CPU all cores spent outside idle and iowait since boot.
+  static double machine_busy_s() {
+    std::ifstream in("/proc/stat");
+    std::string cpu;
+    double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+    in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+    return (user + nice + system + irq + softirq + steal) /
+           static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
+  static double self_s() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+    return s(u.ru_utime) + s(u.ru_stime);
+  }
+};
 
 inline double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());

@@ -488,13 +488,14 @@ int main(int argc, char** argv) {
     double src = 0;
     const std::string name = unique("bench");
     std::vector<std::string> keys, values;
-    if (mode == "stream") {
-      src = raw_drain(raw_slot, rows);
-      capture(reg, wc, connector_config(name, cap_slot, "no_data"), sample, keys, values);
-    } else {
-      src = raw_copy(rows);
-      capture(reg, wc, connector_config(name, cap_slot, "initial_only"), sample, keys, values);
-    }
+    const bench::CpuMeter src_cpu;
+    src = mode == "stream" ? raw_drain(raw_slot, rows) : raw_copy(rows);
+    const double src_machine = src_cpu.machine(), src_self = src_cpu.self();
+    const bench::CpuMeter cap_cpu;
+    capture(reg, wc,
+            connector_config(name, cap_slot, mode == "stream" ? "no_data" : "initial_only"), sample,
+            keys, values);
+    const double cap_self = cap_cpu.self();
     // BENCH_ONLY=capture stops after the connector-alone pass (for profilers).
     if (const char* only = std::getenv("BENCH_ONLY"); only && std::string(only) == "capture") {
       drop_slots();
@@ -504,12 +505,16 @@ int main(int argc, char** argv) {
     sample_bytes = 0;
     for (size_t i = 0; i < values.size(); ++i) sample_bytes += keys[i].size() + values[i].size();
     const std::string raw_topic = unique("bench-raw");
+    const bench::CpuMeter sink_cpu;
     const double sink =
         bench::produce_raw(wc, raw_topic, static_cast<std::size_t>(rows), keys, values);
+    const double sink_machine = sink_cpu.machine(), sink_self = sink_cpu.self();
     delete_topic(wc, raw_topic);
     const ConfigMap cfg =
         connector_config(name, tri_slot, mode == "stream" ? "no_data" : "initial_only");
+    const bench::CpuMeter tri_cpu;
     const double tri = pipeline(reg, wc, cfg, rows);
+    const double tri_machine = tri_cpu.machine(), tri_self = tri_cpu.self();
     if (std::getenv("BENCH_DRAIN_AFTER") && mode == "stream")
       std::printf("  second raw drain, after the pipeline: %.0f ev/s\n",
                   static_cast<double>(rows) / raw_drain(after_slot, rows));
@@ -526,6 +531,20 @@ int main(int argc, char** argv) {
         "tributary %.0f ev/s | ratio %.2f of the %s ceiling\n",
         rep + 1, load_s, mode == "stream" ? "raw slot drain" : "COPY TO STDOUT", eps(src),
         eps(sink), eps(tri), ceiling / tri, src >= sink ? "source" : "sink");
+    // CPU per event in microseconds (each phase's whole call, set-up included): the machine's
+    // (every process: PostgreSQL, the broker, this one) and this process's; and how busy the
+    // cores were. A phase at ~100 % is CPU-bound: whatever CPU the pipeline adds to the sink's
+    // own per-event cost lowers its throughput below the sink ceiling in proportion.
+    const double cores = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
+    auto us = [&](double cpu_s) { return cpu_s * 1e6 / static_cast<double>(rows); };
+    auto busy = [&](double cpu_s, double wall_s) { return 100.0 * cpu_s / (wall_s * cores); };
+    std::printf(
+        "  cpu us/event, machine | this process: source %.1f | %.1f, sink %.1f | %.1f, "
+        "tributary %.1f | %.1f; connector + JsonConverter alone %.1f (this process); "
+        "cores busy: sink %.0f %%, tributary %.0f %%\n",
+        us(src_machine), us(src_self), us(sink_machine), us(sink_self), us(tri_machine),
+        us(tri_self), cap_self * 1e6 / static_cast<double>(sample), busy(sink_machine, sink),
+        busy(tri_machine, tri));
   }
   const double avg = static_cast<double>(sample_bytes) / static_cast<double>(sample);
   std::printf("mode=%s rows=%lld cols=%d schemas=%s reps=%d avg_event_bytes=%.0f\n", mode.c_str(),

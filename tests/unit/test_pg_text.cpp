@@ -3,6 +3,8 @@
 // two's complement bytes of Kafka Connect's Decimal (BigInteger.toByteArray()).
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "pg_text.h"
 
 namespace tributary::pg {
@@ -72,6 +74,49 @@ TEST(PgText, NumericsAsTwosComplementUnscaled) {
   EXPECT_THROW(parse_numeric("NaN"), std::invalid_argument);
   EXPECT_THROW(parse_numeric("-"), std::invalid_argument);
   EXPECT_THROW(parse_numeric("1.2.3"), std::invalid_argument);
+}
+
+// Numerics of up to 18 digits take a 64-bit shortcut; leading zeros push the same value past 18
+// digits, through the general base-256 conversion, which must give the same bytes and scale.
+TEST(PgText, SmallNumericsMatchTheGeneralConversion) {
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    const int ndigits = 1 + static_cast<int>(rng() % 18);
+    std::string digits;
+    for (int d = 0; d < ndigits; ++d) digits += static_cast<char>('0' + rng() % 10);
+    const auto point = rng() % static_cast<unsigned>(ndigits + 1);
+    std::string body = digits;
+    if (point < static_cast<unsigned>(ndigits)) body.insert(body.size() - point, ".");
+    const std::string sign = rng() % 2 ? "-" : "";
+    const auto fast = parse_numeric(sign + body);
+    const auto general = parse_numeric(sign + std::string(20, '0') + body);
+    ASSERT_EQ(fast.bytes, general.bytes) << sign + body;
+    ASSERT_EQ(fast.scale, general.scale) << sign + body;
+  }
+  EXPECT_EQ(parse_numeric("999999999999999999").bytes,
+            (Bytes{0x0D, 0xE0, 0xB6, 0xB3, 0xA7, 0x63, 0xFF, 0xFF}));  // 10^18 - 1
+  EXPECT_EQ(parse_numeric("-999999999999999999").bytes,
+            (Bytes{0xF2, 0x1F, 0x49, 0x4C, 0x58, 0x9C, 0x00, 0x01}));
+}
+
+TEST(PgText, UtcTimestamptzRewrittenAsZonedTimestamp) {
+  std::string out = "untouched";
+  ASSERT_TRUE(utc_timestamptz_as_iso("2024-02-29 11:45:30.5+00", 6, out));
+  EXPECT_EQ(out, "2024-02-29T11:45:30.500000Z");
+  ASSERT_TRUE(utc_timestamptz_as_iso("2024-02-29 11:45:30.123456+00", 3, out));
+  EXPECT_EQ(out, "2024-02-29T11:45:30.123Z");  // truncated, as the micros path formats it
+  ASSERT_TRUE(utc_timestamptz_as_iso("1000-01-01 00:00:00+00", 0, out));
+  EXPECT_EQ(out, "1000-01-01T00:00:00Z");
+  // Any other shape is left to the general path.
+  out = "untouched";
+  for (const char* other :
+       {"2024-02-29 11:45:30+01", "2024-02-29 11:45:30+00:00", "0999-12-31 23:59:59+00",
+        "2024-01-01 00:00:00+00 BC", "12024-01-01 00:00:00+00", "2023-02-29 00:00:00+00",
+        "2024-01-01 24:00:00+00", "2024-01-01 00:00:60+00", "2024-01-01 00:00:00.+00",
+        "2024-01-01 00:00:00.1234567+00", "infinity", "2024-01-01T00:00:00+00"}) {
+    EXPECT_FALSE(utc_timestamptz_as_iso(other, 6, out)) << other;
+  }
+  EXPECT_EQ(out, "untouched");
 }
 
 TEST(PgText, ByteaHex) {

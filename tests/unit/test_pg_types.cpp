@@ -2,6 +2,8 @@
 // are the ones the real Debezium wrote for the same SQL values (tests/golden/postgres, README).
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "pg_types.h"
 
 namespace tributary::pg {
@@ -25,6 +27,7 @@ TypeCatalog catalog() {
   add(1700, "numeric");
   add(1231, "_numeric", 'A', 'b', 1700);
   add(1083, "time");
+  add(1184, "timestamptz");
   add(1266, "timetz");
   add(1186, "interval");
   add(1560, "bit");
@@ -72,6 +75,32 @@ TEST(PgTypes, TimesAndZonedTimes) {
   EXPECT_EQ(codec(1266).decode("13:45:30.5+02").as<std::string>(), "11:45:30.5Z");
   EXPECT_EQ(codec(1266).decode("00:00:00-11:30").as<std::string>(), "11:30:00Z");
   EXPECT_EQ(codec(1266).decode("23:59:59.999999-14").as<std::string>(), "13:59:59.999999Z");
+}
+
+// timestamptz in the UTC session takes a text shortcut; the same instant written with "+00:00"
+// goes through micros and the calendar, and must give the same ZonedTimestamp text.
+TEST(PgTypes, ZonedTimestampShortcutMatchesTheCalendarPath) {
+  std::mt19937_64 rng(11);
+  auto two = [](unsigned v) { return std::string(1, char('0' + v / 10)) + char('0' + v % 10); };
+  for (const std::int32_t typmod : {-1, 0, 1, 3, 5, 6}) {
+    const auto c = codec(1184, typmod);
+    for (int i = 0; i < 5000; ++i) {
+      const unsigned month = 1 + rng() % 12, day = 1 + rng() % 28;
+      std::string text = std::to_string(1000 + rng() % 9000) + "-" + two(month) + "-" + two(day) +
+                         " " + two(rng() % 24) + ":" + two(rng() % 60) + ":" + two(rng() % 60);
+      const auto frac = rng() % 7;
+      if (frac > 0) {
+        text += '.';
+        for (unsigned d = 0; d < frac; ++d) text += static_cast<char>('0' + rng() % 10);
+      }
+      const auto shortcut = c.decode(text + "+00").as<std::string>();
+      ASSERT_EQ(shortcut, c.decode(text + "+00:00").as<std::string>()) << text;
+    }
+  }
+  EXPECT_EQ(codec(1184).decode("2024-02-29 23:59:59.5+00").as<std::string>(),
+            "2024-02-29T23:59:59.500000Z");
+  EXPECT_EQ(codec(1184, 2).decode("1969-12-31 23:59:59.999+00").as<std::string>(),
+            "1969-12-31T23:59:59.99Z");
 }
 
 TEST(PgTypes, NumericsPerMode) {

@@ -6,7 +6,10 @@
 // field.
 //
 // Threading: schemas are immutable once built and shared between threads (SchemaPtr is a
-// shared_ptr<const Schema>). Values are plain data owned by one thread at a time.
+// shared_ptr<const Schema>). Values are plain data owned by one thread at a time, except that
+// copies of a struct value share its StructData (a connector may hand the same source block to
+// many records, read on other threads): once a record is built, treat its values as immutable and
+// build a new struct rather than editing a shared one in place.
 #pragma once
 
 #include <cstdint>
