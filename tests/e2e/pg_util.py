@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 
+import pytest
 from kafka import KafkaConsumer
 
 from conftest import BOOTSTRAP, REPO, free_port
@@ -62,6 +63,26 @@ def pg_config(db, prefix, slot, port=None, **extra):
     }
     config.update(extra)
     return config
+
+
+@pytest.fixture
+def pg_run(worker):
+    """run(name, config, task_state="RUNNING"): creates a connector on the module's shared worker
+    and waits for its task state; deletes the connectors and drops their slots after the test.
+    Test modules import it to use it."""
+    made = []
+
+    def run(name, config, task_state="RUNNING"):
+        r = worker.call("POST", "/connectors", body={"name": name, "config": config})
+        assert r.status == 201, r
+        worker.wait_state(name, "RUNNING", task_state, timeout=60)
+        made.append((name, config["slot.name"]))
+    yield run
+    for name, slot in made:
+        worker.call("DELETE", f"/connectors/{name}")
+    time.sleep(1)
+    for _, slot in made:
+        drop_slot(slot)
 
 
 def read_topic(topic, bootstrap=BOOTSTRAP, expect=None, idle_s=3.0, timeout=90, until=None):

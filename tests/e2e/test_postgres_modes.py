@@ -16,30 +16,14 @@ import uuid
 import pytest
 
 from conftest import unique, wait_for
-from pg_util import drop_slot, new_database, payloads, pg_config, psql, read_topic
+from pg_util import (drop_slot, new_database, payloads, pg_config, pg_run,  # noqa: F401
+                     psql, read_topic)
 
 pytestmark = pytest.mark.kafka
 
 TABLE = "CREATE TABLE t (id integer PRIMARY KEY, v text, n integer);" \
         "INSERT INTO t SELECT g, 'row ' || g, g FROM generate_series(1, 3) g;"
 
-
-@pytest.fixture
-def pg_run(worker):
-    """Creates connectors on the shared worker; deletes them and drops their slots after."""
-    made = []
-
-    def run(name, config):
-        r = worker.call("POST", "/connectors", body={"name": name, "config": config})
-        assert r.status == 201, r
-        worker.wait_state(name, "RUNNING", "RUNNING", timeout=60)
-        made.append((name, config["slot.name"]))
-    yield run
-    for name, slot in made:
-        worker.call("DELETE", f"/connectors/{name}")
-    time.sleep(1)
-    for _, slot in made:
-        drop_slot(slot)
 
 
 def fresh(mode):

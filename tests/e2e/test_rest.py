@@ -173,6 +173,37 @@ def test_connector_plugins_all(worker):
     assert {t for _, t in pairs} <= {"source", "sink", "converter", "header_converter",
                                      "transformation", "predicate"}
     assert len(pairs) == len(r.json)  # no entry twice
+    # Kafka's transforms and predicates, from the transforms plugin.
+    for cls in ("org.apache.kafka.connect.transforms.RegexRouter",
+                "org.apache.kafka.connect.transforms.InsertField$Value",
+                "org.apache.kafka.connect.transforms.InsertField$Key"):
+        assert (cls, "transformation") in pairs
+    for cls in ("TopicNameMatches", "HasHeaderKey", "RecordIsTombstone"):
+        assert (f"org.apache.kafka.connect.transforms.predicates.{cls}", "predicate") in pairs
+
+
+def test_transform_config_definition(worker):
+    r = worker.get("/connector-plugins/org.apache.kafka.connect.transforms.RegexRouter/config")
+    assert r.status == 200, r
+    keys = {k["name"]: k for k in r.json}
+    assert set(keys) == {"regex", "replacement"}
+    assert keys["regex"]["required"] is True
+
+
+def test_bad_transform_regex_is_reported_under_its_full_key(worker):
+    name = unique("badroute")
+    config = generator_config("t", name=name)
+    config.update({"transforms": "route",
+                   "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
+                   "transforms.route.regex": "dbserver1.(.*",
+                   "transforms.route.replacement": "cdc.$1"})
+    r = worker.call("PUT", "/connector-plugins/GeneratorSource/config/validate", body=config)
+    assert r.status == 200, r
+    assert r.json["error_count"] == 1, r.json
+    errors = {c["value"]["name"]: c["value"]["errors"] for c in r.json["configs"]}
+    assert errors.get("transforms.route.regex"), r.json
+    assert_error(create(worker, name, config), 400, "transforms.route.regex")
+    assert worker.get(f"/connectors/{name}").status == 404
 
 
 @pytest.mark.parametrize("plugin", [GENERATOR, "GeneratorSource", "GeneratorSourceConnector"])

@@ -3,6 +3,30 @@
 #include <map>
 
 namespace tributary {
+namespace {
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+}
+
+// A transform or predicate names its own keys ("regex"); the connector config knows them as
+// "transforms.route.regex", which is what Kafka's messages and the 400's key say.
+template <class Configure>
+void configure_prefixed(const std::string& prefix, Configure&& configure) {
+  try {
+    configure();
+  } catch (const ConfigError& e) {
+    if (e.key().empty()) throw;
+    const std::string full = prefix + e.key();
+    std::string message = e.what();
+    replace_all(message, "configuration " + e.key(), "configuration " + full);
+    replace_all(message, "\"" + e.key() + "\"", "\"" + full + "\"");
+    throw ConfigError(full, message);
+  }
+}
+
+}  // namespace
 
 TransformChain::TransformChain(const ConfigMap& config, const PluginRegistry& registry) {
   auto get = [&](const std::string& k) -> std::string {
@@ -19,7 +43,8 @@ TransformChain::TransformChain(const ConfigMap& config, const PluginRegistry& re
       throw ConfigError(key, "Invalid value " + cls + " for configuration " + key + ": Class " +
                                  cls + " could not be found.");
     auto p = d->make_predicate();
-    p->configure(with_prefix_stripped(config, "predicates." + alias + "."));
+    const std::string prefix = "predicates." + alias + ".";
+    configure_prefixed(prefix, [&] { p->configure(with_prefix_stripped(config, prefix)); });
     by_alias[alias] = p.get();
     predicates_.push_back(std::move(p));
   }
@@ -34,8 +59,9 @@ TransformChain::TransformChain(const ConfigMap& config, const PluginRegistry& re
     Step s;
     s.alias = alias;
     s.transform = d->make_transformation();
-    ConfigMap sub = with_prefix_stripped(config, "transforms." + alias + ".");
-    s.transform->configure(sub);
+    const std::string prefix = "transforms." + alias + ".";
+    configure_prefixed(prefix,
+                       [&] { s.transform->configure(with_prefix_stripped(config, prefix)); });
     if (auto pn = get("transforms." + alias + ".predicate"); !pn.empty()) {
       auto it = by_alias.find(pn);
       if (it == by_alias.end())

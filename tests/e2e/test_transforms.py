@@ -1,0 +1,119 @@
+"""Transforms on real change events: the PostgreSQL connector on the real PostgreSQL, the chain
+in the worker, the events read back from the real Kafka broker.
+
+What each transform must do is Kafka's documented behaviour: RegexRouter renames a topic that
+matches as a whole (`$1` groups); InsertField appends its fields after the envelope's; a
+predicate limits a transform to the records it matches; `errors.tolerance` decides whether a
+failing transform fails the task (with a trace naming it) or skips the record.
+"""
+import uuid
+
+import pytest
+
+from conftest import unique, wait_for
+from pg_util import new_database, payloads, pg_config, pg_run, read_topic  # noqa: F401
+
+pytestmark = pytest.mark.kafka
+
+TABLES = """
+CREATE TABLE orders (id integer PRIMARY KEY, status text);
+CREATE TABLE customers (id integer PRIMARY KEY, name text);
+INSERT INTO orders VALUES (1, 'new'), (2, 'paid');
+INSERT INTO customers VALUES (1, 'ada');
+"""
+
+
+
+def fresh(tag):
+    db = new_database(tables_sql=TABLES)
+    return db, f"{tag}{uuid.uuid4().hex[:8]}", f"s_{uuid.uuid4().hex[:12]}", unique(tag)
+
+
+def test_seed_route_and_timestamp_with_a_predicate(worker, pg_run):
+    db, prefix, slot, name = fresh("route")
+    cdc = f"cdc{uuid.uuid4().hex[:6]}"
+    pg_run(name, pg_config(db, prefix, slot, **{
+        "transforms": "route,timestamp",
+        # The seed's route (section 6.1), to a prefix of this test's own.
+        "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
+        "transforms.route.regex": f"{prefix}.public.(.*)",
+        "transforms.route.replacement": f"{cdc}.$1",
+        # The seed's InsertField timestamp, only on the orders topic.
+        "transforms.timestamp.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+        "transforms.timestamp.timestamp.field": "cdc_ingested_at",
+        "transforms.timestamp.static.field": "pipeline",
+        "transforms.timestamp.static.value": "tributary",
+        "transforms.timestamp.predicate": "isOrders",
+        "predicates": "isOrders",
+        "predicates.isOrders.type":
+            "org.apache.kafka.connect.transforms.predicates.TopicNameMatches",
+        "predicates.isOrders.pattern": r".*\.orders",
+    }))
+    orders = read_topic(f"{cdc}.orders", expect=2)
+    customers = read_topic(f"{cdc}.customers", expect=1)
+    assert [k["payload"] for k, _ in orders] == [{"id": 1}, {"id": 2}]
+    value = orders[0][1]
+    names = [f["field"] for f in value["schema"]["fields"]]
+    envelope = [f["field"] for f in customers[0][1]["schema"]["fields"]]  # not stamped
+    assert envelope[:3] == ["before", "after", "source"], envelope
+    # InsertField appends after the envelope's own fields, and keeps its name.
+    assert names == envelope + ["cdc_ingested_at", "pipeline"], names
+    assert value["schema"]["name"] == customers[0][1]["schema"]["name"].replace(
+        "customers", "orders")
+    ts_field = value["schema"]["fields"][len(envelope)]
+    assert ts_field == {"type": "int64", "optional": True,
+                        "name": "org.apache.kafka.connect.data.Timestamp", "version": 1,
+                        "field": "cdc_ingested_at"}
+    # Debezium's records carry no timestamp when the chain runs: the field is null, as there.
+    assert [(p["after"], p["cdc_ingested_at"], p["pipeline"]) for p in payloads(orders)] == [
+        ({"id": 1, "status": "new"}, None, "tributary"),
+        ({"id": 2, "status": "paid"}, None, "tributary")]
+    # The customers topic is routed but not stamped.
+    assert "pipeline" not in payloads(customers)[0]
+    assert payloads(customers)[0]["after"] == {"id": 1, "name": "ada"}
+    # Nothing went to the original topics.
+    assert read_topic(f"{prefix}.public.orders", idle_s=1, timeout=5) == []
+
+
+def test_failing_transform_fails_the_task_naming_it(worker, pg_run):
+    db, prefix, slot, name = fresh("failing")
+    pg_run(name, pg_config(db, prefix, slot, **{
+        "transforms": "bad",
+        # Kafka's InsertField only inserts offsets into sink records: every record fails.
+        "transforms.bad.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+        "transforms.bad.offset.field": "off",
+    }), task_state="FAILED")
+    trace = worker.status(name)["tasks"][0]["trace"]
+    assert "Error in transform 'bad'" in trace, trace
+    assert f"to topic '{prefix}.public." in trace, trace
+    assert "Only SinkRecord supported for [field insertion]" in trace, trace
+
+
+def test_errors_tolerance_all_skips_failing_records_and_counts_them(worker, pg_run):
+    db, prefix, slot, name = fresh("tolerant")
+    pg_run(name, pg_config(db, prefix, slot, **{
+        "transforms": "route,bad",
+        "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
+        "transforms.route.regex": f"{prefix}.public.(.*)",
+        "transforms.route.replacement": f"{prefix}.$1",
+        # Fails on the orders topic only.
+        "transforms.bad.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+        "transforms.bad.offset.field": "off",
+        "transforms.bad.predicate": "isOrders",
+        "predicates": "isOrders",
+        "predicates.isOrders.type": "TopicNameMatches",
+        "predicates.isOrders.pattern": r".*\.orders",
+        "errors.tolerance": "all",
+        "errors.log.enable": "true",
+    }))
+    customers = read_topic(f"{prefix}.customers", expect=1)
+    assert payloads(customers)[0]["after"] == {"id": 1, "name": "ada"}
+    assert read_topic(f"{prefix}.orders", idle_s=1, timeout=5) == []
+
+    def failed():
+        for line in worker.get("/metrics").text.splitlines():
+            if line.startswith("tributary_source_records_failed_total") and name in line:
+                return float(line.rsplit(" ", 1)[1]) >= 2
+        return False
+    wait_for(failed, timeout=30)
+    assert worker.status(name)["tasks"][0]["state"] == "RUNNING"

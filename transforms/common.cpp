@@ -1,0 +1,157 @@
+#include "common.h"
+
+namespace tributary::transforms {
+
+void invalid(const std::string& key, const std::string& value, const std::string& why) {
+  throw ConfigError(key, "Invalid value " + value + " for configuration " + key + ": " + why);
+}
+
+Config checked_config(const ConfigDef& def, const ConfigMap& props) {
+  for (const auto& [key, errors] : def.validate(props))
+    if (!errors.empty()) throw ConfigError(key, errors.front());
+  return Config(def, props);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regular expressions
+
+JavaRegex::JavaRegex(const std::string& pattern) : pattern_(pattern) {
+  try {
+    re_.assign(pattern, boost::regex::perl);
+  } catch (const boost::regex_error& e) {
+    throw std::invalid_argument(e.what());
+  }
+}
+
+bool JavaRegex::matches(std::string_view s) const {
+  return boost::regex_match(s.begin(), s.end(), re_);
+}
+
+bool JavaRegex::find(std::string_view s,
+                     boost::match_results<std::string_view::const_iterator>& m) const {
+  return boost::regex_search(s.begin(), s.end(), m, re_);
+}
+
+int JavaRegex::group_index(const std::string& name) const {
+  const int i = re_.get_named_subs()->get_id(name.data(), name.data() + name.size());
+  return i > 0 ? i : -1;
+}
+
+JavaReplacement::JavaReplacement(std::string_view r, const JavaRegex& regex) {
+  std::string literal;
+  const auto groups = static_cast<int>(regex.group_count());
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    const char c = r[i];
+    if (c == '\\') {
+      if (++i == r.size()) throw std::invalid_argument("character to be escaped is missing");
+      literal += r[i];
+    } else if (c == '$') {
+      if (++i == r.size())
+        throw std::invalid_argument("Illegal group reference: group index is missing");
+      int group = 0;
+      if (r[i] == '{') {
+        const auto end = r.find('}', i);
+        if (end == std::string_view::npos)
+          throw std::invalid_argument("named capturing group is missing trailing '}'");
+        const std::string name(r.substr(i + 1, end - i - 1));
+        if (name.empty()) throw std::invalid_argument("named capturing group has 0 length name");
+        group = regex.group_index(name);
+        if (group < 0) throw std::invalid_argument("No group with name {" + name + "}");
+        i = end;
+      } else {
+        if (r[i] < '0' || r[i] > '9') throw std::invalid_argument("Illegal group reference");
+        group = r[i] - '0';
+        // Further digits belong to the reference while it still names a group.
+        while (i + 1 < r.size() && r[i + 1] >= '0' && r[i + 1] <= '9' &&
+               group * 10 + (r[i + 1] - '0') <= groups) {
+          group = group * 10 + (r[++i] - '0');
+        }
+        if (group > groups) throw std::invalid_argument("No group " + std::to_string(group));
+      }
+      if (!literal.empty()) parts_.emplace_back(std::move(literal));
+      literal.clear();
+      parts_.emplace_back(group);
+    } else {
+      literal += c;
+    }
+  }
+  if (!literal.empty()) parts_.emplace_back(std::move(literal));
+}
+
+void JavaReplacement::append(const boost::match_results<std::string_view::const_iterator>& m,
+                             std::string& out) const {
+  for (const auto& p : parts_) {
+    if (const auto* s = std::get_if<std::string>(&p)) {
+      out += *s;
+    } else {
+      const auto& g = m[std::get<int>(p)];
+      if (g.matched) out.append(g.first, g.second);
+    }
+  }
+}
+
+std::string JavaReplacement::replace_first(const JavaRegex& regex, std::string_view s) const {
+  boost::match_results<std::string_view::const_iterator> m;
+  if (!regex.find(s, m)) return std::string(s);
+  std::string out(s.begin(), m[0].first);
+  append(m, out);
+  out.append(m[0].second, s.end());
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Structs and schemas
+
+Value::StructData* own_struct(Value& v) {
+  auto* sp = std::get_if<std::shared_ptr<Value::StructData>>(&v.storage());
+  if (sp == nullptr || !*sp) return nullptr;
+  if (sp->use_count() != 1) *sp = std::make_shared<Value::StructData>(**sp);
+  return sp->get();
+}
+
+std::vector<Value> take_fields(Value& v) {
+  auto* sp = std::get_if<std::shared_ptr<Value::StructData>>(&v.storage());
+  if (sp == nullptr || !*sp) return {};
+  if (sp->use_count() == 1) return std::move((*sp)->fields);
+  return (*sp)->fields;
+}
+
+SchemaBuilder copy_schema_basics(const Schema& s, Type type) {
+  SchemaBuilder b(type);
+  if (s.name()) b.name(*s.name());
+  if (s.version()) b.version(*s.version());
+  if (s.doc()) b.doc(*s.doc());
+  for (const auto& [k, v] : s.parameters()) b.parameter(k, v);
+  return b;
+}
+
+std::string java_class_of(const Value& v) {
+  struct Visitor {
+    std::string operator()(std::monostate) const { return "null"; }
+    std::string operator()(bool) const { return "java.lang.Boolean"; }
+    std::string operator()(std::int8_t) const { return "java.lang.Byte"; }
+    std::string operator()(std::int16_t) const { return "java.lang.Short"; }
+    std::string operator()(std::int32_t) const { return "java.lang.Integer"; }
+    std::string operator()(std::int64_t) const { return "java.lang.Long"; }
+    std::string operator()(float) const { return "java.lang.Float"; }
+    std::string operator()(double) const { return "java.lang.Double"; }
+    std::string operator()(const std::string&) const { return "java.lang.String"; }
+    std::string operator()(const Bytes&) const { return "[B"; }
+    std::string operator()(const Value::Array&) const { return "java.util.ArrayList"; }
+    std::string operator()(const Value::MapEntries&) const { return "java.util.HashMap"; }
+    std::string operator()(const std::shared_ptr<Value::StructData>&) const {
+      return "org.apache.kafka.connect.data.Struct";
+    }
+  };
+  return std::visit(Visitor{}, v.storage());
+}
+
+void require_failed(const char* expected, const Value& v, const std::string& purpose) {
+  if (std::string_view(expected) == "Map")
+    throw DataException("Only Map objects supported in absence of schema for [" + purpose +
+                        "], found: " + java_class_of(v));
+  throw DataException(std::string("Only ") + expected + " objects supported for [" + purpose +
+                      "], found: " + java_class_of(v));
+}
+
+}  // namespace tributary::transforms

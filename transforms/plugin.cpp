@@ -1,0 +1,4 @@
+// The plugin entry of libtributary-transforms.so.
+#include "transforms.h"
+
+TRIBUTARY_PLUGIN(tributary::transforms::register_transforms)

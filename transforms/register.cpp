@@ -1,0 +1,57 @@
+// Class names and aliases: Kafka's transforms under
+// org.apache.kafka.connect.transforms(.predicates), Debezium's under io.debezium.transforms, each
+// also by its simple name.
+#include "transforms.h"
+
+namespace tributary::transforms {
+namespace {
+
+constexpr const char* kKafkaVersion = "3.9.0-tributary";
+
+PluginDescriptor describe(std::string cls, std::vector<std::string> aliases, PluginType type,
+                          const ConfigDef& def) {
+  PluginDescriptor d;
+  d.class_name = std::move(cls);
+  d.aliases = std::move(aliases);
+  d.type = type;
+  d.version = kKafkaVersion;
+  d.config_def = def;
+  return d;
+}
+
+void add_transform(PluginRegistrar& r, std::string cls, std::vector<std::string> aliases,
+                   const ConfigDef& def, std::function<std::unique_ptr<Transformation>()> make) {
+  PluginDescriptor d =
+      describe(std::move(cls), std::move(aliases), PluginType::Transformation, def);
+  d.make_transformation = std::move(make);
+  r.add(std::move(d));
+}
+
+void add_predicate(PluginRegistrar& r, std::string cls, std::vector<std::string> aliases,
+                   const ConfigDef& def, std::function<std::unique_ptr<Predicate>()> make) {
+  PluginDescriptor d = describe(std::move(cls), std::move(aliases), PluginType::Predicate, def);
+  d.make_predicate = std::move(make);
+  r.add(std::move(d));
+}
+
+}  // namespace
+
+void register_transforms(PluginRegistrar& r) {
+  const std::string kafka = "org.apache.kafka.connect.transforms.";
+  add_transform(r, kafka + "RegexRouter", {"RegexRouter"}, regex_router_config_def(),
+                make_regex_router);
+  add_transform(r, kafka + "InsertField$Value", {"InsertField$Value"}, insert_field_config_def(),
+                [] { return make_insert_field(Side::Value); });
+  add_transform(r, kafka + "InsertField$Key", {"InsertField$Key"}, insert_field_config_def(),
+                [] { return make_insert_field(Side::Key); });
+
+  const std::string pred = kafka + "predicates.";
+  add_predicate(r, pred + "TopicNameMatches", {"TopicNameMatches"}, topic_name_matches_config_def(),
+                make_topic_name_matches);
+  add_predicate(r, pred + "HasHeaderKey", {"HasHeaderKey"}, has_header_key_config_def(),
+                make_has_header_key);
+  add_predicate(r, pred + "RecordIsTombstone", {"RecordIsTombstone"}, ConfigDef{},
+                make_record_is_tombstone);
+}
+
+}  // namespace tributary::transforms
