@@ -116,13 +116,11 @@ std::vector<Value> take_fields(Value& v) {
   return (*sp)->fields;
 }
 
-SchemaBuilder copy_schema_basics(const Schema& s, Type type) {
-  SchemaBuilder b(type);
+void copy_schema_basics(const Schema& s, SchemaBuilder& b) {
   if (s.name()) b.name(*s.name());
   if (s.version()) b.version(*s.version());
   if (s.doc()) b.doc(*s.doc());
   for (const auto& [k, v] : s.parameters()) b.parameter(k, v);
-  return b;
 }
 
 std::string java_class_of(const Value& v) {

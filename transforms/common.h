@@ -85,9 +85,11 @@ std::vector<Value> take_fields(Value& v);
 
 /// Connect's SchemaUtil.copySchemaBasics: type, name, version, doc, parameters (not optional,
 /// not the default, not the fields).
-SchemaBuilder copy_schema_basics(const Schema& s, Type type);
-inline SchemaBuilder copy_schema_basics(const Schema& s) {
-  return copy_schema_basics(s, s.type());
+void copy_schema_basics(const Schema& s, SchemaBuilder& into);
+inline SchemaBuilder copy_schema_basics(const Schema& s, Type type) {
+  SchemaBuilder b(type);
+  copy_schema_basics(s, b);
+  return b;
 }
 
 /// Derived schemas by input schema (Kafka's transforms keep a small LRU of them).

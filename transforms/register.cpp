@@ -7,14 +7,16 @@ namespace tributary::transforms {
 namespace {
 
 constexpr const char* kKafkaVersion = "3.9.0-tributary";
+constexpr const char* kDebeziumVersion = "2.7.4.Final";
 
 PluginDescriptor describe(std::string cls, std::vector<std::string> aliases, PluginType type,
                           const ConfigDef& def) {
+  const bool debezium = cls.starts_with("io.debezium.");
   PluginDescriptor d;
   d.class_name = std::move(cls);
   d.aliases = std::move(aliases);
   d.type = type;
-  d.version = kKafkaVersion;
+  d.version = debezium ? kDebeziumVersion : kKafkaVersion;
   d.config_def = def;
   return d;
 }
@@ -44,6 +46,13 @@ void register_transforms(PluginRegistrar& r) {
                 [] { return make_insert_field(Side::Value); });
   add_transform(r, kafka + "InsertField$Key", {"InsertField$Key"}, insert_field_config_def(),
                 [] { return make_insert_field(Side::Key); });
+
+  const std::string dbz = "io.debezium.transforms.";
+  add_transform(r, dbz + "ExtractNewRecordState", {"ExtractNewRecordState"},
+                extract_new_record_state_config_def(), make_extract_new_record_state);
+  add_transform(r, dbz + "Filter", {}, filter_config_def(), make_debezium_filter);
+  add_transform(r, dbz + "ContentBasedRouter", {"ContentBasedRouter"},
+                content_based_router_config_def(), make_content_based_router);
 
   const std::string pred = kafka + "predicates.";
   add_predicate(r, pred + "TopicNameMatches", {"TopicNameMatches"}, topic_name_matches_config_def(),

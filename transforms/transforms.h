@@ -19,6 +19,14 @@ std::unique_ptr<Transformation> make_regex_router();
 const ConfigDef& insert_field_config_def();
 std::unique_ptr<Transformation> make_insert_field(Side side);
 
+const ConfigDef& extract_new_record_state_config_def();
+std::unique_ptr<Transformation> make_extract_new_record_state();
+
+const ConfigDef& filter_config_def();
+const ConfigDef& content_based_router_config_def();
+std::unique_ptr<Transformation> make_debezium_filter();
+std::unique_ptr<Transformation> make_content_based_router();
+
 const ConfigDef& topic_name_matches_config_def();
 const ConfigDef& has_header_key_config_def();
 std::unique_ptr<Predicate> make_topic_name_matches();

@@ -15,7 +15,7 @@ import uuid
 import pytest
 from kafka import KafkaConsumer
 
-from conftest import BOOTSTRAP, REPO, free_port
+from conftest import BOOTSTRAP, REPO, free_port, wait_for
 
 PG = os.environ.get("TRIBUTARY_TEST_PG", "127.0.0.1:5432")
 PG_HOST, _, PG_PORT = PG.rpartition(":")
@@ -45,6 +45,14 @@ def new_database(port=None, tables_sql=None):
         psql(db, "debezium", sql=tables_sql, port=port)
     psql(db, "postgres", sql="CREATE PUBLICATION dbz_publication FOR ALL TABLES", port=port)
     return db
+
+
+def wait_streaming(db, slot, port=None):
+    """Until the connector's slot is active (created and streamed from)."""
+    wait_for(lambda: psql(db, "postgres", port=port,
+                          sql="SELECT count(*) FROM pg_replication_slots "
+                              f"WHERE slot_name = '{slot}' AND active").strip() == "1",
+             60, what=f"slot {slot} active")
 
 
 def drop_slot(slot, port=None):

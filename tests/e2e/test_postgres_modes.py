@@ -17,7 +17,7 @@ import pytest
 
 from conftest import unique, wait_for
 from pg_util import (drop_slot, new_database, payloads, pg_config, pg_run,  # noqa: F401
-                     psql, read_topic)
+                     psql, read_topic, wait_streaming)
 
 pytestmark = pytest.mark.kafka
 
@@ -30,13 +30,6 @@ def fresh(mode):
     run = uuid.uuid4().hex[:8]
     db = new_database(tables_sql=TABLE)
     return db, f"m{run}", f"m_{run}", unique(f"pg-{mode}")
-
-
-def wait_streaming(db, slot):
-    """Until the connector's slot is active (created and streamed from)."""
-    wait_for(lambda: psql(db, "postgres", sql="SELECT count(*) FROM pg_replication_slots "
-                          f"WHERE slot_name = '{slot}' AND active").strip() == "1",
-             60, what=f"slot {slot} active")
 
 
 def ops(records):

@@ -11,7 +11,8 @@ import uuid
 import pytest
 
 from conftest import unique, wait_for
-from pg_util import new_database, payloads, pg_config, pg_run, read_topic  # noqa: F401
+from pg_util import (new_database, payloads, pg_config, pg_run,  # noqa: F401
+                     psql, read_topic, wait_streaming)
 
 pytestmark = pytest.mark.kafka
 
@@ -117,3 +118,68 @@ def test_errors_tolerance_all_skips_failing_records_and_counts_them(worker, pg_r
         return False
     wait_for(failed, timeout=30)
     assert worker.status(name)["tasks"][0]["state"] == "RUNNING"
+
+
+def test_seed_exercise_3_route_unwrap_and_timestamp(worker, pg_run):
+    """The seed's Exercise 3 chain: RegexRouter to cdc.$1, ExtractNewRecordState with the seed's
+    options and add.fields=op,source.ts_ms, then InsertField's timestamp."""
+    db, prefix, slot, name = fresh("ex3")
+    psql(db, "debezium", sql="ALTER TABLE orders REPLICA IDENTITY FULL")
+    cdc = f"cdc{uuid.uuid4().hex[:6]}"
+    pg_run(name, pg_config(db, prefix, slot, **{
+        "transforms": "route,unwrap,ts",
+        "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
+        "transforms.route.regex": f"{prefix}.public.(.*)",
+        "transforms.route.replacement": f"{cdc}.$1",
+        "transforms.unwrap.type": "io.debezium.transforms.ExtractNewRecordState",
+        "transforms.unwrap.drop.tombstones": "false",
+        "transforms.unwrap.delete.handling.mode": "rewrite",
+        "transforms.unwrap.add.fields": "op,source.ts_ms",
+        "transforms.ts.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+        "transforms.ts.timestamp.field": "cdc_processed_at",
+    }))
+    read_topic(f"{cdc}.orders", expect=2, idle_s=0)
+    wait_streaming(db, slot)
+    psql(db, "debezium", sql="UPDATE orders SET status = 'cancelled' WHERE id = 1;"
+                             "DELETE FROM orders WHERE id = 2;")
+    recs = read_topic(f"{cdc}.orders", expect=5)
+    values = [v["payload"] if v else None for _, v in recs]
+    flat = [{k: p[k] for k in p if k not in ("__source_ts_ms",)} if p else None for p in values]
+    assert flat == [
+        {"id": 1, "status": "new", "__deleted": "false", "__op": "r", "cdc_processed_at": None},
+        {"id": 2, "status": "paid", "__deleted": "false", "__op": "r", "cdc_processed_at": None},
+        {"id": 1, "status": "cancelled", "__deleted": "false", "__op": "u",
+         "cdc_processed_at": None},
+        {"id": 2, "status": "paid", "__deleted": "true", "__op": "d", "cdc_processed_at": None},
+        None,  # the delete's tombstone, kept by drop.tombstones=false
+    ], flat
+    assert all(isinstance(p["__source_ts_ms"], int) and p["__source_ts_ms"] > 0
+               for p in values if p)
+    schema = recs[2][1]["schema"]
+    assert schema["name"] == f"{prefix}.public.orders.Value"
+    assert [f["field"] for f in schema["fields"]] == [
+        "id", "status", "__deleted", "__op", "__source_ts_ms", "cdc_processed_at"]
+    # Keys are the row keys, unchanged.
+    assert [k["payload"] for k, _ in recs] == [{"id": 1}, {"id": 2}, {"id": 1}, {"id": 2},
+                                               {"id": 2}]
+
+
+def test_seed_filter_keeps_only_cancelled_order_updates(worker, pg_run):
+    db, prefix, slot, name = fresh("filter")
+    pg_run(name, pg_config(db, prefix, slot, **{
+        "snapshot.mode": "no_data",
+        "transforms": "filter",
+        "transforms.filter.type": "io.debezium.transforms.Filter",
+        "transforms.filter.language": "jsr223.groovy",
+        "transforms.filter.condition": "value.op == 'u' && value.after.status == 'cancelled'",
+    }))
+    wait_streaming(db, slot)
+    psql(db, "debezium", sql="INSERT INTO orders VALUES (3, 'new');"
+                             "UPDATE orders SET status = 'shipped' WHERE id = 1;"
+                             "UPDATE orders SET status = 'cancelled' WHERE id = 2;"
+                             "DELETE FROM orders WHERE id = 3;")
+    recs = read_topic(f"{prefix}.public.orders", expect=2)
+    # The cancelled update, and the delete's tombstone (null.handling.mode=keep passes it).
+    assert [(p["op"], p["after"]) for p in payloads(recs)] == [
+        ("u", {"id": 2, "status": "cancelled"})]
+    assert recs[1] == ({"schema": recs[1][0]["schema"], "payload": {"id": 3}}, None)
