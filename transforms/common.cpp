@@ -1,5 +1,9 @@
 #include "common.h"
 
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
 namespace tributary::transforms {
 
 void invalid(const std::string& key, const std::string& value, const std::string& why) {
@@ -121,6 +125,19 @@ void copy_schema_basics(const Schema& s, SchemaBuilder& b) {
   if (s.version()) b.version(*s.version());
   if (s.doc()) b.doc(*s.doc());
   for (const auto& [k, v] : s.parameters()) b.parameter(k, v);
+}
+
+void log_line(const char* level, const std::string& logger, const std::string& message) {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::fprintf(stderr, "%s.%03dZ %-5s [%s] %s\n", stamp, static_cast<int>(ms.count()), level,
+               logger.c_str(), message.c_str());
 }
 
 std::string java_class_of(const Value& v) {

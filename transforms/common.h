@@ -109,6 +109,11 @@ class SchemaCache {
   std::unordered_map<const Schema*, std::pair<SchemaPtr, SchemaPtr>> map_;
 };
 
+/// Writes one line to the worker's stderr log, as the worker formats its own lines
+/// ("2026-01-02T03:04:05.678Z WARN  [logger] message"). Transforms have no task context to log
+/// through.
+void log_line(const char* level, const std::string& logger, const std::string& message);
+
 /// "Struct", "String", "Integer", ... the Java class name Kafka's messages print for a value.
 std::string java_class_of(const Value& v);
 

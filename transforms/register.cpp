@@ -51,6 +51,8 @@ void register_transforms(PluginRegistrar& r) {
   add_transform(r, dbz + "ExtractNewRecordState", {"ExtractNewRecordState"},
                 extract_new_record_state_config_def(), make_extract_new_record_state);
   add_transform(r, dbz + "Filter", {}, filter_config_def(), make_debezium_filter);
+  add_transform(r, dbz + "outbox.EventRouter", {"EventRouter"}, event_router_config_def(),
+                make_event_router);
   add_transform(r, dbz + "ContentBasedRouter", {"ContentBasedRouter"},
                 content_based_router_config_def(), make_content_based_router);
 

@@ -22,6 +22,9 @@ std::unique_ptr<Transformation> make_insert_field(Side side);
 const ConfigDef& extract_new_record_state_config_def();
 std::unique_ptr<Transformation> make_extract_new_record_state();
 
+const ConfigDef& event_router_config_def();
+std::unique_ptr<Transformation> make_event_router();
+
 const ConfigDef& filter_config_def();
 const ConfigDef& content_based_router_config_def();
 std::unique_ptr<Transformation> make_debezium_filter();

@@ -6,11 +6,14 @@ matches as a whole (`$1` groups); InsertField appends its fields after the envel
 predicate limits a transform to the records it matches; `errors.tolerance` decides whether a
 failing transform fails the task (with a trace naming it) or skips the record.
 """
+import json
+import time
 import uuid
 
 import pytest
+from kafka import KafkaConsumer
 
-from conftest import unique, wait_for
+from conftest import BOOTSTRAP, unique, wait_for
 from pg_util import (new_database, payloads, pg_config, pg_run,  # noqa: F401
                      psql, read_topic, wait_streaming)
 
@@ -183,3 +186,78 @@ def test_seed_filter_keeps_only_cancelled_order_updates(worker, pg_run):
     assert [(p["op"], p["after"]) for p in payloads(recs)] == [
         ("u", {"id": 2, "status": "cancelled"})]
     assert recs[1] == ({"schema": recs[1][0]["schema"], "payload": {"id": 3}}, None)
+
+
+OUTBOX = """
+CREATE TABLE orders (id serial PRIMARY KEY, customer_id integer NOT NULL, amount numeric(10,2));
+CREATE TABLE outbox (
+    id             UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+    aggregate_type VARCHAR(255) NOT NULL,
+    aggregate_id   VARCHAR(255) NOT NULL,
+    type           VARCHAR(255) NOT NULL,
+    payload        JSONB NOT NULL,
+    created_at     TIMESTAMP DEFAULT NOW()
+);
+"""
+
+
+def read_with_headers(topic, expect, timeout=60):
+    """(key, value, headers) of `topic`'s records, JSON decoded, headers as a dict of text."""
+    consumer = KafkaConsumer(topic, bootstrap_servers=[BOOTSTRAP], auto_offset_reset="earliest",
+                             enable_auto_commit=False, group_id=f"ex5-{uuid.uuid4()}")
+    out = []
+    deadline = time.time() + timeout
+    while time.time() < deadline and len(out) < expect:
+        for msgs in consumer.poll(timeout_ms=500).values():
+            for m in msgs:
+                out.append((json.loads(m.key) if m.key else None,
+                            json.loads(m.value) if m.value else None,
+                            {k: v.decode() for k, v in m.headers}))
+    consumer.close()
+    return out
+
+
+def test_seed_exercise_5_outbox_event_router(worker, pg_run):
+    """The seed's Exercise 5: orders and outbox written in one transaction, the connector
+    capturing only the outbox with the EventRouter routing by aggregate_type to
+    <aggregate_type>.events with aggregate_id as the key; a rolled-back transaction produces
+    nothing."""
+    db = new_database(tables_sql=OUTBOX)
+    prefix, slot, name = f"ex5{uuid.uuid4().hex[:8]}", f"s_{uuid.uuid4().hex[:12]}", unique("ex5")
+    aggregate = f"order{uuid.uuid4().hex[:6]}"
+    pg_run(name, pg_config(db, prefix, slot, **{
+        "snapshot.mode": "no_data",
+        "table.include.list": "public.outbox",
+        "transforms": "outbox",
+        "transforms.outbox.type": "io.debezium.transforms.outbox.EventRouter",
+        "transforms.outbox.table.field.event.key": "aggregate_id",
+        "transforms.outbox.table.field.event.payload": "payload",
+        "transforms.outbox.route.by.field": "aggregate_type",
+        "transforms.outbox.route.topic.replacement": "${routedByValue}.events",
+    }))
+    wait_streaming(db, slot)
+
+    def create_order(customer_id, amount, commit=True):
+        psql(db, "debezium", sql=(
+            "BEGIN;"
+            f"INSERT INTO orders (customer_id, amount) VALUES ({customer_id}, {amount});"
+            "INSERT INTO outbox (aggregate_type, aggregate_id, type, payload) VALUES "
+            f"('{aggregate}', currval('orders_id_seq')::text, 'OrderCreated', "
+            f"jsonb_build_object('customer_id', {customer_id}, 'amount', {amount}));"
+            + ("COMMIT;" if commit else "ROLLBACK;")))
+
+    create_order(7, 10.5)
+    create_order(8, 99, commit=False)  # the service "crashes" before committing
+    create_order(9, 20)
+    events = read_with_headers(f"{aggregate}.events", expect=2)
+    # Nothing more arrives (the rolled-back order's event would be a third).
+    time.sleep(2)
+    assert len(read_with_headers(f"{aggregate}.events", expect=3, timeout=4)) == 2
+    ids = psql(db, "debezium", sql="SELECT id FROM outbox ORDER BY created_at, aggregate_id")
+    assert [h["id"] for _, _, h in events] == ids.split(), events
+    assert [k["payload"] for k, _, _ in events] == ["1", "3"]  # order 2 was rolled back
+    assert [json.loads(v["payload"]) for _, v, _ in events] == [
+        {"amount": 10.5, "customer_id": 7}, {"amount": 20, "customer_id": 9}]
+    assert events[0][1]["schema"]["name"] == "io.debezium.data.Json"
+    # Only the outbox is captured: no topic for orders.
+    assert read_topic(f"{prefix}.public.orders", idle_s=1, timeout=4) == []
