@@ -302,8 +302,7 @@ class EventRouter : public Transformation {
           std::make_shared<Value::StructData>(Value::StructData{value_schema, std::move(fields)}));
     }
 
-    r.topic = route_regex_->matches(route) ? route_replacement_->replace_first(*route_regex_, route)
-                                           : route;
+    r.topic = topic_for(route);
     r.kafka_partition = partition;
     r.key_schema = std::move(key_schema);
     r.key = std::move(key);
@@ -315,6 +314,17 @@ class EventRouter : public Transformation {
   }
 
  private:
+  // RegexRouter's rule on the route value, remembered per value (there are few).
+  const std::string& topic_for(const std::string& route) {
+    auto it = topics_.find(route);
+    if (it != topics_.end()) return it->second;
+    if (topics_.size() >= 4096) topics_.clear();
+    std::string topic = route_regex_->matches(route)
+                            ? route_replacement_->replace_first(*route_regex_, route)
+                            : route;
+    return topics_.emplace(route, std::move(topic)).first->second;
+  }
+
   static const Value& get(const Value::StructData& s, const std::string& name) {
     const Field* f = s.schema->field(name);
     if (f == nullptr) throw DataException(name + " is not a valid field name");
@@ -439,6 +449,7 @@ class EventRouter : public Transformation {
   std::optional<JavaReplacement> route_replacement_;
   std::vector<Additional> additional_;
   std::unordered_map<std::string, std::pair<SchemaPtr, SchemaPtr>> envelopes_;
+  std::unordered_map<std::string, std::string> topics_;  // route value -> topic
 };
 
 ConfigKey choice(const char* name, const char* def, std::vector<std::string> values,

@@ -59,37 +59,6 @@ struct FieldRef {
       r.out = prefix + (dot == std::string::npos ? r.field : r.parent + "_" + r.field);
     return r;
   }
-
-  // The field's schema in the envelope (looked up in its parent struct, then at the top level,
-  // where another transform may have put it), or nullptr when it is in neither.
-  const Field* schema_field(const Schema& envelope) const {
-    const Field* parent_field = parent.empty() ? nullptr : envelope.field(parent);
-    const Schema* parent_schema = parent.empty() ? &envelope
-                                  : parent_field ? parent_field->schema.get()
-                                                 : nullptr;
-    const Field* f = parent_schema && parent_schema->type() == Type::Struct
-                         ? parent_schema->field(field)
-                         : nullptr;
-    return f != nullptr ? f : envelope.field(field);
-  }
-
-  Value value(const Value::StructData& envelope) const {
-    const Value::StructData* holder = &envelope;
-    if (!parent.empty()) {
-      const Field* pf = envelope.schema->field(parent);
-      if (pf == nullptr) return Value();
-      const Value& pv = envelope.fields[static_cast<std::size_t>(pf->index)];
-      if (!pv.is_struct()) return Value();  // e.g. no transaction block while snapshotting
-      holder = &pv.as_struct();
-    }
-    const Field* f = holder->schema->field(field);
-    if (f == nullptr) {
-      holder = &envelope;
-      f = envelope.schema->field(field);
-      if (f == nullptr) return Value();
-    }
-    return holder->fields[static_cast<std::size_t>(f->index)];
-  }
 };
 
 // Connect's SchemaUtil.copySchemaBasics(schema) made optional: a field or header that may be
@@ -155,47 +124,103 @@ class ExtractNewRecordState : public Transformation {
       return tombstone_kept();
     }
     if (!is_envelope(r.value_schema) || !r.value.is_struct()) return true;
-    const Value envelope = r.value;  // shares the struct: the envelope stays readable
-    const Value::StructData& env = envelope.as_struct();
-    for (const FieldRef& h : headers_) {
-      const Field* f = h.schema_field(*env.schema);
-      if (f != nullptr) r.headers.push_back(Header{h.out, optional_copy(*f->schema), h.value(env)});
-    }
-    const Field* after_field = env.schema->field("after");
-    const Field* before_field = env.schema->field("before");
-    const Value after =
-        after_field ? env.fields[static_cast<std::size_t>(after_field->index)] : Value();
-    const Value before =
-        before_field ? env.fields[static_cast<std::size_t>(before_field->index)] : Value();
+    // The envelope is ours to take apart when this record holds its only reference (as records
+    // from poll() do); otherwise it is read, not edited.
+    Value envelope = std::move(r.value);
+    r.value = Value();  // a moved-from Value still holds an (empty) struct pointer
+    Value::StructData& env = envelope.as_struct();
+    const bool own = envelope.as<std::shared_ptr<Value::StructData>>().use_count() == 1;
+    Plan& plan = plan_for(env.schema);
+    for (std::size_t i = 0; i < headers_.size(); ++i)
+      if (plan.headers[i].schema)
+        r.headers.push_back(
+            Header{headers_[i].out, plan.headers[i].schema, plan.headers[i].get(env)});
+    auto take = [&](int index) -> Value {
+      if (index < 0) return Value();
+      Value& v = env.fields[static_cast<std::size_t>(index)];
+      return own ? std::move(v) : v;
+    };
+    Value after = take(plan.after);
     const bool rewrite = mode_ == Mode::Rewrite || mode_ == Mode::RewriteWithTombstone;
     if (after.is_null()) {
+      Value before = take(plan.before);
       if (before.is_null()) return false;  // a truncate
       switch (mode_) {
         case Mode::Drop: return false;
         case Mode::Tombstone:
         case Mode::LegacyNone:
           // A null value that keeps the row's schema (what the JDBC sink takes as a delete).
-          r.value_schema = after_field->schema;
-          r.value = Value();
+          r.value_schema = env.schema->fields()[static_cast<std::size_t>(plan.after)].schema;
           route(r, before);
           return true;
         case Mode::DeleteToTombstone:
           r.value_schema = nullptr;
-          r.value = Value();
           route(r, before);
           return true;
         default: break;
       }
       route(r, before);
-      unwrap(r, env, *before_field, before, "true");
+      unwrap(r, plan, env, plan.before, std::move(before), "true");
       return drop_fields(r);
     }
     route(r, after);
-    unwrap(r, env, *after_field, after, rewrite ? "false" : nullptr);
+    unwrap(r, plan, env, plan.after, std::move(after), rewrite ? "false" : nullptr);
     return drop_fields(r);
   }
 
  private:
+  // Where an add.fields / add.headers entry is in an envelope of one schema, and its output
+  // schema (an optional copy of the field's); schema null when the envelope has no such field.
+  struct Resolved {
+    int parent = -1;  // field index of "source" / "transaction" in the envelope, -1: top level
+    int field = -1;
+    SchemaPtr schema;
+    Value get(const Value::StructData& env) const {
+      if (parent < 0) return env.fields[static_cast<std::size_t>(field)];
+      const Value& p = env.fields[static_cast<std::size_t>(parent)];
+      if (!p.is_struct()) return Value();  // e.g. no transaction block while snapshotting
+      return p.as_struct().fields[static_cast<std::size_t>(field)];
+    }
+  };
+  // Everything that depends only on the envelope's schema, worked out once per schema.
+  struct Plan {
+    SchemaPtr envelope;  // held, so that the cache key's address stays its
+    int after = -1, before = -1;
+    std::vector<Resolved> fields, headers;
+    // Output schemas by row schema and whether __deleted is added.
+    std::vector<std::tuple<const Schema*, bool, SchemaPtr, SchemaPtr>> outputs;
+  };
+
+  static Resolved resolve(const FieldRef& ref, const Schema& env) {
+    Resolved r;
+    const Field* parent = ref.parent.empty() ? nullptr : env.field(ref.parent);
+    const Field* f = nullptr;
+    if (parent != nullptr && parent->schema->type() == Type::Struct) {
+      f = parent->schema->field(ref.field);
+      if (f != nullptr) r.parent = parent->index;
+    } else if (ref.parent.empty()) {
+      f = env.field(ref.field);
+    }
+    if (f == nullptr) f = env.field(ref.field);  // put at the top level by another transform
+    if (f == nullptr) return r;
+    r.field = f->index;
+    r.schema = optional_copy(*f->schema);
+    return r;
+  }
+
+  Plan& plan_for(const SchemaPtr& env) {
+    auto it = plans_.find(env.get());
+    if (it != plans_.end()) return it->second;
+    if (plans_.size() >= 64) plans_.clear();
+    Plan p;
+    p.envelope = env;
+    if (const Field* f = env->field("after")) p.after = f->index;
+    if (const Field* f = env->field("before")) p.before = f->index;
+    for (const FieldRef& f : fields_) p.fields.push_back(resolve(f, *env));
+    for (const FieldRef& h : headers_) p.headers.push_back(resolve(h, *env));
+    return plans_.emplace(env.get(), std::move(p)).first->second;
+  }
+
   bool tombstone_kept() const {
     if (mode_ == Mode::RewriteWithTombstone) return true;
     if (mode_ == Mode::Drop || mode_ == Mode::Rewrite || mode_ == Mode::LegacyNone)
@@ -219,48 +244,46 @@ class ExtractNewRecordState : public Transformation {
   }
 
   // The row (`after` or `before`) as the value, with __deleted (rewrite modes) and add.fields.
-  void unwrap(SourceRecord& r, const Value::StructData& env, const Field& row_field,
-              const Value& row, const char* deleted) {
+  void unwrap(SourceRecord& r, Plan& plan, const Value::StructData& env, int row_index, Value row,
+              const char* deleted) {
     if (deleted == nullptr && fields_.empty()) {
-      r.value_schema = row_field.schema;
-      r.value = row;
+      r.value_schema = env.schema->fields()[static_cast<std::size_t>(row_index)].schema;
+      r.value = std::move(row);
       return;
     }
     if (!row.is_struct()) require_failed("Struct", row, "source field insertion");
-    const SchemaPtr& row_schema = row.as_struct().schema;
-    const Key key{row_schema.get(), env.schema.get(), deleted != nullptr};
-    auto it = schemas_.find(key);
-    if (it == schemas_.end()) {
-      if (schemas_.size() >= 64) schemas_.clear();
-      it = schemas_
-               .emplace(key, Derived{row_schema, env.schema,
-                                     build(*row_schema, *env.schema, deleted != nullptr)})
-               .first;
+    const SchemaPtr row_schema = row.as_struct().schema;
+    SchemaPtr out;
+    for (const auto& [in, del, held, derived] : plan.outputs)
+      if (in == row_schema.get() && del == (deleted != nullptr)) out = derived;
+    if (!out) {
+      out = build(*row_schema, plan, deleted != nullptr);
+      plan.outputs.emplace_back(row_schema.get(), deleted != nullptr, row_schema, out);
     }
-    const Derived& d = it->second;
-    std::vector<Value> values = row.as_struct().fields;
+    std::vector<Value> values = take_fields(row);
+    values.reserve(out->fields().size());
     if (deleted != nullptr) {
       // Kafka's InsertField (which Debezium uses for __deleted) reads fields with their defaults.
       for (std::size_t i = 0; i < values.size(); ++i) {
+        if (!values[i].is_null()) continue;
         const auto& def = row_schema->fields()[i].schema->default_value();
-        if (values[i].is_null() && def && !def->is_null()) values[i] = *def;
+        if (def && !def->is_null()) values[i] = *def;
       }
       values.emplace_back(std::string(deleted));
     }
-    for (const FieldRef& f : fields_)
-      if (f.schema_field(*env.schema) != nullptr) values.push_back(f.value(env));
-    r.value_schema = d.out;
-    r.value =
-        Value(std::make_shared<Value::StructData>(Value::StructData{d.out, std::move(values)}));
+    for (const Resolved& f : plan.fields)
+      if (f.schema) values.push_back(f.get(env));
+    r.value_schema = out;
+    r.value = Value(std::make_shared<Value::StructData>(Value::StructData{out, std::move(values)}));
   }
 
-  SchemaPtr build(const Schema& row, const Schema& env, bool deleted) const {
+  SchemaPtr build(const Schema& row, const Plan& plan, bool deleted) const {
     SchemaBuilder b = copy_schema_basics(row, Type::Struct);
     try {
       for (const Field& f : row.fields()) b.field(f.name, f.schema);
       if (deleted) b.field(kDeleted, schemas::string(true));
-      for (const FieldRef& f : fields_)
-        if (const Field* sf = f.schema_field(env)) b.field(f.out, optional_copy(*sf->schema));
+      for (std::size_t i = 0; i < fields_.size(); ++i)
+        if (plan.fields[i].schema) b.field(fields_[i].out, plan.fields[i].schema);
     } catch (const std::invalid_argument& e) {
       throw DataException(e.what());
     }
@@ -311,31 +334,12 @@ class ExtractNewRecordState : public Transformation {
     value = Value(std::make_shared<Value::StructData>(Value::StructData{schema, std::move(kept)}));
   }
 
-  struct Key {
-    const Schema* row;
-    const Schema* envelope;
-    bool deleted;
-    bool operator==(const Key& o) const {
-      return row == o.row && envelope == o.envelope && deleted == o.deleted;
-    }
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const {
-      return std::hash<const void*>()(k.row) ^ (std::hash<const void*>()(k.envelope) << 1) ^
-             static_cast<std::size_t>(k.deleted);
-    }
-  };
-  struct Derived {
-    SchemaPtr row, envelope;  // held so that the keys' addresses stay theirs
-    SchemaPtr out;
-  };
-
   Mode mode_ = Mode::Drop;
   bool keep_tombstones_ = false;
   std::vector<FieldRef> fields_, headers_;
   std::string route_by_, drop_header_;
   bool drop_from_key_ = false, drop_keep_compatible_ = true;
-  std::unordered_map<Key, Derived, KeyHash> schemas_;
+  std::unordered_map<const Schema*, Plan> plans_;
 };
 
 ConfigKey choice(const char* name, const char* def, std::vector<std::string> values,

@@ -47,6 +47,34 @@ void register_transforms(PluginRegistrar& r) {
   add_transform(r, kafka + "InsertField$Key", {"InsertField$Key"}, insert_field_config_def(),
                 [] { return make_insert_field(Side::Key); });
 
+  // The $Key / $Value pairs.
+  struct Sided {
+    const char* name;
+    const ConfigDef& (*def)();
+    std::unique_ptr<Transformation> (*make)(Side);
+  };
+  for (const Sided& t :
+       {Sided{"ReplaceField", replace_field_config_def, make_replace_field},
+        Sided{"MaskField", mask_field_config_def, make_mask_field},
+        Sided{"ExtractField", extract_field_config_def, make_extract_field},
+        Sided{"HoistField", hoist_field_config_def, make_hoist_field},
+        Sided{"SetSchemaMetadata", set_schema_metadata_config_def, make_set_schema_metadata},
+        Sided{"Flatten", flatten_config_def, make_flatten},
+        Sided{"HeaderFrom", header_from_config_def, make_header_from}}) {
+    for (const Side side : {Side::Key, Side::Value}) {
+      const std::string n = std::string(t.name) + (side == Side::Key ? "$Key" : "$Value");
+      auto make = t.make;
+      add_transform(r, kafka + n, {n}, t.def(), [make, side] { return make(side); });
+    }
+  }
+  add_transform(r, kafka + "ValueToKey", {"ValueToKey"}, value_to_key_config_def(),
+                make_value_to_key);
+  add_transform(r, kafka + "InsertHeader", {"InsertHeader"}, insert_header_config_def(),
+                make_insert_header);
+  add_transform(r, kafka + "DropHeaders", {"DropHeaders"}, drop_headers_config_def(),
+                make_drop_headers);
+  add_transform(r, kafka + "Filter", {}, ConfigDef{}, make_kafka_filter);
+
   const std::string dbz = "io.debezium.transforms.";
   add_transform(r, dbz + "ExtractNewRecordState", {"ExtractNewRecordState"},
                 extract_new_record_state_config_def(), make_extract_new_record_state);

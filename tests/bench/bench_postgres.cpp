@@ -22,7 +22,9 @@
 //              drain that reads every message at once makes the walsender send() each message
 //              alone and caps it near 140k narrow changes/s, while with the pause it reaches
 //              ~235k/s (the connector, busy converting, reads in bulk by itself);
-//              BENCH_DRAIN_AFTER=1 drains a second slot after the pipeline (order effects).
+//              BENCH_DRAIN_AFTER=1 drains a second slot after the pipeline (order effects);
+//              BENCH_CHAIN=1 also runs the pipeline with the seed's Exercise 3 transform chain
+//              (needs the transforms plugin) and reports its throughput against the plain one.
 #include <libpq-fe.h>
 #include <librdkafka/rdkafka.h>
 #include <poll.h>
@@ -270,16 +272,17 @@ void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap&
 
 // The connector in the real TaskRunner until `rows` events are acknowledged by Kafka.
 double pipeline(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap& cfg,
-                std::int64_t rows) {
+                std::int64_t rows, std::string topic = "") {
   auto store = make_file_offset_store(wc.offset_file);
   store->start();
   Metrics metrics;
   TaskEnvironment env{wc, reg, *store, metrics};
   const std::string name = cfg.at("name");
+  if (topic.empty()) topic = name + ".public.t";
   // The same warm-up as the librdkafka run: the topic exists before the clock starts.
   {
     kafka::Producer w(wc.producer_props({}), nullptr);
-    w.produce(name + ".public.t", RD_KAFKA_PARTITION_UA, "w", 1, "w", 1, 0, {}, nullptr);
+    w.produce(topic, RD_KAFKA_PARTITION_UA, "w", 1, "w", 1, 0, {}, nullptr);
     w.flush(std::chrono::seconds(30));
   }
   TaskRunner r(env, name, 0, *reg.find("PostgresConnector", PluginType::Source), cfg, cfg, false);
@@ -479,8 +482,11 @@ int main(int argc, char** argv) {
       exec(c, "TRUNCATE t");
       PQfinish(c);
     }
+    const bool chain = std::getenv("BENCH_CHAIN") != nullptr;
+    const std::string chain_slot = unique("bench_chain");
     if (mode == "stream")
       for (const auto& s : {raw_slot, cap_slot, tri_slot}) create_slot(s);
+    if (mode == "stream" && chain) create_slot(chain_slot);
     if (mode == "stream" && std::getenv("BENCH_DRAIN_AFTER")) create_slot(after_slot);
     auto tl = Clock::now();
     load(1, rows, cols);
@@ -515,6 +521,28 @@ int main(int argc, char** argv) {
     const bench::CpuMeter tri_cpu;
     const double tri = pipeline(reg, wc, cfg, rows);
     const double tri_machine = tri_cpu.machine(), tri_self = tri_cpu.self();
+    if (chain) {
+      // BENCH_CHAIN=1: the seed's Exercise 3 chain (RegexRouter, ExtractNewRecordState with the
+      // seed's options, InsertField) on the same changes, from a slot of its own.
+      ConfigMap with =
+          connector_config(name + "x", chain_slot, mode == "stream" ? "no_data" : "initial_only");
+      with.insert({{"transforms", "route,unwrap,ts"},
+                   {"transforms.route.type", "org.apache.kafka.connect.transforms.RegexRouter"},
+                   {"transforms.route.regex", name + "x\\.public\\.(.*)"},
+                   {"transforms.route.replacement", "cdc" + name + ".$1"},
+                   {"transforms.unwrap.type", "io.debezium.transforms.ExtractNewRecordState"},
+                   {"transforms.unwrap.drop.tombstones", "false"},
+                   {"transforms.unwrap.delete.handling.mode", "rewrite"},
+                   {"transforms.unwrap.add.fields", "op,source.ts_ms"},
+                   {"transforms.ts.type", "org.apache.kafka.connect.transforms.InsertField$Value"},
+                   {"transforms.ts.timestamp.field", "cdc_processed_at"}});
+      const double with_chain = pipeline(reg, wc, with, rows, "cdc" + name + ".t");
+      delete_topic(wc, "cdc" + name + ".t");
+      std::printf(
+          "  with the seed's chain (route, unwrap, timestamp): %.0f ev/s = %.2f of the "
+          "pipeline without it (goal: costs <= 10%%)\n",
+          static_cast<double>(rows) / with_chain, tri / with_chain);
+    }
     if (std::getenv("BENCH_DRAIN_AFTER") && mode == "stream")
       std::printf("  second raw drain, after the pipeline: %.0f ev/s\n",
                   static_cast<double>(rows) / raw_drain(after_slot, rows));
