@@ -150,7 +150,9 @@ class ExtractNewRecordState : public Transformation {
         case Mode::Tombstone:
         case Mode::LegacyNone:
           // A null value that keeps the row's schema (what the JDBC sink takes as a delete).
-          r.value_schema = env.schema->fields()[static_cast<std::size_t>(plan.after)].schema;
+          r.value_schema = plan.after < 0
+                               ? nullptr
+                               : env.schema->fields()[static_cast<std::size_t>(plan.after)].schema;
           route(r, before);
           return true;
         case Mode::DeleteToTombstone:

@@ -2,7 +2,9 @@
 # Starts or stops a single-node Apache Kafka broker in KRaft mode on loopback.
 #   tests/env/kafka.sh start DIR PORT   -> broker on 127.0.0.1:PORT, data and logs in DIR
 #   tests/env/kafka.sh stop DIR
-# The controller listens on PORT+1. The broker's pid is in DIR/kafka.pid, its log in DIR/kafka.log.
+# The KRaft controller listens on a free loopback port picked at each start (not PORT+1, which
+# another process may hold: an ephemeral client port once made a start fail). The broker's pid is
+# in DIR/kafka.pid, its log in DIR/kafka.log.
 # KAFKA_EXTRA_PROPS: more server.properties lines (e.g. "file.delete.delay.ms=0").
 # KAFKA_JVM_OPTS: JVM heap/GC options (default: a small heap with SerialGC, for tests).
 set -euo pipefail
@@ -13,7 +15,9 @@ dir="${2:?usage: kafka.sh start|stop DIR [PORT]}"
 case "$cmd" in
 start)
   port="${3:?port required}"
-  cport=$((port + 1))
+  # A single node's quorum state names its voter by id, not address, so a restart may move the
+  # controller to another port.
+  cport="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
   lib="$("$here/../../deploy/kafka/fetch.sh")"
   mkdir -p "$dir/data"
   dir="$(cd "$dir" && pwd)"
