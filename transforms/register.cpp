@@ -74,6 +74,8 @@ void register_transforms(PluginRegistrar& r) {
   add_transform(r, kafka + "DropHeaders", {"DropHeaders"}, drop_headers_config_def(),
                 make_drop_headers);
   add_transform(r, kafka + "Filter", {}, ConfigDef{}, make_kafka_filter);
+  add_transform(r, kafka + "TimestampRouter", {"TimestampRouter"}, timestamp_router_config_def(),
+                make_timestamp_router);
 
   const std::string dbz = "io.debezium.transforms.";
   add_transform(r, dbz + "ExtractNewRecordState", {"ExtractNewRecordState"},

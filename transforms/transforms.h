@@ -45,6 +45,9 @@ std::unique_ptr<Transformation> make_hoist_field(Side side);
 std::unique_ptr<Transformation> make_set_schema_metadata(Side side);
 std::unique_ptr<Transformation> make_flatten(Side side);
 
+const ConfigDef& timestamp_router_config_def();
+std::unique_ptr<Transformation> make_timestamp_router();
+
 const ConfigDef& header_from_config_def();
 const ConfigDef& insert_header_config_def();
 const ConfigDef& drop_headers_config_def();
