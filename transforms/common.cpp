@@ -16,6 +16,24 @@ Config checked_config(const ConfigDef& def, const ConfigMap& props) {
   return Config(def, props);
 }
 
+ConfigKey choice(std::string name, std::optional<std::string> def, std::vector<std::string> values,
+                 Importance importance, std::string doc, bool case_insensitive) {
+  ConfigKey k;
+  k.name = std::move(name);
+  k.type = ConfigType::String;
+  k.importance = importance;
+  k.documentation = std::move(doc);
+  std::vector<std::string> allowed = values;
+  if (def && def->empty()) allowed.insert(allowed.begin(), "");
+  k.default_value = std::move(def);
+  k.validator = validators::one_of(std::move(allowed), case_insensitive);
+  std::string shown = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) shown += (i ? ", " : "") + values[i];
+  k.valid_values_doc = shown + "]";
+  k.recommended_values = std::move(values);
+  return k;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Regular expressions
 

@@ -38,6 +38,11 @@ class DataException : public std::runtime_error {
 /// Config refers to `def`, which must outlive it (the transforms' definitions are static).
 Config checked_config(const ConfigDef& def, const ConfigMap& props);
 
+/// A string key taking one of `values` (Kafka's ValidString, Debezium's enumerated options), shown
+/// as recommended values and in the docs; with an empty default, "" (unset) is accepted too.
+ConfigKey choice(std::string name, std::optional<std::string> def, std::vector<std::string> values,
+                 Importance importance, std::string doc, bool case_insensitive = true);
+
 /// A java.util.regex pattern, run by Boost.Regex in Perl mode (groups, named groups `(?<n>..)`,
 /// classes, lookaround, lazy and possessive quantifiers, `\Q..\E`).
 class JavaRegex {

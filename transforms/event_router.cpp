@@ -452,28 +452,13 @@ class EventRouter : public Transformation {
   std::unordered_map<std::string, std::string> topics_;  // route value -> topic
 };
 
-ConfigKey choice(const char* name, const char* def, std::vector<std::string> values,
-                 std::string doc) {
-  ConfigKey k;
-  k.name = name;
-  k.type = ConfigType::String;
-  k.default_value = def;
-  k.importance = Importance::Medium;
-  k.documentation = std::move(doc);
-  k.validator = validators::one_of(values);
-  k.recommended_values = values;
-  std::string shown = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) shown += (i ? ", " : "") + values[i];
-  k.valid_values_doc = shown + "]";
-  return k;
-}
-
 }  // namespace
 
 const ConfigDef& event_router_config_def() {
   static const ConfigDef def = [] {
     ConfigDef d;
     d.define(choice("table.op.invalid.behavior", "warn", {"warn", "error", "fatal"},
+                    Importance::Medium,
                     "While Debezium is monitoring the table, it's expecting only to see 'create' "
                     "row events, in case something else is processed this transform can log it "
                     "as warning, error or stop the process."));
@@ -516,6 +501,7 @@ const ConfigDef& event_router_config_def() {
     d.define("table.expand.json.payload", ConfigType::Boolean, "false", Importance::Low,
              "Whether or not to try unfolding a JSON object or array into a struct or array");
     d.define(choice("table.json.payload.null.behavior", "ignore", {"ignore", "optional_bytes"},
+                    Importance::Medium,
                     "Behavior when json payload including null value, the default will ignore "
                     "null, optional_bytes will keep the null value, and treat null as optional "
                     "bytes of connect."));

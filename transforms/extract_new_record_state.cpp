@@ -344,24 +344,6 @@ class ExtractNewRecordState : public Transformation {
   std::unordered_map<const Schema*, Plan> plans_;
 };
 
-ConfigKey choice(const char* name, const char* def, std::vector<std::string> values,
-                 std::string doc) {
-  ConfigKey k;
-  k.name = name;
-  k.type = ConfigType::String;
-  k.default_value = def;
-  k.importance = Importance::Medium;
-  k.documentation = std::move(doc);
-  std::vector<std::string> allowed = values;
-  if (std::string(def).empty()) allowed.insert(allowed.begin(), "");
-  k.validator = validators::one_of(allowed);
-  k.recommended_values = values;
-  std::string shown = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) shown += (i ? ", " : "") + values[i];
-  k.valid_values_doc = shown + "]";
-  return k;
-}
-
 }  // namespace
 
 const ConfigDef& extract_new_record_state_config_def() {
@@ -372,13 +354,14 @@ const ConfigDef& extract_new_record_state_config_def() {
              "tombstone record to enable Kafka compaction after a delete record was generated. "
              "This record is usually filtered out to avoid duplicates as a delete record is "
              "converted to a tombstone record, too.");
-    d.define(choice("delete.handling.mode", "drop", {"drop", "rewrite", "none"},
+    d.define(choice("delete.handling.mode", "drop", {"drop", "rewrite", "none"}, Importance::Medium,
                     "Deprecated, use delete.tombstone.handling.mode. How to handle delete records. "
                     "Options are: none - records are passed, drop - records are removed (the "
                     "default), rewrite - __deleted field is added to records."));
     d.define(
         choice("delete.tombstone.handling.mode", "",
                {"drop", "tombstone", "rewrite", "rewrite-with-tombstone", "delete-to-tombstone"},
+               Importance::Medium,
                "How to handle delete and tombstone records. Options are: drop - both are "
                "removed, tombstone - a delete becomes a record with a null value and "
                "tombstones are removed, rewrite - __deleted is added to records and "

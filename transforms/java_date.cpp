@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "tributary/civil.h"
+
 namespace tributary::transforms {
 namespace {
 
@@ -10,26 +12,6 @@ constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
                                    "September", "October",  "November", "December"};
 constexpr const char* kDays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                  "Friday", "Saturday", "Sunday"};
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
-// Howard Hinnant's civil_from_days.
-void civil(std::int64_t z, std::int64_t& y, int& m, int& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  y += m <= 2;
-}
 
 bool leap(std::int64_t y) {
   return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -87,11 +69,11 @@ JavaDateFormat::JavaDateFormat(const std::string& p) {
 }
 
 std::string JavaDateFormat::format(std::int64_t ms) const {
-  const std::int64_t days = floor_div(ms, 86400000);
+  const std::int64_t days = civil::floor_div(ms, 86400000);
   const std::int64_t in_day = ms - days * 86400000;
   std::int64_t y;
   int mo, d;
-  civil(days, y, mo, d);
+  civil::civil_from_days(days, y, mo, d);
   const int hour = static_cast<int>(in_day / 3600000),
             minute = static_cast<int>(in_day / 60000 % 60),
             second = static_cast<int>(in_day / 1000 % 60), milli = static_cast<int>(in_day % 1000);

@@ -158,18 +158,11 @@ const ConfigDef& header_from_config_def() {
     d.define("headers", ConfigType::List, std::nullopt, Importance::High,
              "Header names, in the same order as the field names listed in the fields "
              "configuration property.");
-    ConfigKey op;
-    op.name = "operation";
-    op.type = ConfigType::String;
-    op.importance = Importance::High;
-    op.documentation =
-        "Either <code>move</code> if the fields are to be moved to the headers (removed from "
-        "the key/value), or <code>copy</code> if the fields are to be copied to the headers "
-        "(retained in the key/value).";
-    op.validator = validators::one_of({"move", "copy"}, false);
-    op.recommended_values = {"move", "copy"};
-    op.valid_values_doc = "[move, copy]";
-    d.define(std::move(op));
+    d.define(choice("operation", std::nullopt, {"move", "copy"}, Importance::High,
+                    "Either <code>move</code> if the fields are to be moved to the headers "
+                    "(removed from the key/value), or <code>copy</code> if the fields are to be "
+                    "copied to the headers (retained in the key/value).",
+                    false));
     return d;
   }();
   return def;

@@ -119,19 +119,10 @@ ConfigDef scripting_config_def(bool router) {
   d.define("topic.regex", ConfigType::String, "", Importance::Low,
            "A regex used for selecting the topic(s) to which this transformation should be "
            "applied.");
-  ConfigKey nulls;
-  nulls.name = "null.handling.mode";
-  nulls.type = ConfigType::String;
-  nulls.default_value = "keep";
-  nulls.importance = Importance::Medium;
-  nulls.documentation =
-      "How to handle records with null value. Options are: keep - records are passed (the "
-      "default), drop - records are removed, evaluate - the null records are passed for "
-      "evaluation.";
-  nulls.validator = validators::one_of({"keep", "drop", "evaluate"});
-  nulls.recommended_values = {"keep", "drop", "evaluate"};
-  nulls.valid_values_doc = "[keep, drop, evaluate]";
-  d.define(std::move(nulls));
+  d.define(choice("null.handling.mode", "keep", {"keep", "drop", "evaluate"}, Importance::Medium,
+                  "How to handle records with null value. Options are: keep - records are passed "
+                  "(the default), drop - records are removed, evaluate - the null records are "
+                  "passed for evaluation."));
   return d;
 }
 

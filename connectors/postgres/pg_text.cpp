@@ -5,6 +5,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "tributary/civil.h"
+
 namespace tributary::pg {
 namespace {
 
@@ -31,17 +33,6 @@ void expect(std::string_view t, size_t& pos, char c, const char* what) {
   ++pos;
 }
 
-// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (Howard Hinnant's
-// days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, int m, int d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = static_cast<unsigned>((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 // "YYYY-MM-DD" with 4 or more year digits; returns days and advances pos.
 std::int64_t read_date(std::string_view t, size_t& pos, const char* what) {
   size_t start = pos;
@@ -56,7 +47,7 @@ std::int64_t read_date(std::string_view t, size_t& pos, const char* what) {
   if (month < 1 || month > 12 || day < 1 || day > 31) bad(what, t);
   // " BC": year 1 BC is astronomical year 0.
   if (t.substr(pos).find(" BC") != std::string_view::npos) year = 1 - year;
-  return days_from_civil(year, month, day);
+  return civil::days_from_civil(year, month, day);
 }
 
 // "HH:MM:SS[.ffffff]" -> micros; advances pos.

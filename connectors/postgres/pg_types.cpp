@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "pg_text.h"
+#include "tributary/civil.h"
 
 namespace tributary::pg {
 namespace {
@@ -67,13 +68,6 @@ bool is_nan_or_inf_numeric(std::string_view t) {
   return t == "NaN" || t == "Infinity" || t == "-Infinity";
 }
 
-// Floor division for negative microsecond counts.
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
 // Debezium's values for infinite dates and timestamps (what 2.7 writes while streaming).
 constexpr std::int32_t kDatePosInfinity = -2147472692;
 constexpr std::int32_t kDateNegInfinity = -2147472691;
@@ -83,20 +77,6 @@ constexpr std::int64_t kMicrosNegInfinity = -9223372036832400000LL;
 void append_2(std::string& out, int v) {
   out += static_cast<char>('0' + v / 10);
   out += static_cast<char>('0' + v % 10);
-}
-
-// Civil date from days since 1970-01-01 (Howard Hinnant's civil_from_days).
-void civil_from_days(std::int64_t z, std::int64_t& y, int& m, int& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  y += m <= 2;
 }
 
 // Two digits of v (0..99) at p.
@@ -109,11 +89,11 @@ char* put_2(char* p, std::int64_t v) {
 // "2024-02-29T11:45:30.123456Z" from microseconds since the epoch, `digits` fraction digits
 // (0..6). Written into a stack buffer: one allocation per value.
 std::string iso_utc(std::int64_t micros, int digits) {
-  const std::int64_t days = floor_div(micros, 86400000000LL);
+  const std::int64_t days = civil::floor_div(micros, 86400000000LL);
   std::int64_t us = micros - days * 86400000000LL;
   std::int64_t y;
   int m, d;
-  civil_from_days(days, y, m, d);
+  civil::civil_from_days(days, y, m, d);
   char buf[64];
   char* p = buf;
   if (y < 0)
@@ -668,7 +648,7 @@ Value ColumnCodec::decode(std::string_view t) const {
         us = kMicrosNegInfinity;
       else
         us = parse_timestamp_micros(t);
-      return kind_ == Kind::MicroTimestamp ? us : floor_div(us, 1000);
+      return kind_ == Kind::MicroTimestamp ? us : civil::floor_div(us, 1000);
     }
     case Kind::ZonedTimestamp: {
       const auto inf = infinity_of(t);

@@ -7,13 +7,15 @@
 // tombstones and (by default) updates dropped; JSON payloads expanded as JsonSchemaData infers.
 #include <gtest/gtest.h>
 
-#include "converters/json_converter.h"
-#include "plugins/registry.h"
-#include "transforms.h"
+#include "transforms_test_util.h"
 #include "worker/transform_chain.h"
 
 namespace tributary::transforms {
 namespace {
+
+using test::json;
+using test::make;
+using test::registry;
 
 SchemaPtr json_schema() {
   static const SchemaPtr s =
@@ -46,6 +48,10 @@ SchemaPtr envelope_schema() {
   return s;
 }
 
+std::unique_ptr<Transformation> router(const ConfigMap& props) {
+  return make("io.debezium.transforms.outbox.EventRouter", props);
+}
+
 SourceRecord change(const char* op, const std::string& payload, const char* type = "Order") {
   Struct row(row_schema());
   row.put("id", "5f1c0c0a-0000-4000-8000-000000000001")
@@ -66,26 +72,6 @@ SourceRecord change(const char* op, const std::string& payload, const char* type
       .put("ts_ms", std::int64_t{1700000000123});
   r.value = std::move(env).build();
   return r;
-}
-
-std::unique_ptr<Transformation> router(const ConfigMap& props) {
-  static PluginRegistry* reg = [] {
-    auto* r = new PluginRegistry;
-    register_transforms(*r);
-    return r;
-  }();
-  auto t = reg->find("io.debezium.transforms.outbox.EventRouter", PluginType::Transformation)
-               ->make_transformation();
-  t->configure(props);
-  return t;
-}
-
-std::string json(const SchemaPtr& s, const Value& v, bool schemas = false) {
-  JsonConverter c;
-  c.configure({{"schemas.enable", schemas ? "true" : "false"}}, false);
-  std::string out;
-  if (!c.from_connect("t", s, v, out)) return "<null>";
-  return out;
 }
 
 TEST(EventRouter, DefaultsRouteKeyPayloadAndIdHeader) {
@@ -204,19 +190,17 @@ TEST(EventRouter, MissingColumnsAndBadPlacementsAreNamed) {
   } catch (const DataException& e) {
     EXPECT_STREQ(e.what(), "aggregate_id is not a valid field name");
   }
-  PluginRegistry reg;
-  register_transforms(reg);
   auto errors = TransformChain::validate(
       {{"transforms", "outbox"},
        {"transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter"},
        {"transforms.outbox.table.fields.additional.placement", "type:body"}},
-      reg);
+      registry());
   ASSERT_EQ(errors.count("transforms.outbox.table.fields.additional.placement"), 1U);
   errors = TransformChain::validate(
       {{"transforms", "outbox"},
        {"transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter"},
        {"transforms.outbox.table.op.invalid.behavior", "ignore"}},
-      reg);
+      registry());
   ASSERT_EQ(errors.count("transforms.outbox.table.op.invalid.behavior"), 1U);
 }
 

@@ -7,13 +7,14 @@
 // what Kafka's JsonConverter writes for those structs, written out by hand.
 #include <gtest/gtest.h>
 
-#include "converters/json_converter.h"
-#include "plugins/registry.h"
-#include "transforms.h"
+#include "transforms_test_util.h"
 #include "worker/transform_chain.h"
 
 namespace tributary::transforms {
 namespace {
+
+using test::make;
+using test::registry;
 
 SchemaPtr row_schema() {
   static const SchemaPtr s = SchemaBuilder::struct_()
@@ -106,23 +107,11 @@ SourceRecord tombstone() {
 }
 
 std::unique_ptr<Transformation> unwrap(const ConfigMap& props) {
-  static PluginRegistry* reg = [] {
-    auto* r = new PluginRegistry;
-    register_transforms(*r);
-    return r;
-  }();
-  auto t = reg->find("io.debezium.transforms.ExtractNewRecordState", PluginType::Transformation)
-               ->make_transformation();
-  t->configure(props);
-  return t;
+  return make("io.debezium.transforms.ExtractNewRecordState", props);
 }
 
 std::string json(const SourceRecord& r, bool schemas = true) {
-  JsonConverter c;
-  c.configure({{"schemas.enable", schemas ? "true" : "false"}}, false);
-  std::string out;
-  if (!c.from_connect(r.topic, r.value_schema, r.value, out)) return "<null>";
-  return out;
+  return test::json(r.value_schema, r.value, schemas);
 }
 
 // The seed's configuration (section 6.1).
@@ -268,22 +257,20 @@ TEST(ExtractNewRecordState, AddHeadersRouteByFieldAndNonEnvelopes) {
 }
 
 TEST(ExtractNewRecordState, BadOptionsNameTheKey) {
-  PluginRegistry reg;
-  register_transforms(reg);
   auto errors = TransformChain::validate({{"transforms", "unwrap"},
                                           {"transforms.unwrap.type", "ExtractNewRecordState"},
                                           {"transforms.unwrap.delete.handling.mode", "keep"}},
-                                         reg);
+                                         registry());
   ASSERT_EQ(errors.count("transforms.unwrap.delete.handling.mode"), 1U);
   errors = TransformChain::validate({{"transforms", "unwrap"},
                                      {"transforms.unwrap.type", "ExtractNewRecordState"},
                                      {"transforms.unwrap.delete.tombstone.handling.mode", "soft"}},
-                                    reg);
+                                    registry());
   ASSERT_EQ(errors.count("transforms.unwrap.delete.tombstone.handling.mode"), 1U);
   errors = TransformChain::validate({{"transforms", "unwrap"},
                                      {"transforms.unwrap.type", "ExtractNewRecordState"},
                                      {"transforms.unwrap.add.fields", "a:b:c"}},
-                                    reg);
+                                    registry());
   ASSERT_EQ(errors.count("transforms.unwrap.add.fields"), 1U);
   EXPECT_EQ(errors["transforms.unwrap.add.fields"].front(),
             "Invalid value a:b:c for configuration transforms.unwrap.add.fields: Unexpected field "

@@ -7,12 +7,14 @@
 #include <gtest/gtest.h>
 
 #include "expr.h"
-#include "plugins/registry.h"
-#include "transforms.h"
+#include "transforms_test_util.h"
 #include "worker/transform_chain.h"
 
 namespace tributary::transforms {
 namespace {
+
+using test::make;
+using test::registry;
 
 SchemaPtr row_schema() {
   return SchemaBuilder::struct_()
@@ -59,17 +61,9 @@ SourceRecord change(const char* op, Value before, Value after,
 std::unique_ptr<Transformation> filter(const std::string& condition,
                                        const std::string& language = "jsr223.groovy",
                                        ConfigMap extra = {}) {
-  static PluginRegistry* reg = [] {
-    auto* r = new PluginRegistry;
-    register_transforms(*r);
-    return r;
-  }();
-  auto t =
-      reg->find("io.debezium.transforms.Filter", PluginType::Transformation)->make_transformation();
   extra["language"] = language;
   extra["condition"] = condition;
-  t->configure(extra);
-  return t;
+  return make("io.debezium.transforms.Filter", extra);
 }
 
 bool keeps(Transformation& t, SourceRecord r) {
@@ -164,9 +158,7 @@ TEST(DebeziumFilter, TopicRegexNullHandlingAndHeaders) {
 
 TEST(DebeziumFilter, BadConfigsNameTheKey) {
   auto error = [](const ConfigMap& config) -> std::string {
-    PluginRegistry reg;
-    register_transforms(reg);
-    auto errors = TransformChain::validate(config, reg);
+    auto errors = TransformChain::validate(config, registry());
     for (const auto& [k, v] : errors)
       if (!v.empty()) return k + " | " + v.front();
     return "no error";
@@ -199,12 +191,10 @@ TEST(DebeziumFilter, BadConfigsNameTheKey) {
 }
 
 TEST(ContentBasedRouter, RoutesByTheExpressionsTopic) {
-  PluginRegistry reg;
-  register_transforms(reg);
-  auto t = reg.find("io.debezium.transforms.ContentBasedRouter")->make_transformation();
-  t->configure({{"language", "jsr223.groovy"},
-                {"topic.expression",
-                 "value.after?.status == 'cancelled' ? 'cancelled.' + value.after.id : null"}});
+  auto t = make("io.debezium.transforms.ContentBasedRouter",
+                {{"language", "jsr223.groovy"},
+                 {"topic.expression",
+                  "value.after?.status == 'cancelled' ? 'cancelled.' + value.after.id : null"}});
   auto r = change("u", row(1, "new", 5), row(7, "cancelled", 5));
   ASSERT_TRUE(t->apply(r));
   EXPECT_EQ(r.topic, "cancelled.7");

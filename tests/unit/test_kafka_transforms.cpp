@@ -4,38 +4,15 @@
 // JSON is what Kafka's JsonConverter writes for the resulting schema and value, by hand.
 #include <gtest/gtest.h>
 
-#include "converters/json_converter.h"
-#include "plugins/registry.h"
-#include "transforms.h"
+#include "transforms_test_util.h"
 #include "worker/transform_chain.h"
 
 namespace tributary::transforms {
 namespace {
 
-PluginRegistry& registry() {
-  static PluginRegistry* reg = [] {
-    auto* r = new PluginRegistry;
-    register_transforms(*r);
-    return r;
-  }();
-  return *reg;
-}
-
-std::unique_ptr<Transformation> make(const std::string& cls, const ConfigMap& props) {
-  const auto* d = registry().find(cls, PluginType::Transformation);
-  EXPECT_NE(d, nullptr) << cls;
-  auto t = d->make_transformation();
-  t->configure(props);
-  return t;
-}
-
-std::string json(const SchemaPtr& s, const Value& v, bool schemas = false) {
-  JsonConverter c;
-  c.configure({{"schemas.enable", schemas ? "true" : "false"}}, false);
-  std::string out;
-  if (!c.from_connect("t", s, v, out)) return "<null>";
-  return out;
-}
+using test::json;
+using test::make;
+using test::registry;
 
 SchemaPtr abc() {
   static const SchemaPtr s = SchemaBuilder::struct_()

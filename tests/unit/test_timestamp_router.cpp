@@ -4,8 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "java_date.h"
-#include "plugins/registry.h"
-#include "transforms.h"
+#include "transforms_test_util.h"
 #include "worker/transform_chain.h"
 
 namespace tributary::transforms {
@@ -40,29 +39,25 @@ TEST(JavaDateFormat, PatternsUsersWrite) {
 }
 
 TEST(TimestampRouter, TopicFromTheRecordsTimestamp) {
-  PluginRegistry reg;
-  register_transforms(reg);
-  auto make = [&](const ConfigMap& props) {
-    auto t = reg.find("org.apache.kafka.connect.transforms.TimestampRouter")->make_transformation();
-    t->configure(props);
-    return t;
+  auto router = [](const ConfigMap& props) {
+    return test::make("org.apache.kafka.connect.transforms.TimestampRouter", props);
   };
   SourceRecord r;
   r.topic = "orders";
   r.timestamp = kT;
-  ASSERT_TRUE(make({})->apply(r));
+  ASSERT_TRUE(router({})->apply(r));
   EXPECT_EQ(r.topic, "orders-20231114");
   SourceRecord m;
   m.topic = "orders";
   m.timestamp = kT;
-  ASSERT_TRUE(
-      make({{"topic.format", "${timestamp}.${topic}"}, {"timestamp.format", "yyyy-MM"}})->apply(m));
+  ASSERT_TRUE(router({{"topic.format", "${timestamp}.${topic}"}, {"timestamp.format", "yyyy-MM"}})
+                  ->apply(m));
   EXPECT_EQ(m.topic, "2023-11.orders");
   // Like Kafka's, it needs a timestamp, which Debezium's records do not carry.
   SourceRecord none;
   none.topic = "orders";
   try {
-    make({})->apply(none);
+    router({})->apply(none);
     FAIL();
   } catch (const DataException& e) {
     EXPECT_STREQ(e.what(), "Timestamp missing on record to topic 'orders'");
@@ -70,7 +65,7 @@ TEST(TimestampRouter, TopicFromTheRecordsTimestamp) {
   auto errors = TransformChain::validate({{"transforms", "tr"},
                                           {"transforms.tr.type", "TimestampRouter"},
                                           {"transforms.tr.timestamp.format", "yyyy-qq"}},
-                                         reg);
+                                         test::registry());
   ASSERT_EQ(errors.count("transforms.tr.timestamp.format"), 1U);
   EXPECT_EQ(errors["transforms.tr.timestamp.format"].front(),
             "Invalid value yyyy-qq for configuration transforms.tr.timestamp.format: Illegal "

@@ -5,30 +5,15 @@
 // topic, partition, offset, timestamp, static), written out by hand.
 #include <gtest/gtest.h>
 
-#include "converters/json_converter.h"
-#include "plugins/registry.h"
-#include "transforms.h"
+#include "transforms_test_util.h"
 #include "worker/transform_chain.h"
 
 namespace tributary::transforms {
 namespace {
 
-PluginRegistry& registry() {
-  static PluginRegistry* reg = [] {
-    auto* r = new PluginRegistry;
-    register_transforms(*r);
-    return r;
-  }();
-  return *reg;
-}
-
-std::unique_ptr<Transformation> make(const std::string& cls, const ConfigMap& props) {
-  const auto* d = registry().find(cls, PluginType::Transformation);
-  EXPECT_NE(d, nullptr) << cls;
-  auto t = d->make_transformation();
-  t->configure(props);
-  return t;
-}
+using test::json;
+using test::make;
+using test::registry;
 
 std::string route(const std::string& regex, const std::string& replacement,
                   const std::string& topic) {
@@ -38,14 +23,6 @@ std::string route(const std::string& regex, const std::string& replacement,
   r.topic = topic;
   EXPECT_TRUE(t->apply(r));
   return r.topic;
-}
-
-std::string json(const SchemaPtr& schema, const Value& v) {
-  JsonConverter c;
-  c.configure({{"schemas.enable", "true"}}, false);
-  std::string out;
-  c.from_connect("t", schema, v, out);
-  return out;
 }
 
 TEST(RegexRouter, RoutesWholeMatchesWithJavaReplacements) {
@@ -116,7 +93,7 @@ TEST(InsertField, AppendsTopicPartitionTimestampAndStaticFields) {
   r.value = row(in);
   r.timestamp = 1700000000000;
   ASSERT_TRUE(t->apply(r));
-  EXPECT_EQ(json(r.value_schema, r.value),
+  EXPECT_EQ(json(r.value_schema, r.value, true),
             R"({"schema":{"type":"struct","fields":[)"
             R"({"type":"int32","optional":false,"field":"id"},)"
             R"({"type":"string","optional":true,"field":"name"},)"
