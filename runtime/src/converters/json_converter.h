@@ -30,6 +30,7 @@
 #include "tributary/config.h"
 #include "tributary/converter.h"
 #include "tributary/data.h"
+#include "tributary/java_text.h"
 
 namespace tributary {
 
@@ -39,9 +40,6 @@ namespace tributary {
 ConfigDef json_converter_config_def();
 
 enum class DecimalFormat { Base64, Numeric };
-
-/// Which JVM's Float/Double.toString to reproduce: JDK <= 18 (Legacy) or JDK >= 19 (Shortest).
-enum class JavaFloatFormat { Legacy, Shortest };
 
 class JsonConverter : public Converter, public HeaderConverter {
  public:
@@ -101,17 +99,15 @@ void append_string(std::string_view s, std::string& out);
 inline void append_base64(const std::uint8_t* data, std::size_t size, std::string& out) {
   ::tributary::append_base64(data, size, out);
 }
-/// Java's Double.toString / Float.toString ("1.0", "1.0E10", "1.0E-5", "NaN", "-Infinity").
-void append_java_double(double v, std::string& out,
-                        JavaFloatFormat format = JavaFloatFormat::Legacy);
-void append_java_float(float v, std::string& out, JavaFloatFormat format = JavaFloatFormat::Legacy);
+/// Java's Double.toString / Float.toString (tributary/java_text.h).
+using ::tributary::append_java_double;
+using ::tributary::append_java_float;
 /// Jackson's writeNumber: as Java's toString, but NaN / infinities as quoted JSON strings.
 void append_json_double(double v, std::string& out,
                         JavaFloatFormat format = JavaFloatFormat::Legacy);
 void append_json_float(float v, std::string& out, JavaFloatFormat format = JavaFloatFormat::Legacy);
-/// java.math.BigDecimal.toString() of unscaled (big-endian two's complement) x 10^-scale:
-/// plain unless scale < 0 or the adjusted exponent < -6 ("1.2E-7", "1.23E+5").
-std::string big_decimal_to_string(const Bytes& unscaled, int scale);
+/// java.math.BigDecimal.toString() (tributary/java_text.h).
+using ::tributary::big_decimal_to_string;
 /// The scale of a Decimal schema (its "scale" parameter). Throws std::invalid_argument.
 int decimal_scale(const Schema& schema);
 /// Kafka's Schema.Type enum name ("INT32", "FLOAT64", "STRUCT", ...).
