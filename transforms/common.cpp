@@ -34,6 +34,12 @@ ConfigKey choice(std::string name, std::optional<std::string> def, std::vector<s
   return k;
 }
 
+void define_replace_null_with_default(ConfigDef& d) {
+  d.define("replace.null.with.default", ConfigType::Boolean, "true", Importance::Medium,
+           "Whether to replace fields that have a default value and that are null to the default "
+           "value. When set to true, the default value is used, otherwise null is used.");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Regular expressions
 
@@ -156,6 +162,19 @@ void log_line(const char* level, const std::string& logger, const std::string& m
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
   std::fprintf(stderr, "%s.%03dZ %-5s [%s] %s\n", stamp, static_cast<int>(ms.count()), level,
                logger.c_str(), message.c_str());
+}
+
+bool any_field_default(const Schema& s) {
+  for (const Field& f : s.fields())
+    if (has_default(*f.schema)) return true;
+  return false;
+}
+
+void fill_defaults(Value::StructData& s) {
+  for (const Field& f : s.schema->fields()) {
+    Value& x = s.fields[static_cast<std::size_t>(f.index)];
+    if (x.is_null() && has_default(*f.schema)) x = *f.schema->default_value();
+  }
 }
 
 std::string java_class_of(const Value& v) {

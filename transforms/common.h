@@ -43,6 +43,11 @@ Config checked_config(const ConfigDef& def, const ConfigMap& props);
 ConfigKey choice(std::string name, std::optional<std::string> def, std::vector<std::string> values,
                  Importance importance, std::string doc, bool case_insensitive = true);
 
+/// Kafka 3.9's `replace.null.with.default` key (BOOLEAN, default true) of ReplaceField, MaskField,
+/// ValueToKey, ExtractField, SetSchemaMetadata, HeaderFrom, Cast and TimestampConverter: whether a
+/// null field reads as its schema's default (Struct.get) or stays null (Struct.getWithoutDefault).
+void define_replace_null_with_default(ConfigDef& d);
+
 /// A java.util.regex pattern, run by Boost.Regex in Perl mode (groups, named groups `(?<n>..)`,
 /// classes, lookaround, lazy and possessive quantifiers, `\Q..\E`).
 class JavaRegex {
@@ -97,22 +102,57 @@ inline SchemaBuilder copy_schema_basics(const Schema& s, Type type) {
   return b;
 }
 
-/// Derived schemas by input schema (Kafka's transforms keep a small LRU of them).
-class SchemaCache {
+/// Values derived from an input schema (a derived schema, a decision), cached by it (Kafka's
+/// transforms keep a small LRU of derived schemas).
+template <class T>
+class PerSchemaCache {
  public:
   template <class Make>
-  const SchemaPtr& get(const SchemaPtr& in, Make&& make) {
+  const T& get(const SchemaPtr& in, Make&& make) {
+    if (in.get() == last_in_) return *last_out_;  // records mostly repeat the last schema
     auto it = map_.find(in.get());
-    if (it != map_.end()) return it->second.second;
-    if (map_.size() >= 64) map_.clear();
-    SchemaPtr out = make(*in);
-    return map_.emplace(in.get(), std::make_pair(in, std::move(out))).first->second.second;
+    if (it == map_.end()) {
+      if (map_.size() >= 64) {
+        map_.clear();
+        last_in_ = nullptr;
+      }
+      T out = make(*in);
+      it = map_.emplace(in.get(), std::make_pair(in, std::move(out))).first;
+    }
+    last_in_ = in.get();
+    last_out_ = &it->second.second;
+    return *last_out_;
   }
 
  private:
-  // Keyed by address; the input is held so that the address is not reused while cached.
-  std::unordered_map<const Schema*, std::pair<SchemaPtr, SchemaPtr>> map_;
+  // Keyed by address; the input is held so that the address is not reused while cached (and
+  // entries, nodes of the map, stay put until cleared).
+  std::unordered_map<const Schema*, std::pair<SchemaPtr, T>> map_;
+  const Schema* last_in_ = nullptr;
+  const T* last_out_ = nullptr;
 };
+
+/// Derived schemas by input schema.
+using SchemaCache = PerSchemaCache<SchemaPtr>;
+
+/// Connect's `schema.defaultValue() != null`.
+inline bool has_default(const Schema& s) {
+  return s.default_value().has_value() && !s.default_value()->is_null();
+}
+
+/// Whether a field of struct schema `s` has a default. When none has, Connect's Struct.get and
+/// getWithoutDefault agree on every field: `replace.null.with.default` has nothing to replace.
+bool any_field_default(const Schema& s);
+
+/// Connect's Struct.get(field) for field `f` holding `x`: `x`, or the field's default when `x` is
+/// null and there is one.
+inline const Value& get_or_default(const Field& f, const Value& x) {
+  return x.is_null() && has_default(*f.schema) ? *f.schema->default_value() : x;
+}
+
+/// Struct.get for every field of `s` (one `s` holds alone: see own_struct): each null field whose
+/// schema has a default now holds that default.
+void fill_defaults(Value::StructData& s);
 
 /// Writes one line to the worker's stderr log, as the worker formats its own lines
 /// ("2026-01-02T03:04:05.678Z WARN  [logger] message"). Transforms have no task context to log

@@ -162,11 +162,11 @@ class ExtractNewRecordState : public Transformation {
         default: break;
       }
       route(r, before);
-      unwrap(r, plan, env, plan.before, std::move(before), "true");
+      unwrap(r, plan, env, std::move(before), "true");
       return drop_fields(r);
     }
     route(r, after);
-    unwrap(r, plan, env, plan.after, std::move(after), rewrite ? "false" : nullptr);
+    unwrap(r, plan, env, std::move(after), rewrite ? "false" : nullptr);
     return drop_fields(r);
   }
 
@@ -246,13 +246,10 @@ class ExtractNewRecordState : public Transformation {
   }
 
   // The row (`after` or `before`) as the value, with __deleted (rewrite modes) and add.fields.
-  void unwrap(SourceRecord& r, Plan& plan, const Value::StructData& env, int row_index, Value row,
+  void unwrap(SourceRecord& r, Plan& plan, const Value::StructData& env, Value row,
               const char* deleted) {
-    if (deleted == nullptr && fields_.empty()) {
-      r.value_schema = env.schema->fields()[static_cast<std::size_t>(row_index)].schema;
-      r.value = std::move(row);
-      return;
-    }
+    // Debezium rebuilds the value's schema even with nothing to add (copySchemaBasics: name,
+    // version, doc, parameters — and required, where the envelope's `after` is optional).
     if (!row.is_struct()) require_failed("Struct", row, "source field insertion");
     const SchemaPtr row_schema = row.as_struct().schema;
     SchemaPtr out;
@@ -262,7 +259,10 @@ class ExtractNewRecordState : public Transformation {
       out = build(*row_schema, plan, deleted != nullptr);
       plan.outputs.emplace_back(row_schema.get(), deleted != nullptr, row_schema, out);
     }
-    std::vector<Value> values = take_fields(row);
+    // The row's own struct when the record holds the only reference (the usual case), else a
+    // copy: its fields are extended in place and its schema swapped for the rebuilt one.
+    Value::StructData* data = own_struct(row);
+    std::vector<Value>& values = data->fields;
     values.reserve(out->fields().size());
     if (deleted != nullptr) {
       // Kafka's InsertField (which Debezium uses for __deleted) reads fields with their defaults.
@@ -275,8 +275,9 @@ class ExtractNewRecordState : public Transformation {
     }
     for (const Resolved& f : plan.fields)
       if (f.schema) values.push_back(f.get(env));
+    data->schema = out;
     r.value_schema = out;
-    r.value = Value(std::make_shared<Value::StructData>(Value::StructData{out, std::move(values)}));
+    r.value = std::move(row);
   }
 
   SchemaPtr build(const Schema& row, const Plan& plan, bool deleted) const {

@@ -1,9 +1,15 @@
 // Kafka's field transforms (org.apache.kafka.connect.transforms), each as $Key and $Value:
 // ReplaceField (`exclude` / `include` / `renames`, and the older `blacklist` / `whitelist`),
-// MaskField (`fields`, `replacement`), ValueToKey (`fields`), ExtractField (`field`),
-// HoistField (`field`), SetSchemaMetadata (`schema.name`, `schema.version`) and Flatten
-// (`delimiter`). A null key or value passes unchanged; derived schemas are cached per input
-// schema; messages are Kafka's.
+// MaskField (`fields`, `replacement`), ValueToKey (`fields`), ExtractField (`field`, with
+// `field.syntax.version` V2's nested paths), HoistField (`field`), SetSchemaMetadata
+// (`schema.name`, `schema.version`) and Flatten (`delimiter`). A null key or value passes
+// unchanged; derived schemas are cached per input schema; messages are Kafka's.
+//
+// `replace.null.with.default` (true unless set false; ReplaceField, MaskField, ValueToKey,
+// ExtractField, SetSchemaMetadata): the fields Kafka reads through Struct.get read a null as the
+// field schema's default. Whether an input schema has any such field is decided once per schema,
+// so records whose schemas have no defaults pay nothing for it.
+#include <cctype>
 #include <charconv>
 
 #include "transforms.h"
@@ -17,15 +23,26 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return false;
 }
 
-// Copies of a struct's fields under a derived schema whose fields are a subset (by name).
-Value restruct(const SchemaPtr& out, const Value::StructData& in) {
-  std::vector<Value> fields(out->fields().size());
+// A derived schema, and whether values under it take their fields' defaults for nulls (the flag
+// is set and a field has a default).
+struct Derived {
+  SchemaPtr schema;
+  bool defaults = false;
+};
+
+// Copies of a struct's fields under a derived schema whose fields are a subset (by name); with
+// `defaults`, a null field reads as its default (Struct.get).
+Value restruct(const SchemaPtr& out, const Value::StructData& in, bool defaults) {
+  auto data = std::make_shared<Value::StructData>(
+      Value::StructData{out, std::vector<Value>(out->fields().size())});
   for (const Field& f : out->fields()) {
     const Field* src = in.schema->field(f.name);
     if (src != nullptr)
-      fields[static_cast<std::size_t>(f.index)] = in.fields[static_cast<std::size_t>(src->index)];
+      data->fields[static_cast<std::size_t>(f.index)] =
+          in.fields[static_cast<std::size_t>(src->index)];
   }
-  return Value(std::make_shared<Value::StructData>(Value::StructData{out, std::move(fields)}));
+  if (defaults) fill_defaults(*data);
+  return Value(std::move(data));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -48,6 +65,7 @@ class ReplaceField : public Transformation {
         invalid("renames", c.get_string("renames"), "Invalid rename mapping: " + m);
       renames_.emplace_back(m.substr(0, colon), m.substr(colon + 1));
     }
+    replace_null_ = c.get_bool("replace.null.with.default");
   }
 
   bool apply(SourceRecord& r) override {
@@ -67,19 +85,23 @@ class ReplaceField : public Transformation {
       return true;
     }
     if (!v.is_struct()) require_failed("Struct", v, "field replacement");
-    const SchemaPtr& out = cache_.get(schema, [this](const Schema& in) {
+    // Kafka reads every kept field through Struct.get (or getWithoutDefault).
+    const Derived& d = cache_.get(schema, [this](const Schema& in) {
       SchemaBuilder b = copy_schema_basics(in, Type::Struct);
       for (const Field& f : in.fields())
         if (keep(f.name)) b.field(renamed(f.name), f.schema);
-      return b.build();
+      SchemaPtr out = b.build();
+      const bool defaults = replace_null_ && any_field_default(*out);
+      return Derived{std::move(out), defaults};
     });
     std::vector<Value> in = take_fields(v);
-    std::vector<Value> fields;
-    fields.reserve(out->fields().size());
+    auto data = std::make_shared<Value::StructData>(Value::StructData{d.schema, {}});
+    data->fields.reserve(d.schema->fields().size());
     for (const Field& f : schema->fields())
-      if (keep(f.name)) fields.push_back(std::move(in[static_cast<std::size_t>(f.index)]));
-    v = Value(std::make_shared<Value::StructData>(Value::StructData{out, std::move(fields)}));
-    schema = out;
+      if (keep(f.name)) data->fields.push_back(std::move(in[static_cast<std::size_t>(f.index)]));
+    if (d.defaults) fill_defaults(*data);
+    v = Value(std::move(data));
+    schema = d.schema;
     return true;
   }
 
@@ -96,7 +118,8 @@ class ReplaceField : public Transformation {
   Side side_;
   std::vector<std::string> exclude_, include_;
   std::vector<std::pair<std::string, std::string>> renames_;
-  SchemaCache cache_;
+  bool replace_null_ = true;
+  PerSchemaCache<Derived> cache_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -113,6 +136,7 @@ class MaskField : public Transformation {
     if (fields_.empty()) invalid("fields", "", "Must specify at least one field to mask.");
     if (auto it = props.find("replacement"); it != props.end() && !it->second.empty())
       replacement_ = it->second;
+    replace_null_ = c.get_bool("replace.null.with.default");
   }
 
   bool apply(SourceRecord& r) override {
@@ -128,6 +152,11 @@ class MaskField : public Transformation {
     }
     if (!v.is_struct()) require_failed("Struct", v, "mask fields");
     Value::StructData* s = own_struct(v);
+    // Kafka reads every field through Struct.get (or getWithoutDefault), then masks the listed
+    // ones: a null with a default is masked as that default.
+    if (replace_null_ &&
+        defaults_.get(s->schema, [](const Schema& in) { return any_field_default(in); }))
+      fill_defaults(*s);
     for (const Field& f : s->schema->fields()) {
       if (!contains(fields_, f.name)) continue;
       Value& x = s->fields[static_cast<std::size_t>(f.index)];
@@ -151,7 +180,6 @@ class MaskField : public Transformation {
         return Value(out);
       };
       switch (x.storage().index()) {
-        case 1: return Value(rep == "true");
         case 2: return number(std::int8_t{});
         case 3: return number(std::int16_t{});
         case 4: return number(std::int32_t{});
@@ -161,7 +189,8 @@ class MaskField : public Transformation {
         case 8: return Value(rep);
         default:
           if (decimal) return Value(decimal_unscaled_from_string(rep));
-          throw DataException("Cannot mask value of type " + java_class_of(x) +
+          // Kafka has no replacement mapping for Boolean (nor bytes, lists, maps).
+          throw DataException("Cannot mask value of type class " + java_class_of(x) +
                               " with custom replacement.");
       }
     }
@@ -177,13 +206,15 @@ class MaskField : public Transformation {
       case 9: return Value(decimal ? Bytes{0} : Bytes{});
       case 10: return Value(Value::Array{});
       case 11: return Value(Value::MapEntries{});
-      default: throw DataException("Cannot mask value of type " + java_class_of(x));
+      default: throw DataException("Cannot mask value of type: class " + java_class_of(x));
     }
   }
 
   Side side_;
   std::vector<std::string> fields_;
   std::optional<std::string> replacement_;
+  bool replace_null_ = true;
+  PerSchemaCache<bool> defaults_;  // whether a field of the struct's schema has a default
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -192,8 +223,10 @@ class MaskField : public Transformation {
 class ValueToKey : public Transformation {
  public:
   void configure(const ConfigMap& props) override {
-    fields_ = checked_config(value_to_key_config_def(), props).get_list("fields");
+    const Config c = checked_config(value_to_key_config_def(), props);
+    fields_ = c.get_list("fields");
     if (fields_.empty()) invalid("fields", "", "Must specify at least one field.");
+    replace_null_ = c.get_bool("replace.null.with.default");
   }
 
   bool apply(SourceRecord& r) override {
@@ -212,37 +245,127 @@ class ValueToKey : public Transformation {
       return true;
     }
     if (!r.value.is_struct()) require_failed("Struct", r.value, "copying fields from value to key");
-    const SchemaPtr& ks = cache_.get(r.value_schema, [this](const Schema& in) {
+    // Kafka reads the key fields through Struct.get (or getWithoutDefault).
+    const Derived& d = cache_.get(r.value_schema, [this](const Schema& in) {
       SchemaBuilder b = SchemaBuilder::struct_();
       for (const auto& f : fields_) {
         const Field* src = in.field(f);
         if (src == nullptr) throw DataException("Field does not exist: " + f);
         b.field(f, src->schema);
       }
-      return b.build();
+      SchemaPtr ks = b.build();
+      const bool defaults = replace_null_ && any_field_default(*ks);
+      return Derived{std::move(ks), defaults};
     });
-    r.key = restruct(ks, r.value.as_struct());
-    r.key_schema = ks;
+    r.key = restruct(d.schema, r.value.as_struct(), d.defaults);
+    r.key_schema = d.schema;
     return true;
   }
 
  private:
   std::vector<std::string> fields_;
-  SchemaCache cache_;
+  bool replace_null_ = true;
+  PerSchemaCache<Derived> cache_;
 };
 
 // ---------------------------------------------------------------------------------------------
-// ExtractField: the key or value becomes one of its fields.
+// ExtractField: the key or value becomes one of its fields; with `field.syntax.version` V2, a
+// field nested in structs (or maps) by a dotted path.
+
+// Java's String index of byte `pos` of UTF-8 `s`: UTF-16 code units before it.
+std::size_t utf16_index(const std::string& s, std::size_t pos) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < pos && i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) != 0x80) n += c >= 0xF0 ? 2 : 1;  // a 4-byte sequence is a surrogate pair
+  }
+  return n;
+}
+
+// Kafka's SingleFieldPath steps for syntax V2 (KIP-821): dot-separated names. A step that starts
+// with a backtick runs to the next backtick that ends the path or is followed by a dot, so it may
+// hold dots; a backslash before such a backtick makes it a literal backtick (and the step goes
+// on). Any other backtick, and the backslash before it, is part of the name. A trailing dot adds
+// an empty step. A backtick step left open is a ConfigError on `field`.
+std::vector<std::string> parse_path_v2(const std::string& path) {
+  std::vector<std::string> steps;
+  const std::size_t n = path.size();
+  std::size_t i = 0;
+  while (i < n) {
+    if (path[i] != '`') {
+      const std::size_t dot = path.find('.', i);
+      if (dot == std::string::npos) {
+        steps.push_back(path.substr(i));
+        break;
+      }
+      steps.push_back(path.substr(i, dot - i));
+      i = dot + 1;
+      continue;
+    }
+    const std::size_t open = i;
+    auto incomplete = [&] {
+      invalid("field", path,
+              "Incomplete backtick pair in path: [" + path +
+                  "], consider adding a backslash before backtick at position " +
+                  std::to_string(utf16_index(path, open)) + " to escape it");
+    };
+    std::string name;
+    std::size_t start = open + 1;  // of the text not yet appended to `name`
+    std::size_t at = open + 1;     // where to look for the closing backtick
+    for (;;) {
+      const std::size_t tick = path.find('`', at);
+      if (tick == std::string::npos) incomplete();
+      const bool escaped = path[tick - 1] == '\\';
+      if (tick + 1 == n) {  // ends the path
+        if (escaped) incomplete();
+        name.append(path, start, tick - start);
+        steps.push_back(std::move(name));
+        i = n;
+        break;
+      }
+      if (path[tick + 1] != '.') {  // inside the name
+        at = tick + 1;
+        continue;
+      }
+      if (escaped) {  // "\`." : a backtick in the name, which goes on with the dot
+        name.append(path, start, tick - 1 - start).push_back('`');
+        start = at = tick + 1;
+        continue;
+      }
+      name.append(path, start, tick - start);
+      steps.push_back(std::move(name));
+      i = tick + 2;
+      break;
+    }
+  }
+  if (!path.empty() && path.back() == '.') steps.emplace_back();
+  return steps;
+}
+
+// The value of key `name` in a schemaless map (the last entry, should there be two), or nullptr.
+Value* map_get(Value::MapEntries& map, const std::string& name) {
+  Value* out = nullptr;
+  for (auto& [k, x] : map)
+    if (k.is<std::string>() && k.as<std::string>() == name) out = &x;
+  return out;
+}
 
 class ExtractField : public Transformation {
  public:
   explicit ExtractField(Side side) : side_(side) {}
 
   void configure(const ConfigMap& props) override {
-    field_ = checked_config(extract_field_config_def(), props).get_string("field");
+    const Config c = checked_config(extract_field_config_def(), props);
+    field_ = c.get_string("field");
+    replace_null_ = c.get_bool("replace.null.with.default");
+    std::string version = c.get_string("field.syntax.version");
+    for (char& ch : version) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    path_ = version == "V2" ? parse_path_v2(field_) : std::vector<std::string>{field_};
   }
 
   bool apply(SourceRecord& r) override {
+    if (path_.size() != 1) return apply_nested(r);
+    const std::string& name = path_.front();
     Value& v = value_of(r, side_);
     SchemaPtr& schema = schema_of(r, side_);
     if (!schema) {
@@ -251,26 +374,98 @@ class ExtractField : public Transformation {
       if (map == nullptr) require_failed("Map", v, "field extraction");
       Value out;
       for (auto& [k, x] : *map)
-        if (k.is<std::string>() && k.as<std::string>() == field_) out = std::move(x);
+        if (k.is<std::string>() && k.as<std::string>() == name) out = std::move(x);
       v = std::move(out);
       return true;
     }
-    const Field* f = schema->field(field_);
+    const Field* f = schema->field(name);
     if (f == nullptr) throw DataException("Unknown field: " + field_);
     if (v.is_null()) {
       schema = f->schema;
       return true;
     }
     if (!v.is_struct()) require_failed("Struct", v, "field extraction");
-    Value out = v.as_struct().fields[static_cast<std::size_t>(f->index)];
+    const Value& x = v.as_struct().fields[static_cast<std::size_t>(f->index)];
+    Value out = replace_null_ ? get_or_default(*f, x) : x;
     schema = f->schema;
     v = std::move(out);
     return true;
   }
 
  private:
+  // SingleFieldPath.fieldFrom: the fields along the path, from the top.
+  std::vector<const Field*> resolve(const Schema& top) const {
+    std::vector<const Field*> chain;
+    const Schema* s = &top;
+    for (const auto& step : path_) {
+      if (s->type() != Type::Struct)
+        throw DataException("Cannot look up fields on non-struct type");
+      const Field* f = s->field(step);
+      if (f == nullptr) throw DataException("Unknown field: " + field_);
+      chain.push_back(f);
+      s = f->schema.get();
+    }
+    return chain;
+  }
+
+  // SingleFieldPath.valueFrom. With a schema: an intermediate struct is read through Struct.get
+  // (a null one with a default struct walks into that default) and a null one makes the result
+  // null; the last field reads through Struct.get or getWithoutDefault, per
+  // replace.null.with.default. Schemaless: a missing or null intermediate makes the result null.
+  bool apply_nested(SourceRecord& r) {
+    Value& v = value_of(r, side_);
+    SchemaPtr& schema = schema_of(r, side_);
+    if (!schema) {
+      if (v.is_null()) return true;
+      auto* map = std::get_if<Value::MapEntries>(&v.storage());
+      if (map == nullptr) require_failed("Map", v, "field extraction");
+      Value out;
+      for (std::size_t i = 0; map != nullptr && i + 1 < path_.size(); ++i) {
+        Value* sub = map_get(*map, path_[i]);
+        if (sub == nullptr || sub->is_null()) {
+          map = nullptr;
+          break;
+        }
+        map = std::get_if<Value::MapEntries>(&sub->storage());
+        if (map == nullptr) require_failed("Map", *sub, "nested field access");
+      }
+      if (map != nullptr)
+        if (Value* x = map_get(*map, path_.back())) out = std::move(*x);
+      v = std::move(out);
+      return true;
+    }
+    if (!v.is_null() && !v.is_struct()) require_failed("Struct", v, "field extraction");
+    const auto& chain = paths_.get(schema, [this](const Schema& in) { return resolve(in); });
+    const Field& leaf = *chain.back();
+    Value out;
+    const Value* at = v.is_null() ? nullptr : &v;
+    for (std::size_t i = 0; at != nullptr && i < chain.size(); ++i) {
+      const Field* f = chain[i];
+      const Value::StructData& s = at->as_struct();
+      // The struct's own schema names its fields (Kafka asks it); normally it is the record's.
+      const Schema* expected = i == 0 ? schema.get() : chain[i - 1]->schema.get();
+      if (s.schema.get() != expected) f = s.schema->field(f->name);
+      if (f == nullptr) break;  // not in this struct: null
+      const Value& x = s.fields[static_cast<std::size_t>(f->index)];
+      if (i + 1 == chain.size()) {
+        out = replace_null_ ? get_or_default(*f, x) : x;
+        break;
+      }
+      const Value& sub = get_or_default(*f, x);
+      if (sub.is_null()) break;
+      if (!sub.is_struct()) require_failed("Struct", sub, "nested field access");
+      at = &sub;
+    }
+    schema = leaf.schema;
+    v = std::move(out);
+    return true;
+  }
+
   Side side_;
   std::string field_;
+  std::vector<std::string> path_;  // one step with V1 (the whole `field`)
+  bool replace_null_ = true;
+  PerSchemaCache<std::vector<const Field*>> paths_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -326,12 +521,14 @@ class SetSchemaMetadata : public Transformation {
     }
     if (!name_ && !version_)
       invalid("schema.name", "", "Schema name, version or both must be specified");
+    replace_null_ = c.get_bool("replace.null.with.default");
   }
 
   bool apply(SourceRecord& r) override {
     SchemaPtr& schema = schema_of(r, side_);
     if (!schema) throw DataException("Schema required for [updating schema metadata]");
-    const SchemaPtr& out = cache_.get(schema, [this](const Schema& in) {
+    // Kafka copies a struct value field by field through Struct.get (or getWithoutDefault).
+    const Derived& d = cache_.get(schema, [this](const Schema& in) {
       SchemaBuilder b = in.type() == Type::Array ? SchemaBuilder::array(in.value_schema())
                         : in.type() == Type::Map
                             ? SchemaBuilder::map(in.key_schema(), in.value_schema())
@@ -342,11 +539,17 @@ class SetSchemaMetadata : public Transformation {
       if (in.optional()) b.optional();
       if (in.default_value()) b.default_value(*in.default_value());
       for (const Field& f : in.fields()) b.field(f.name, f.schema);
-      return b.build();
+      SchemaPtr out = b.build();
+      const bool defaults = replace_null_ && any_field_default(*out);
+      return Derived{std::move(out), defaults};
     });
     Value& v = value_of(r, side_);
-    if (v.is_struct()) own_struct(v)->schema = out;
-    schema = out;
+    if (v.is_struct()) {
+      Value::StructData* s = own_struct(v);
+      s->schema = d.schema;
+      if (d.defaults) fill_defaults(*s);
+    }
+    schema = d.schema;
     return true;
   }
 
@@ -354,7 +557,8 @@ class SetSchemaMetadata : public Transformation {
   Side side_;
   std::optional<std::string> name_;
   std::optional<int> version_;
-  SchemaCache cache_;
+  bool replace_null_ = true;
+  PerSchemaCache<Derived> cache_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -471,6 +675,7 @@ const ConfigDef& replace_field_config_def() {
              "Deprecated. Use exclude instead.");
     d.define("whitelist", ConfigType::List, "", Importance::Low,
              "Deprecated. Use include instead.");
+    define_replace_null_with_default(d);
     return d;
   }();
   return def;
@@ -484,6 +689,7 @@ const ConfigDef& mask_field_config_def() {
     d.define("replacement", ConfigType::String, "", Importance::Low,
              "Custom value replacement, that will be applied to all 'fields' values (numeric or "
              "non-empty string values only).");
+    define_replace_null_with_default(d);
     return d;
   }();
   return def;
@@ -494,6 +700,7 @@ const ConfigDef& value_to_key_config_def() {
     ConfigDef d;
     d.define("fields", ConfigType::List, std::nullopt, Importance::High,
              "Field names on the record value to extract as the record key.");
+    define_replace_null_with_default(d);
     return d;
   }();
   return def;
@@ -504,6 +711,16 @@ const ConfigDef& extract_field_config_def() {
     ConfigDef d;
     d.define("field", ConfigType::String, std::nullopt, Importance::Medium,
              "Field name to extract.", "", validators::non_empty_string());
+    define_replace_null_with_default(d);
+    d.define(choice(
+        "field.syntax.version", "V1", {"V1", "V2"}, Importance::High,
+        "Defines the version of the syntax to access fields. If set to `V1`, then the field paths "
+        "are limited to access the elements at the root level of the struct or map. If set to "
+        "`V2`, the syntax will support accessing nested elements. To access nested elements, "
+        "dotted notation is used. If dots are already included in the field name, then backtick "
+        "pairs can be used to wrap field names containing dots. E.g. to access the subfield `baz` "
+        "from a field named \"foo.bar\" in a struct/map the following format can be used to "
+        "access its elements: \"`foo.bar`.baz\"."));
     return d;
   }();
   return def;
@@ -526,6 +743,7 @@ const ConfigDef& set_schema_metadata_config_def() {
     ConfigDef d;
     d.define("schema.name", ConfigType::String, "", Importance::High, "Schema name to set.");
     d.define("schema.version", ConfigType::Int, "", Importance::High, "Schema version to set.");
+    define_replace_null_with_default(d);
     return d;
   }();
   return def;

@@ -2,6 +2,8 @@
 // $Value (`fields` -> `headers`, `operation` move | copy), InsertHeader (`header`,
 // `value.literal`, typed as Connect's Values.parseString infers), DropHeaders (`headers`), and
 // Filter, which drops every record it is applied to (so it is used with a predicate).
+// HeaderFrom's `replace.null.with.default` (true unless set false): with a schema, the header
+// values, and under `move` the fields kept, read a null field as its schema's default.
 #include "transforms.h"
 
 namespace tributary::transforms {
@@ -19,6 +21,7 @@ class HeaderFrom : public Transformation {
       invalid("fields", c.get_string("fields"),
               "'fields' config must have the same number of elements as 'headers' config.");
     move_ = c.get_string("operation") == "move";
+    replace_null_ = c.get_bool("replace.null.with.default");
   }
 
   bool apply(SourceRecord& r) override {
@@ -50,25 +53,30 @@ class HeaderFrom : public Transformation {
     for (std::size_t i = 0; i < fields_.size(); ++i) {
       const Field* f = schema->field(fields_[i]);
       if (f == nullptr) throw DataException(fields_[i] + " is not a valid field name");
-      Value x = s.fields[static_cast<std::size_t>(f->index)];
-      const auto& def = f->schema->default_value();
-      if (x.is_null() && def && !def->is_null()) x = *def;
-      r.headers.push_back(Header{headers_[i], f->schema, std::move(x)});
+      const Value& x = s.fields[static_cast<std::size_t>(f->index)];
+      r.headers.push_back(
+          Header{headers_[i], f->schema, replace_null_ ? get_or_default(*f, x) : x});
     }
     if (move_) {
-      const SchemaPtr& out = cache_.get(schema, [this](const Schema& in) {
+      // Kafka copies the kept fields through Struct.get (or getWithoutDefault); `copy` leaves
+      // the value as it is.
+      const Moved& out = cache_.get(schema, [this](const Schema& in) {
         SchemaBuilder b = copy_schema_basics(in, Type::Struct);
         if (in.optional()) b.optional();
         for (const Field& f : in.fields())
           if (!listed(f.name)) b.field(f.name, f.schema);
-        return b.build();
+        SchemaPtr moved = b.build();
+        const bool defaults = replace_null_ && any_field_default(*moved);
+        return Moved{std::move(moved), defaults};
       });
       std::vector<Value> in = take_fields(v);
-      std::vector<Value> kept;
+      auto kept = std::make_shared<Value::StructData>(Value::StructData{out.schema, {}});
       for (const Field& f : schema->fields())
-        if (!listed(f.name)) kept.push_back(std::move(in[static_cast<std::size_t>(f.index)]));
-      v = Value(std::make_shared<Value::StructData>(Value::StructData{out, std::move(kept)}));
-      schema = out;
+        if (!listed(f.name))
+          kept->fields.push_back(std::move(in[static_cast<std::size_t>(f.index)]));
+      if (out.defaults) fill_defaults(*kept);
+      v = Value(std::move(kept));
+      schema = out.schema;
     }
     return true;
   }
@@ -80,10 +88,17 @@ class HeaderFrom : public Transformation {
     return false;
   }
 
+  // The value schema under `move`, and whether its fields take their defaults for nulls.
+  struct Moved {
+    SchemaPtr schema;
+    bool defaults = false;
+  };
+
   Side side_;
   std::vector<std::string> fields_, headers_;
   bool move_ = false;
-  SchemaCache cache_;
+  bool replace_null_ = true;
+  PerSchemaCache<Moved> cache_;
 };
 
 // Values.parseString's inference for the common literals: booleans, integers (the smallest
@@ -163,6 +178,7 @@ const ConfigDef& header_from_config_def() {
                     "(removed from the key/value), or <code>copy</code> if the fields are to be "
                     "copied to the headers (retained in the key/value).",
                     false));
+    define_replace_null_with_default(d);
     return d;
   }();
   return def;

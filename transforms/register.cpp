@@ -60,7 +60,9 @@ void register_transforms(PluginRegistrar& r) {
         Sided{"HoistField", hoist_field_config_def, make_hoist_field},
         Sided{"SetSchemaMetadata", set_schema_metadata_config_def, make_set_schema_metadata},
         Sided{"Flatten", flatten_config_def, make_flatten},
-        Sided{"HeaderFrom", header_from_config_def, make_header_from}}) {
+        Sided{"HeaderFrom", header_from_config_def, make_header_from},
+        Sided{"Cast", cast_config_def, make_cast},
+        Sided{"TimestampConverter", timestamp_converter_config_def, make_timestamp_converter}}) {
     for (const Side side : {Side::Key, Side::Value}) {
       const std::string n = std::string(t.name) + (side == Side::Key ? "$Key" : "$Value");
       auto make = t.make;

@@ -45,6 +45,11 @@ std::unique_ptr<Transformation> make_hoist_field(Side side);
 std::unique_ptr<Transformation> make_set_schema_metadata(Side side);
 std::unique_ptr<Transformation> make_flatten(Side side);
 
+const ConfigDef& cast_config_def();
+const ConfigDef& timestamp_converter_config_def();
+std::unique_ptr<Transformation> make_cast(Side side);
+std::unique_ptr<Transformation> make_timestamp_converter(Side side);
+
 const ConfigDef& timestamp_router_config_def();
 std::unique_ptr<Transformation> make_timestamp_router();
 

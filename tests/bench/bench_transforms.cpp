@@ -194,6 +194,25 @@ void BM_ExtractNewRecordStatePlain(benchmark::State& state) {
       update);
 }
 
+// Kafka's Cast and TimestampConverter on the envelope's own fields (they work at the top level).
+void BM_CastToString(benchmark::State& state) {
+  run(state,
+      {{"transforms", "cast"},
+       {"transforms.cast.type", "org.apache.kafka.connect.transforms.Cast$Value"},
+       {"transforms.cast.spec", "ts_ms:string"}},
+      update);
+}
+
+void BM_TimestampConverterToString(benchmark::State& state) {
+  run(state,
+      {{"transforms", "tc"},
+       {"transforms.tc.type", "org.apache.kafka.connect.transforms.TimestampConverter$Value"},
+       {"transforms.tc.field", "ts_ms"},
+       {"transforms.tc.target.type", "string"},
+       {"transforms.tc.format", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"}},
+      update);
+}
+
 void BM_FilterSeedCondition(benchmark::State& state) {
   run(state,
       {{"transforms", "filter"},
@@ -264,6 +283,8 @@ BENCHMARK(BM_InsertFieldTimestamp)->UseManualTime();
 BENCHMARK(BM_ExtractNewRecordStatePlain)->UseManualTime();
 BENCHMARK(BM_ExtractNewRecordStateSeed)->UseManualTime();
 BENCHMARK(BM_FilterSeedCondition)->UseManualTime();
+BENCHMARK(BM_CastToString)->UseManualTime();
+BENCHMARK(BM_TimestampConverterToString)->UseManualTime();
 BENCHMARK(BM_EventRouter)->UseManualTime();
 BENCHMARK(BM_SeedChain)->UseManualTime();
 BENCHMARK_MAIN();

@@ -173,11 +173,19 @@ def test_connector_plugins_all(worker):
     assert {t for _, t in pairs} <= {"source", "sink", "converter", "header_converter",
                                      "transformation", "predicate"}
     assert len(pairs) == len(r.json)  # no entry twice
-    # Kafka's transforms and predicates, from the transforms plugin.
-    for cls in ("org.apache.kafka.connect.transforms.RegexRouter",
-                "org.apache.kafka.connect.transforms.InsertField$Value",
-                "org.apache.kafka.connect.transforms.InsertField$Key"):
-        assert (cls, "transformation") in pairs
+    # Every transform the transforms plugin brings: Kafka's (each $Key / $Value where Kafka has
+    # both) and Debezium's.
+    kafka = "org.apache.kafka.connect.transforms."
+    sided = ("InsertField", "ReplaceField", "MaskField", "ExtractField", "HoistField", "Cast",
+             "TimestampConverter", "SetSchemaMetadata", "Flatten", "HeaderFrom")
+    plain = ("RegexRouter", "ValueToKey", "TimestampRouter", "InsertHeader", "DropHeaders",
+             "Filter")
+    expected = [kafka + n + side for n in sided for side in ("$Key", "$Value")]
+    expected += [kafka + n for n in plain]
+    expected += ["io.debezium.transforms." + n for n in (
+        "ExtractNewRecordState", "Filter", "ContentBasedRouter", "outbox.EventRouter")]
+    for cls in expected:
+        assert (cls, "transformation") in pairs, cls
     for cls in ("TopicNameMatches", "HasHeaderKey", "RecordIsTombstone"):
         assert (f"org.apache.kafka.connect.transforms.predicates.{cls}", "predicate") in pairs
 

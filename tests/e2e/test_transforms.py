@@ -13,7 +13,7 @@ import uuid
 import pytest
 from kafka import KafkaConsumer
 
-from conftest import BOOTSTRAP, unique, wait_for
+from conftest import BOOTSTRAP, generator_config, unique, wait_for
 from pg_util import (new_database, payloads, pg_config, pg_run,  # noqa: F401
                      psql, read_topic, wait_streaming)
 
@@ -261,3 +261,61 @@ def test_seed_exercise_5_outbox_event_router(worker, pg_run):
     assert events[0][1]["schema"]["name"] == "io.debezium.data.Json"
     # Only the outbox is captured: no topic for orders.
     assert read_topic(f"{prefix}.public.orders", idle_s=1, timeout=4) == []
+
+
+def test_cast_and_timestamp_converter_on_unwrapped_rows(worker, pg_run):
+    """Kafka's Cast and TimestampConverter after ExtractNewRecordState, on the types Debezium
+    gives PostgreSQL columns: numeric as a Connect Decimal, timestamp(3) as epoch milliseconds
+    (io.debezium.time.Timestamp, an int64), timestamptz as ISO text (ZonedTimestamp)."""
+    db = new_database(tables_sql="""
+        CREATE TABLE readings (id integer PRIMARY KEY, amount numeric(10,2), taken timestamp(3),
+                               taken_tz timestamptz);
+        INSERT INTO readings VALUES
+          (1, 12.50, '2024-03-01 12:34:56.789', '2024-03-01 12:34:56.789+00'),
+          (2, -0.07, '1969-12-31 23:59:59.999', '1999-12-31 23:00:00-01');
+    """)
+    prefix, slot, name = f"cast{uuid.uuid4().hex[:8]}", f"s_{uuid.uuid4().hex[:12]}", unique("cast")
+    pg_run(name, pg_config(db, prefix, slot, **{
+        "transforms": "unwrap,cast,taken,tz",
+        "transforms.unwrap.type": "io.debezium.transforms.ExtractNewRecordState",
+        "transforms.cast.type": "org.apache.kafka.connect.transforms.Cast$Value",
+        "transforms.cast.spec": "id:string, amount:float64",
+        "transforms.taken.type": "org.apache.kafka.connect.transforms.TimestampConverter$Value",
+        "transforms.taken.field": "taken",
+        "transforms.taken.target.type": "string",
+        "transforms.taken.format": "yyyy-MM-dd HH:mm:ss.SSS",
+        "transforms.tz.type": "org.apache.kafka.connect.transforms.TimestampConverter$Value",
+        "transforms.tz.field": "taken_tz",
+        "transforms.tz.target.type": "unix",
+        "transforms.tz.unix.precision": "seconds",
+        # SimpleDateFormat parses a prefix: the fraction and the zone after the seconds are
+        # ignored, as in Kafka.
+        "transforms.tz.format": "yyyy-MM-dd'T'HH:mm:ss",
+    }))
+    recs = read_topic(f"{prefix}.public.readings", expect=2, idle_s=0)
+    values = [v["payload"] for _, v in recs]
+    # Expected from the rows by hand: 2024-03-01T12:34:56Z = 1709296496 s;
+    # 1999-12-31 23:00:00-01 = 2000-01-01T00:00:00Z = 946684800 s.
+    assert values == [
+        {"id": "1", "amount": 12.5, "taken": "2024-03-01 12:34:56.789", "taken_tz": 1709296496},
+        {"id": "2", "amount": -0.07, "taken": "1969-12-31 23:59:59.999", "taken_tz": 946684800},
+    ], values
+    types = {f["field"]: (f["type"], f.get("name")) for f in recs[0][1]["schema"]["fields"]}
+    assert types == {"id": ("string", None), "amount": ("double", None),
+                     "taken": ("string", None), "taken_tz": ("int64", None)}, types
+
+
+def test_cast_and_timestamp_converter_configs_are_checked(worker):
+    config = generator_config("t", name=unique("castcfg"))
+    config.update({"transforms": "cast,ts",
+              "transforms.cast.type": "org.apache.kafka.connect.transforms.Cast$Value",
+              "transforms.cast.spec": "amount:decimal",
+              "transforms.ts.type": "org.apache.kafka.connect.transforms.TimestampConverter$Value",
+              "transforms.ts.target.type": "string"})
+    r = worker.call("PUT", "/connector-plugins/GeneratorSource/config/validate", body=config)
+    assert r.status == 200, r
+    errors = {c["value"]["name"]: c["value"]["errors"] for c in r.json["configs"]
+              if c["value"]["errors"]}
+    assert "Invalid type found in casting spec: decimal" in " ".join(
+        errors.get("transforms.cast.spec", [])), r.json
+    assert "requires format option" in " ".join(errors.get("transforms.ts.format", [])), r.json

@@ -147,7 +147,12 @@ TEST(ExtractNewRecordState, DefaultsDropDeletesAndTombstones) {
   auto t = unwrap({});
   auto u = change("u", row(1, "new"), row(1, "paid"));
   ASSERT_TRUE(t->apply(u));
-  EXPECT_EQ(u.value_schema, row_schema());  // the `after` field's own schema
+  // Debezium 2.7.4 rebuilds the `after` schema (tests/golden/transforms enrs_update_default):
+  // the same name and fields, but required.
+  EXPECT_TRUE(row_schema()->optional());
+  EXPECT_FALSE(u.value_schema->optional());
+  EXPECT_EQ(u.value_schema->name(), row_schema()->name());
+  EXPECT_EQ(u.value_schema->fields().size(), row_schema()->fields().size());
   EXPECT_EQ(json(u, false), R"({"id":1,"status":"paid"})");
   auto d = change("d", row(1, "paid"), Value());
   EXPECT_FALSE(t->apply(d));

@@ -267,5 +267,23 @@ TEST(Predicates, ConfigErrorsNameTheFullKey) {
   ASSERT_EQ(errors.count("predicates.p.name"), 1U);
 }
 
+TEST(Predicates, ValidationReportsEveryFailingTransformAndASharedErrorOnce) {
+  auto errors = TransformChain::validate({{"transforms", "a,b,ok"},
+                                          {"transforms.a.type", "Cast$Value"},
+                                          {"transforms.a.spec", "x:decimal"},
+                                          {"transforms.b.type", "TimestampConverter$Value"},
+                                          {"transforms.b.target.type", "string"},
+                                          {"transforms.ok.type", "RegexRouter"},
+                                          {"transforms.ok.regex", "x"},
+                                          {"transforms.ok.replacement", "y"},
+                                          {"predicates", "p"},
+                                          {"predicates.p.type", "HasHeaderKey"}},
+                                         registry());
+  ASSERT_EQ(errors.size(), 3U);
+  EXPECT_EQ(errors["transforms.a.spec"].size(), 1U);
+  EXPECT_EQ(errors["transforms.b.format"].size(), 1U);
+  EXPECT_EQ(errors["predicates.p.name"].size(), 1U);  // once, though each run builds it
+}
+
 }  // namespace
 }  // namespace tributary::transforms

@@ -1,6 +1,7 @@
 #include "worker/transform_chain.h"
 
 #include <map>
+#include <optional>
 
 namespace tributary {
 namespace {
@@ -88,13 +89,38 @@ bool TransformChain::apply(SourceRecord& record) {
 
 std::map<std::string, std::vector<std::string>> TransformChain::validate(
     const ConfigMap& config, const PluginRegistry& registry) {
+  // The predicates, then each transform on its own (with the predicate it names), so that every
+  // failing one is reported, not only the first; an error two runs share is reported once.
   std::map<std::string, std::vector<std::string>> errors;
-  try {
-    TransformChain chain(config, registry);
-  } catch (const ConfigError& e) {
-    errors[e.key()].push_back(e.what());
-  } catch (const std::exception& e) {
-    errors["transforms"].push_back(e.what());
+  auto add = [&errors](const std::string& key, const std::string& message) {
+    auto& list = errors[key];
+    for (const auto& m : list)
+      if (m == message) return;
+    list.push_back(message);
+  };
+  auto get = [&config](const std::string& k) {
+    auto it = config.find(k);
+    return it == config.end() ? std::string() : it->second;
+  };
+  std::vector<std::optional<std::string>> runs{std::nullopt};  // nullopt: the predicates alone
+  for (const auto& alias : split_list(get("transforms"))) runs.emplace_back(alias);
+  for (const auto& alias : runs) {
+    ConfigMap one = config;
+    one["transforms"] = alias.value_or("");
+    if (alias) {
+      // Only the predicate it names, when that one is declared (else the chain reports it).
+      const std::string named = get("transforms." + *alias + ".predicate");
+      bool declared = false;
+      for (const auto& p : split_list(get("predicates"))) declared = declared || p == named;
+      if (named.empty() || declared) one["predicates"] = named;
+    }
+    try {
+      TransformChain chain(one, registry);
+    } catch (const ConfigError& e) {
+      add(e.key(), e.what());
+    } catch (const std::exception& e) {
+      add("transforms", e.what());
+    }
   }
   return errors;
 }
