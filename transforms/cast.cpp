@@ -20,14 +20,6 @@ namespace {
 
 constexpr std::int64_t kDayMs = 86400000;
 
-std::string type_enum(Type t) {
-  std::string s(type_name(t));
-  if (t == Type::Float32) s = "float32";
-  if (t == Type::Float64) s = "float64";
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool castable_to(Type t) {
   return t != Type::Bytes && t != Type::Array && t != Type::Map && t != Type::Struct;
 }
@@ -337,7 +329,8 @@ Value cast_to(const JavaValue& j, const Value& original, Type target) {
       return Value(std::move(out));
     }
     default:
-      throw DataException(type_enum(target) + " is not supported in the Cast transformation.");
+      throw DataException(std::string(connect_type_enum_name(target)) +
+                          " is not supported in the Cast transformation.");
   }
 }
 
@@ -365,14 +358,10 @@ Value cast_value(const Schema* schema, const Value& v, Type target) {
       schema ? std::optional<Type>(schema->type()) : schemaless_type(v);
   if (!from || !(castable_to(*from) || *from == Type::Bytes))
     throw DataException("Cast transformation does not support casting from " +
-                        (from ? type_enum(*from) : std::string("null")) +
+                        (from ? std::string(connect_type_enum_name(*from)) : std::string("null")) +
                         "; supported types are [INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, "
                         "BOOLEAN, STRING, BYTES]");
   return cast_to(java_value(schema, v, target), v, target);
-}
-
-SchemaBuilder target_builder(Type t) {
-  return SchemaBuilder(t);
 }
 
 class Cast : public Transformation {
@@ -394,23 +383,17 @@ class Cast : public Transformation {
       while (parts.size() > 1 && parts.back().empty()) parts.pop_back();
       if (parts.size() > 2) invalid("spec", raw, "Invalid rename mapping: " + mapping);
       const std::string type_text = trim(parts.back());
+      // Schema.Type.valueOf(upper case): the enum names, which type_from_name knows in lower
+      // case next to JsonConverter's "float" / "double" (not enum names).
       std::string lower = type_text;
       for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      std::optional<Type> t;
-      for (Type candidate :
-           {Type::Int8, Type::Int16, Type::Int32, Type::Int64, Type::Float32, Type::Float64,
-            Type::Boolean, Type::String, Type::Bytes, Type::Array, Type::Map, Type::Struct})
-        if (lower == [&] {
-              std::string e = type_enum(candidate);
-              for (char& ch : e)
-                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-              return e;
-            }())
-          t = candidate;
+      const std::optional<Type> t =
+          lower == "float" || lower == "double" ? std::nullopt : type_from_name(lower);
       if (!t) invalid("spec", raw, "Invalid type found in casting spec: " + type_text);
       if (!castable_to(*t))
         invalid("spec", raw,
-                "Cast transformation does not support casting to " + type_enum(*t) +
+                "Cast transformation does not support casting to " +
+                    std::string(connect_type_enum_name(*t)) +
                     "; supported types are [INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, "
                     "STRING]");
       if (parts.size() == 1) {
@@ -437,20 +420,13 @@ class Cast : public Transformation {
       }
       auto* map = std::get_if<Value::MapEntries>(&v.storage());
       if (map == nullptr) require_failed("Map", v, "cast types");
-      Value::MapEntries out = *map;
-      for (const auto& [field, type] : casts_) {
-        bool found = false;
-        for (auto& [k, x] : out)
-          if (k.is<std::string>() && k.as<std::string>() == field) {
-            x = cast_value(nullptr, x, type);
-            found = true;
-          }
-        if (!found) out.emplace_back(Value(field), Value());
-      }
-      v = Value(std::move(out));
+      for (const auto& [field, type] : casts_)
+        map_put_converted(*map, field,
+                          [t = type](const Value& x) { return cast_value(nullptr, x, t); });
       return true;
     }
-    const SchemaPtr updated = cache_.get(schema, [this](const Schema& s) { return build(s); });
+    const Plan& plan = cache_.get(schema, [this](const Schema& s) { return build(s); });
+    const SchemaPtr& updated = plan.schema;
     if (whole_) {
       v = cast_value(schema.get(), v, *whole_);
       // The cast schema keeps the input's name; a Connect logical name now labels a plain
@@ -471,7 +447,8 @@ class Cast : public Transformation {
     for (const Field& f : schema->fields()) {
       Value& x = fields[static_cast<std::size_t>(f.index)];
       if (replace_null_ && x.is_null()) x = get_or_default(f, x);
-      if (const Type* t = cast_for(f.name)) x = cast_value(f.schema.get(), x, *t);
+      if (const auto& t = plan.casts[static_cast<std::size_t>(f.index)])
+        x = cast_value(f.schema.get(), x, *t);
     }
     v = Value(std::make_shared<Value::StructData>(Value::StructData{updated, std::move(fields)}));
     schema = updated;
@@ -492,16 +469,25 @@ class Cast : public Transformation {
     return nullptr;
   }
 
-  SchemaPtr build(const Schema& in) const {
+  // What a schema casts to, and the target type of each of its fields (by index).
+  struct Plan {
+    SchemaPtr schema;
+    std::vector<std::optional<Type>> casts;
+  };
+
+  Plan build(const Schema& in) const {
+    Plan plan;
     SchemaBuilder b = copy_schema_basics(in, whole_ ? *whole_ : Type::Struct);
     if (!whole_) {
+      plan.casts.resize(in.fields().size());
       for (const Field& f : in.fields()) {
         const Type* t = cast_for(f.name);
         if (t == nullptr) {
           b.field(f.name, f.schema);
           continue;
         }
-        SchemaBuilder fb = target_builder(*t);
+        plan.casts[static_cast<std::size_t>(f.index)] = *t;
+        SchemaBuilder fb(*t);
         if (f.schema->optional()) fb.optional();
         if (f.schema->default_value())
           fb.default_value(cast_value(f.schema.get(), *f.schema->default_value(), *t));
@@ -511,14 +497,15 @@ class Cast : public Transformation {
     if (in.optional()) b.optional();
     if (in.default_value())
       b.default_value(cast_value(&in, *in.default_value(), whole_ ? *whole_ : Type::Struct));
-    return b.build();
+    plan.schema = b.build();
+    return plan;
   }
 
   Side side_;
   std::vector<std::pair<std::string, Type>> casts_;
   std::optional<Type> whole_;
   bool replace_null_ = true;
-  SchemaCache cache_;
+  PerSchemaCache<Plan> cache_;
 };
 
 }  // namespace

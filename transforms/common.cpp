@@ -177,6 +177,13 @@ void fill_defaults(Value::StructData& s) {
   }
 }
 
+Value* map_get(Value::MapEntries& map, std::string_view name) {
+  Value* out = nullptr;
+  for (auto& [k, x] : map)
+    if (k.is<std::string>() && k.as<std::string>() == name) out = &x;
+  return out;
+}
+
 std::string java_class_of(const Value& v) {
   struct Visitor {
     std::string operator()(std::monostate) const { return "null"; }

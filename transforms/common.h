@@ -162,6 +162,20 @@ void log_line(const char* level, const std::string& logger, const std::string& m
 /// "Struct", "String", "Integer", ... the Java class name Kafka's messages print for a value.
 std::string java_class_of(const Value& v);
 
+/// The value of key `name` in a schemaless map (the last entry, should there be two), or nullptr.
+Value* map_get(Value::MapEntries& map, std::string_view name);
+
+/// HashMap.put(name, convert(map.get(name))) on a schemaless map: the entry converted in place,
+/// or a new one holding convert(null).
+template <class Convert>
+void map_put_converted(Value::MapEntries& map, const std::string& name, Convert&& convert) {
+  if (Value* x = map_get(map, name)) {
+    *x = convert(*x);
+  } else {
+    map.emplace_back(Value(name), convert(Value()));
+  }
+}
+
 /// Kafka's Requirements.requireStruct / requireMap messages.
 [[noreturn]] void require_failed(const char* expected, const Value& v, const std::string& purpose);
 

@@ -342,14 +342,6 @@ std::vector<std::string> parse_path_v2(const std::string& path) {
   return steps;
 }
 
-// The value of key `name` in a schemaless map (the last entry, should there be two), or nullptr.
-Value* map_get(Value::MapEntries& map, const std::string& name) {
-  Value* out = nullptr;
-  for (auto& [k, x] : map)
-    if (k.is<std::string>() && k.as<std::string>() == name) out = &x;
-  return out;
-}
-
 class ExtractField : public Transformation {
  public:
   explicit ExtractField(Side side) : side_(side) {}

@@ -3,7 +3,6 @@
 // UTC), a Unix number (`unix.precision`) and Connect's Date, Time and Timestamp. The source kind
 // comes from the schema (Timestamp / Date / Time by name, else string or int64), or from the value
 // when there is none. Everything passes through epoch milliseconds, as Kafka's java.util.Date.
-#include <cctype>
 #include <limits>
 
 #include "java_date.h"
@@ -28,11 +27,8 @@ std::int64_t saturating_mul(std::int64_t v, std::int64_t by) {
 
 // Kafka's ConnectSchema.toString: Schema{name:TYPE} or Schema{TYPE}.
 std::string schema_text(const Schema& s) {
-  std::string type(type_name(s.type()));
-  if (s.type() == Type::Float32) type = "float32";
-  if (s.type() == Type::Float64) type = "float64";
-  for (char& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return "Schema{" + (s.name() ? *s.name() + ":" : std::string()) + type + "}";
+  return "Schema{" + (s.name() ? *s.name() + ":" : std::string()) +
+         std::string(connect_type_enum_name(s.type())) + "}";
 }
 
 Kind kind_of_schema(const Schema& s) {
@@ -97,15 +93,7 @@ class TimestampConverter : public Transformation {
       }
       auto* map = std::get_if<Value::MapEntries>(&v.storage());
       if (map == nullptr) require_failed("Map", v, "converting timestamp formats");
-      Value::MapEntries out = *map;
-      bool found = false;
-      for (auto& [k, x] : out)
-        if (k.is<std::string>() && k.as<std::string>() == field_) {
-          x = convert_schemaless(x);
-          found = true;
-        }
-      if (!found) out.emplace_back(Value(field_), Value());
-      v = Value(std::move(out));
+      map_put_converted(*map, field_, [this](const Value& x) { return convert_schemaless(x); });
       return true;
     }
     if (field_.empty()) {
@@ -115,19 +103,28 @@ class TimestampConverter : public Transformation {
       return true;
     }
     if (!v.is_null() && !v.is_struct()) require_failed("Struct", v, "converting timestamp formats");
-    const SchemaPtr updated = cache_.get(schema, [this](const Schema& s) {
+    const Plan& plan = cache_.get(schema, [this](const Schema& s) {
+      Plan p;
       SchemaBuilder b = copy_schema_basics(s, Type::Struct);
-      for (const Field& f : s.fields())
+      for (const Field& f : s.fields()) {
+        if (f.name == field_) p.field = f.index;
         b.field(f.name, f.name == field_ ? type_schema(f.schema->optional()) : f.schema);
+      }
       if (s.optional()) b.optional();
-      return b.build();
+      p.schema = b.build();
+      return p;
     });
+    const SchemaPtr& updated = plan.schema;
     if (!v.is_null()) {
       std::vector<Value> fields = take_fields(v);
-      for (const Field& f : schema->fields()) {
-        Value& x = fields[static_cast<std::size_t>(f.index)];
-        if (replace_null_ && x.is_null()) x = get_or_default(f, x);
-        if (f.name == field_) x = convert(x, kind_of_schema(*f.schema));
+      if (replace_null_)
+        for (const Field& f : schema->fields()) {
+          Value& x = fields[static_cast<std::size_t>(f.index)];
+          if (x.is_null()) x = get_or_default(f, x);
+        }
+      if (plan.field >= 0) {
+        const auto i = static_cast<std::size_t>(plan.field);
+        fields[i] = convert(fields[i], kind_of_schema(*schema->fields()[i].schema));
       }
       v = Value(std::make_shared<Value::StructData>(Value::StructData{updated, std::move(fields)}));
     }
@@ -245,7 +242,12 @@ class TimestampConverter : public Transformation {
   Precision precision_ = Precision::Millis;
   bool replace_null_ = true;
   std::optional<JavaDateFormat> format_;
-  SchemaCache cache_;
+  // The converted schema, and the index of `field` in the input (-1: absent).
+  struct Plan {
+    SchemaPtr schema;
+    int field = -1;
+  };
+  PerSchemaCache<Plan> cache_;
 };
 
 }  // namespace

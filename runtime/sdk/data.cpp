@@ -34,6 +34,24 @@ std::string_view type_name(Type t) {
   return "unknown";
 }
 
+std::string_view connect_type_enum_name(Type t) {
+  switch (t) {
+    case Type::Int8: return "INT8";
+    case Type::Int16: return "INT16";
+    case Type::Int32: return "INT32";
+    case Type::Int64: return "INT64";
+    case Type::Float32: return "FLOAT32";
+    case Type::Float64: return "FLOAT64";
+    case Type::Boolean: return "BOOLEAN";
+    case Type::String: return "STRING";
+    case Type::Bytes: return "BYTES";
+    case Type::Array: return "ARRAY";
+    case Type::Map: return "MAP";
+    case Type::Struct: return "STRUCT";
+  }
+  return "UNKNOWN";
+}
+
 std::optional<Type> type_from_name(std::string_view name) {
   static constexpr std::pair<std::string_view, Type> kNames[] = {
       {"int8", Type::Int8},

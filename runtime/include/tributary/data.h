@@ -44,6 +44,8 @@ std::string_view type_name(Type t);
 /// Inverse of type_name; nullopt for an unknown name.
 std::optional<Type> type_from_name(std::string_view name);
 bool is_primitive(Type t);
+/// Kafka's Schema.Type enum name ("INT32", "FLOAT64", "STRUCT", ...), as its messages print it.
+std::string_view connect_type_enum_name(Type t);
 
 class Schema;
 class Value;

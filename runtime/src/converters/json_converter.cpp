@@ -149,24 +149,6 @@ int decimal_scale(const Schema& schema) {
   return scale;
 }
 
-std::string_view connect_type_enum_name(Type t) {
-  switch (t) {
-    case Type::Int8: return "INT8";
-    case Type::Int16: return "INT16";
-    case Type::Int32: return "INT32";
-    case Type::Int64: return "INT64";
-    case Type::Float32: return "FLOAT32";
-    case Type::Float64: return "FLOAT64";
-    case Type::Boolean: return "BOOLEAN";
-    case Type::String: return "STRING";
-    case Type::Bytes: return "BYTES";
-    case Type::Array: return "ARRAY";
-    case Type::Map: return "MAP";
-    case Type::Struct: return "STRUCT";
-  }
-  return "UNKNOWN";
-}
-
 }  // namespace json
 
 // ---------------------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ using ::tributary::big_decimal_to_string;
 /// The scale of a Decimal schema (its "scale" parameter). Throws std::invalid_argument.
 int decimal_scale(const Schema& schema);
 /// Kafka's Schema.Type enum name ("INT32", "FLOAT64", "STRUCT", ...).
-std::string_view connect_type_enum_name(Type t);
+using ::tributary::connect_type_enum_name;
 
 }  // namespace json
 
