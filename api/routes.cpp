@@ -12,6 +12,7 @@
 
 #include "api/errors.h"
 #include "common/log.h"
+#include "tributary/bounded_json.h"
 
 namespace tributary::api {
 
@@ -97,7 +98,9 @@ ojson parse_body(const HttpRequest& req) {
   const std::string& body = req.body();
   if (trim_view(body).empty()) bad_request("Request body is empty: expected a JSON object");
   try {
-    return ojson::parse(body);
+    return parse_bounded_json(body, "Request body");
+  } catch (const JsonTooDeep& e) {
+    bad_request(e.what());
   } catch (const ojson::parse_error& e) {
     std::string what = e.what();
     // Drop nlohmann's "[json.exception.parse_error.101] " prefix; keep position and cause.

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "transforms.h"
+#include "tributary/bounded_json.h"
 
 namespace tributary::transforms {
 namespace {
@@ -398,7 +399,7 @@ class EventRouter : public Transformation {
       return;
     }
     try {
-      const auto j = nlohmann::ordered_json::parse(text);
+      const auto j = parse_bounded_json(text, "The payload of " + describe_key(r));
       JsonSchemas js(json_null_bytes_);
       SchemaPtr s = js.schema_of(payload_, j);
       if (!s) return;

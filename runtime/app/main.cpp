@@ -20,6 +20,7 @@
 #include "herder/standalone_herder.h"
 #include "offsets/offset_store.h"
 #include "plugins/registry.h"
+#include "tributary/bounded_json.h"
 #include "worker/worker_config.h"
 
 namespace {
@@ -64,7 +65,7 @@ std::pair<std::string, ConfigMap> load_connector_file(const std::string& path) {
   if (json) {
     nlohmann::json doc;
     try {
-      doc = nlohmann::json::parse(text);
+      doc = parse_bounded_json<nlohmann::json>(text, path);
     } catch (const std::exception& e) {
       throw std::runtime_error(path + " is not valid JSON: " + e.what());
     }

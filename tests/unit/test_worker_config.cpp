@@ -11,6 +11,7 @@
 #include "converters/builtin.h"
 #include "offsets/offset_store.h"
 #include "plugins/registry.h"
+#include "tributary/bounded_json.h"
 #include "worker/transform_chain.h"
 #include "worker/worker_config.h"
 
@@ -82,6 +83,102 @@ TEST(ConfigProviders, ResolvesFileAndEnvReferences) {
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.key(), "database.password");
     EXPECT_NE(std::string(e.what()).find("TRIBUTARY_UNIT_NOT_SET"), std::string::npos);
+  }
+}
+
+TEST(ConfigProviders, DirectoryAllowedPathsAndAllowlistAsKafka) {
+  auto dir = temp_dir();
+  fs::create_directories(dir / "secrets");
+  std::ofstream(dir / "secrets" / "db-password") << "line1\nline2";  // content as it is
+  std::ofstream(dir / "outside.properties") << "k=v\n";
+  std::ofstream(dir / "secrets" / "in.properties") << "k=inside\n";
+  ::setenv("TRIB_OK_USER", "u1", 1);
+  ::setenv("TRIB_HIDDEN", "h1", 1);
+  ConfigProviders p({{"config.providers", "dir,file,env"},
+                     {"config.providers.dir.class",
+                      "org.apache.kafka.common.config.provider.DirectoryConfigProvider"},
+                     {"config.providers.file.class", "FileConfigProvider"},
+                     {"config.providers.file.param.allowed.paths", (dir / "secrets").string()},
+                     {"config.providers.env.class", "EnvVarConfigProvider"},
+                     {"config.providers.env.param.allowlist.pattern", "TRIB_OK_.*"}});
+  std::string d = (dir / "secrets").string();
+  EXPECT_EQ(p.resolve_value("a", "${dir:" + d + ":db-password}"), "line1\nline2");
+  EXPECT_EQ(p.resolve_value("a", "${file:" + d + "/in.properties:k}"), "inside");
+  EXPECT_EQ(p.resolve_value("a", "${env:TRIB_OK_USER}"), "u1");
+  auto error_of = [&](const std::string& v) {
+    try {
+      p.resolve_value("the.key", v);
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.key(), "the.key");
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  // Kafka's allowlist is a full match: TRIB_HIDDEN does not match TRIB_OK_.*
+  EXPECT_NE(error_of("${env:TRIB_HIDDEN}").find("allowlist.pattern"), std::string::npos);
+  EXPECT_NE(
+      error_of("${file:" + (dir / "outside.properties").string() + ":k}").find("allowed.paths"),
+      std::string::npos);
+  // ".." is normalized away before the allowed.paths check.
+  EXPECT_NE(error_of("${file:" + d + "/../outside.properties:k}").find("allowed.paths"),
+            std::string::npos);
+  EXPECT_NE(error_of("${dir:" + d + ":../outside.properties}").find("not a file name"),
+            std::string::npos);
+  EXPECT_NE(error_of("${dir:" + d + ":missing}").find("cannot be read"), std::string::npos);
+  EXPECT_NE(error_of("${dir:/dev:zero}").find("not a regular file"), std::string::npos);
+  // The path ends at the second ':' as in Kafka's pattern; the key is the rest.
+  EXPECT_NE(error_of("${file:" + d + "/in.properties:a:b}").find("key 'a:b'"), std::string::npos);
+  // Reverse transform: task configs get the references back.
+  ConfigMap raw{{"database.password", "${env:TRIB_OK_USER}"}, {"plain", "p"}};
+  ConfigMap task{{"database.password", "u1"}, {"plain", "p"}, {"task.id", "0"}};
+  p.reverse_transform(raw, task);
+  EXPECT_EQ(task.at("database.password"), "${env:TRIB_OK_USER}");
+  EXPECT_EQ(task.at("plain"), "p");
+  EXPECT_TRUE(p.has_reference("x${env:A}y"));
+  EXPECT_FALSE(p.has_reference("${vault:a:b}"));
+  try {
+    ConfigProviders bad({{"config.providers", "file"},
+                         {"config.providers.file.param.allowed.paths", "relative/dir"}});
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "config.providers.file.param.allowed.paths");
+  }
+}
+
+TEST(BoundedJson, DepthIsCountedOutsideStrings) {
+  EXPECT_EQ(json_nesting_depth("1"), 0);
+  EXPECT_EQ(json_nesting_depth(R"({"a":[1,{"b":[]}]})"), 4);
+  EXPECT_EQ(json_nesting_depth(R"({"a":"[[[[\"[[[["})"), 1);
+  EXPECT_EQ(json_nesting_depth(R"(["\\",[[]]])"), 3);
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_EQ(json_nesting_depth(deep, 10), 11);  // stops counting past the limit
+  EXPECT_THROW(parse_bounded_json(deep, "Body"), JsonTooDeep);
+  try {
+    parse_bounded_json(std::string(129, '[') + std::string(129, ']'), "Offsets file 'x'");
+    FAIL();
+  } catch (const JsonTooDeep& e) {
+    EXPECT_STREQ(e.what(), "Offsets file 'x' is nested more than 128 levels deep");
+  }
+  auto ok = parse_bounded_json(std::string(128, '[') + std::string(128, ']'), "Body");
+  EXPECT_TRUE(ok.is_array());
+  EXPECT_THROW(parse_bounded_json("[1,", "Body"), nlohmann::ordered_json::parse_error);
+}
+
+TEST(FileOffsetStore, MalformedFileNamesTheFileAndEntry) {
+  auto dir = temp_dir();
+  auto path = (dir / "offsets").string();
+  for (const char* text : {"{\"offsets\":[{\"key\":1}]}", "[1,2]", "{nope",
+                           "{\"offsets\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                           "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                           "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]}"}) {
+    std::ofstream(path, std::ios::trunc) << text;
+    auto store = make_file_offset_store(path);
+    try {
+      store->start();
+      ADD_FAILURE() << text;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
   }
 }
 

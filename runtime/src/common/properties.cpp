@@ -1,9 +1,19 @@
 #include "common/properties.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <boost/regex.hpp>
+#include <cerrno>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace tributary {
 namespace {
@@ -135,23 +145,131 @@ ConfigMap load_properties_file(const std::string& path) {
   return parse_properties(ss.str());
 }
 
+namespace {
+
+constexpr std::size_t kMaxProviderFile = 16u << 20;
+
+// Reads a file a config provider names: a regular file (not a FIFO or a device that never ends)
+// of at most 16 MiB. Throws std::runtime_error naming the file.
+std::string read_provider_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw std::runtime_error("file '" + path + "' which cannot be read: " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) throw std::runtime_error("'" + path + "' which is not a regular file");
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxProviderFile)
+    throw std::runtime_error("file '" + path + "' which is larger than 16 MiB");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("file '" + path + "' which cannot be read");
+  std::string out(static_cast<std::size_t>(st.st_size), '\0');
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  return out;
+}
+
+// Kafka's AllowedPaths: a path is allowed when, normalized, it starts (component by component)
+// with one of the allowed absolute paths.
+bool path_allowed(const std::vector<std::filesystem::path>& allowed, const std::string& path) {
+  if (allowed.empty()) return true;
+  auto p = std::filesystem::path(path).lexically_normal();
+  for (const auto& a : allowed) {
+    auto [ai, pi] = std::mismatch(a.begin(), a.end(), p.begin(), p.end());
+    // A trailing empty component (from "/dir/") matches anything.
+    if (ai == a.end() || (std::next(ai) == a.end() && ai->empty())) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+struct ConfigProviders::Provider {
+  enum Kind { File, Directory, Env } kind;
+  std::vector<std::filesystem::path> allowed_paths;  // file, directory
+  std::optional<boost::regex> allowlist;             // env
+  std::string allowlist_key;
+};
+
 ConfigProviders::ConfigProviders(const ConfigMap& worker_props) {
   auto it = worker_props.find("config.providers");
   if (it == worker_props.end()) return;
   for (const auto& alias : split_list(it->second)) {
-    auto cls = worker_props.find("config.providers." + alias + ".class");
-    std::string kind;
+    std::string prefix = "config.providers." + alias;
+    auto cls = worker_props.find(prefix + ".class");
     std::string c = cls == worker_props.end() ? alias : cls->second;
-    if (c.find("FileConfigProvider") != std::string::npos || c == "file")
-      kind = "file";
+    auto p = std::make_shared<Provider>();
+    if (c.find("DirectoryConfigProvider") != std::string::npos || c == "directory")
+      p->kind = Provider::Directory;
+    else if (c.find("FileConfigProvider") != std::string::npos || c == "file")
+      p->kind = Provider::File;
     else if (c.find("EnvVarConfigProvider") != std::string::npos || c == "env")
-      kind = "env";
+      p->kind = Provider::Env;
     else
-      throw ConfigError("config.providers." + alias + ".class",
+      throw ConfigError(prefix + ".class",
                         "Unsupported config provider class '" + c + "' for provider '" + alias +
-                            "' (supported: FileConfigProvider, EnvVarConfigProvider)");
-    providers_[alias] = kind;
+                            "' (supported: FileConfigProvider, DirectoryConfigProvider, "
+                            "EnvVarConfigProvider)");
+    if (auto ap = worker_props.find(prefix + ".param.allowed.paths");
+        ap != worker_props.end() && p->kind != Provider::Env) {
+      for (const auto& path : split_list(ap->second)) {
+        std::filesystem::path fp(path);
+        if (!fp.is_absolute()) throw ConfigError(ap->first, "Path " + path + " is not absolute");
+        p->allowed_paths.push_back(fp.lexically_normal());
+      }
+    }
+    if (auto al = worker_props.find(prefix + ".param.allowlist.pattern");
+        al != worker_props.end() && p->kind == Provider::Env) {
+      try {
+        p->allowlist.emplace(al->second, boost::regex::perl);
+      } catch (const std::exception& e) {
+        throw ConfigError(al->first, "Invalid value " + al->second + " for configuration " +
+                                         al->first + ": " + e.what());
+      }
+      p->allowlist_key = al->first;
+    }
+    providers_[alias] = std::move(p);
   }
+}
+
+std::string ConfigProviders::lookup(const Provider& p, std::string_view key,
+                                    const std::string& path, const std::string& name) const {
+  const std::string k(key);
+  auto fail = [&](const std::string& what) -> std::string {
+    throw ConfigError(k, "Configuration '" + k + "' references " + what);
+  };
+  switch (p.kind) {
+    case Provider::Env: {
+      if (p.allowlist && !boost::regex_match(name, *p.allowlist))
+        fail("environment variable '" + name + "' which " + p.allowlist_key + " does not allow");
+      const char* v = std::getenv(name.c_str());
+      if (v == nullptr) fail("environment variable '" + name + "' which is not set");
+      return v;
+    }
+    case Provider::File: {
+      if (!path_allowed(p.allowed_paths, path))
+        fail("file '" + path + "' which is not under the provider's allowed.paths");
+      ConfigMap file;
+      try {
+        file = parse_properties(read_provider_file(path));
+      } catch (const std::runtime_error& e) {
+        fail(e.what());
+      }
+      auto f = file.find(name);
+      if (f == file.end()) fail("key '" + name + "' which is not in '" + path + "'");
+      return f->second;
+    }
+    case Provider::Directory: {
+      if (!path_allowed(p.allowed_paths, path))
+        fail("directory '" + path + "' which is not under the provider's allowed.paths");
+      // Kafka lists the directory's regular files: a name is a file name, never a path.
+      if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+        fail("'" + name + "' which is not a file name in directory '" + path + "'");
+      try {
+        return read_provider_file((std::filesystem::path(path) / name).string());
+      } catch (const std::runtime_error& e) {
+        fail(e.what());
+      }
+    }
+  }
+  return {};
 }
 
 std::string ConfigProviders::resolve_value(std::string_view key, std::string_view value) const {
@@ -179,35 +297,28 @@ std::string ConfigProviders::resolve_value(std::string_view key, std::string_vie
       i = end + 1;
       continue;
     }
+    // Kafka's pattern \$\{([^}]*?):(([^}]*?):)?([^}]*?)\}: the path ends at the second ':'.
     std::string_view rest = ref.substr(c1 + 1);
-    size_t c2 = rest.rfind(':');
+    size_t c2 = rest.find(':');
     std::string path = c2 == std::string_view::npos ? "" : std::string(rest.substr(0, c2));
     std::string name = std::string(c2 == std::string_view::npos ? rest : rest.substr(c2 + 1));
-    if (prov->second == "env") {
-      const char* v = std::getenv(name.c_str());
-      if (v == nullptr)
-        throw ConfigError(std::string(key), "Configuration '" + std::string(key) +
-                                                "' references environment variable '" + name +
-                                                "' which is not set");
-      out.append(v);
-    } else {
-      ConfigMap file;
-      try {
-        file = load_properties_file(path);
-      } catch (const std::exception& e) {
-        throw ConfigError(std::string(key),
-                          "Configuration '" + std::string(key) + "' references " + e.what());
-      }
-      auto f = file.find(name);
-      if (f == file.end())
-        throw ConfigError(std::string(key), "Configuration '" + std::string(key) +
-                                                "' references key '" + name +
-                                                "' which is not in '" + path + "'");
-      out.append(f->second);
-    }
+    out.append(lookup(*prov->second, key, path, name));
     i = end + 1;
   }
   return out;
+}
+
+bool ConfigProviders::has_reference(std::string_view value) const {
+  for (size_t start = value.find("${"); start != std::string_view::npos;
+       start = value.find("${", start + 2)) {
+    size_t end = value.find('}', start);
+    if (end == std::string_view::npos) return false;
+    std::string_view ref = value.substr(start + 2, end - start - 2);
+    size_t c1 = ref.find(':');
+    if (c1 != std::string_view::npos && providers_.count(std::string(ref.substr(0, c1))))
+      return true;
+  }
+  return false;
 }
 
 ConfigMap ConfigProviders::resolve(const ConfigMap& props) const {
@@ -215,6 +326,16 @@ ConfigMap ConfigProviders::resolve(const ConfigMap& props) const {
   ConfigMap out;
   for (const auto& [k, v] : props) out[k] = resolve_value(k, v);
   return out;
+}
+
+void ConfigProviders::reverse_transform(const ConfigMap& raw_connector_config,
+                                        ConfigMap& task_config) const {
+  if (providers_.empty()) return;
+  for (const auto& [k, v] : raw_connector_config) {
+    if (!has_reference(v)) continue;
+    auto it = task_config.find(k);
+    if (it != task_config.end()) it->second = v;
+  }
 }
 
 }  // namespace tributary

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -13,6 +15,7 @@
 #include "common/log.h"
 #include "common/version.h"
 #include "kafka/kafka.h"
+#include "tributary/bounded_json.h"
 
 namespace tributary {
 namespace {
@@ -45,6 +48,22 @@ ojson config_json(const ConfigMap& m) {
   ojson o = ojson::object();
   for (const auto& [k, v] : m) o[k] = v;
   return o;
+}
+
+// Kafka quotes the whole config when it has no connector.class; without a class there are no
+// types to tell passwords by, so values of keys named like secrets are hidden.
+std::string masked_config_text(const ConfigMap& m) {
+  ojson o = ojson::object();
+  for (const auto& [k, v] : m) {
+    std::string lower = k;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char ch) { return std::tolower(ch); });
+    bool secret = false;
+    for (const char* word : {"password", "secret", "credential", "token", "sasl.jaas"})
+      secret |= lower.find(word) != std::string::npos;
+    o[k] = secret ? std::string("[hidden]") : v;
+  }
+  return o.dump(-1, ' ', false, ojson::error_handler_t::replace);
 }
 
 ojson key_definition(const ConfigKey& k) {
@@ -167,6 +186,7 @@ void StandaloneHerder::reconfigure_pending() {
     if (!c->reconfigure.exchange(false) || !c->instance) continue;
     try {
       auto configs = c->instance->task_configs(max_tasks(c->config));
+      for (auto& tc : configs) providers_.reverse_transform(c->config, tc);
       if (configs != c->task_configs) {
         stop_tasks(*c);
         c->task_configs = std::move(configs);
@@ -315,10 +335,24 @@ ojson StandaloneHerder::connector_status(const std::string& name) {
 }
 
 ojson StandaloneHerder::validate(const PluginDescriptor* plugin, const std::string& plugin_name,
-                                 const ConfigMap& config) {
+                                 const ConfigMap& raw_config) {
   ConfigDef def = connector_common_config_def();
   if (plugin != nullptr) def.merge(plugin->config_def);
+  // Validation sees what the connector will see: references to config providers resolved. A
+  // reference that does not resolve is an error on its key. The response echoes the values as
+  // given (references, not what they resolve to) and PASSWORD values as Kafka's "[hidden]".
+  std::map<std::string, std::vector<std::string>> provider_errors;
+  ConfigMap config;
+  for (const auto& [k, v] : raw_config) {
+    try {
+      config[k] = providers_.resolve_value(k, v);
+    } catch (const std::exception& e) {
+      provider_errors[k].push_back(e.what());
+      config[k] = v;
+    }
+  }
   auto errors = def.validate(config);
+  for (auto& [k, v] : provider_errors) errors[k].insert(errors[k].begin(), v.begin(), v.end());
   if (plugin == nullptr) {
     auto it = config.find("connector.class");
     std::string cls = it == config.end() ? plugin_name : it->second;
@@ -357,6 +391,21 @@ ojson StandaloneHerder::validate(const PluginDescriptor* plugin, const std::stri
     }
   }
 
+  // No message may carry a secret: what a reference resolved to, or a PASSWORD value (a
+  // validator or a plugin may quote the value it refused).
+  std::vector<std::string> secrets;
+  for (const auto& [k, v] : raw_config) {
+    const ConfigKey* key = def.find(k);
+    if (key != nullptr && key->type == ConfigType::Password && v.size() >= 4) secrets.push_back(v);
+    if (const auto& r = config.at(k); r != v && r.size() >= 4) secrets.push_back(r);
+  }
+  if (!secrets.empty())
+    for (auto& [_, msgs] : errors)
+      for (auto& m : msgs)
+        for (const auto& secret : secrets)
+          for (size_t at = m.find(secret); at != std::string::npos; at = m.find(secret, at + 8))
+            m.replace(at, secret.size(), "[hidden]");
+
   ojson out;
   out["name"] = plugin != nullptr ? plugin->class_name : plugin_name;
   int count = 0;
@@ -368,11 +417,13 @@ ojson StandaloneHerder::validate(const PluginDescriptor* plugin, const std::stri
     if (k != nullptr) entry["definition"] = key_definition(*k);
     ojson value;
     value["name"] = name;
-    auto it = config.find(name);
+    auto it = raw_config.find(name);
     value["value"] =
-        it != config.end()
+        it != raw_config.end()
             ? ojson(it->second)
             : (k != nullptr && k->default_value ? ojson(*k->default_value) : ojson(nullptr));
+    if (k != nullptr && k->type == ConfigType::Password && !value["value"].is_null())
+      value["value"] = "[hidden]";
     value["recommended_values"] = k != nullptr ? ojson(k->recommended_values) : ojson::array();
     auto e = errors.find(name);
     value["errors"] = e != errors.end() ? ojson(e->second) : ojson::array();
@@ -400,7 +451,7 @@ void StandaloneHerder::check_valid(const std::string& name, const ConfigMap& con
   auto it = config.find("connector.class");
   if (it == config.end() || it->second.empty())
     throw HerderError(ErrorKind::BadRequest,
-                      "Connector config " + config_json(config).dump() +
+                      "Connector config " + masked_config_text(config) +
                           " contains no connector type (missing required key "
                           "\"connector.class\")");
   const auto* plugin = registry_.find(it->second, PluginType::Source);
@@ -418,17 +469,9 @@ void StandaloneHerder::check_valid(const std::string& name, const ConfigMap& con
 }
 
 void StandaloneHerder::start_tasks(Connector& c) {
-  TaskEnvironment env{config_, registry_, *offsets_, metrics_};
-  ConfigMap resolved;
-  try {
-    resolved = providers_.resolve(c.config);
-  } catch (const std::exception& e) {
-    c.state = RunState::Failed;
-    c.trace = std::string("org.apache.kafka.common.config.ConfigException: ") + e.what();
-    return;
-  }
+  TaskEnvironment env{config_, registry_, *offsets_, metrics_, &providers_};
   for (size_t i = 0; i < c.task_configs.size(); ++i) {
-    auto t = std::make_unique<TaskRunner>(env, c.name, static_cast<int>(i), *c.plugin, resolved,
+    auto t = std::make_unique<TaskRunner>(env, c.name, static_cast<int>(i), *c.plugin, c.config,
                                           c.task_configs[i], c.target == TargetState::Paused);
     t->start();
     c.tasks.push_back(std::move(t));
@@ -487,6 +530,7 @@ bool StandaloneHerder::start_instance(Connector& c) {
     c.instance = c.plugin->make_source();
     c.instance->start(resolved, *c.context);
     c.task_configs = c.instance->task_configs(max_tasks(c.config));
+    for (auto& tc : c.task_configs) providers_.reverse_transform(c.config, tc);
     c.state = c.target == TargetState::Paused ? RunState::Paused : RunState::Running;
   } catch (const std::exception& e) {
     c.state = RunState::Failed;
@@ -624,9 +668,12 @@ void StandaloneHerder::restart_task(const std::string& name, int task) {
     if (t->task_id() != task) continue;
     t->request_stop();
     if (!t->wait_stopped(config_.graceful_shutdown)) abandoned_.push_back(std::move(t));
-    TaskEnvironment env{config_, registry_, *offsets_, metrics_};
+    // The old runner (and its metrics, which the new one re-registers under the same labels)
+    // goes first. Nothing here can throw between the two: config providers are resolved by the
+    // new task on its own thread, where a failure fails that task, never the herder.
     t.reset();
-    t = std::make_unique<TaskRunner>(env, c.name, task, *c.plugin, providers_.resolve(c.config),
+    TaskEnvironment env{config_, registry_, *offsets_, metrics_, &providers_};
+    t = std::make_unique<TaskRunner>(env, c.name, task, *c.plugin, c.config,
                                      c.task_configs[static_cast<size_t>(task)],
                                      c.target == TargetState::Paused);
     t->start();
@@ -756,8 +803,8 @@ ojson StandaloneHerder::connector_offsets(const std::string& name) {
   ojson list = ojson::array();
   for (auto& [p, o] : offsets_->all(name)) {
     ojson e;
-    e["partition"] = ojson::parse(p.dump());
-    e["offset"] = ojson::parse(o.dump());
+    e["partition"] = p;
+    e["offset"] = o;
     list.push_back(e);
   }
   return {{"offsets", list}};
@@ -787,11 +834,11 @@ ojson StandaloneHerder::alter_connector_offsets(const std::string& name, const o
       throw HerderError(ErrorKind::BadRequest,
                         "Each entry of \"offsets\" needs a \"partition\" object");
     OffsetEntry oe;
-    oe.partition = OffsetMap::parse(e["partition"].dump());
+    oe.partition = e["partition"];
     if (e.contains("offset") && !e["offset"].is_null()) {
       if (!e["offset"].is_object())
         throw HerderError(ErrorKind::BadRequest, "An \"offset\" must be an object or null");
-      oe.offset = OffsetMap::parse(e["offset"].dump());
+      oe.offset = e["offset"];
     }
     entries.push_back(std::move(oe));
   }
@@ -916,24 +963,62 @@ void StandaloneHerder::persist() {
 }
 
 void StandaloneHerder::load_persisted() {
-  std::ifstream in(config_.config_file);
+  std::ifstream in(config_.config_file, std::ios::binary);
   if (!in) return;
   std::stringstream ss;
   ss << in.rdbuf();
+  // A file we cannot read whole is moved aside, never overwritten by the next persist(): the
+  // operator gets it back from <file>.corrupt-<ms>.
+  auto keep_aside = [&](const std::string& why) {
+    std::string aside = config_.config_file + ".corrupt-" +
+                        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+    std::ofstream out(aside, std::ios::binary);
+    out << ss.str();
+    TLOG(Error, kLogger,
+         "Connector config file '" << config_.config_file << "' " << why << "; a copy is kept in '"
+                                   << aside << "'");
+  };
   ojson doc;
   try {
-    doc = ojson::parse(ss.str());
+    doc = parse_bounded_json(ss.str(), "Connector config file '" + config_.config_file + "'");
   } catch (const std::exception& e) {
-    TLOG(Error, kLogger,
-         "Ignoring unreadable connector config file '" << config_.config_file << "': " << e.what());
+    keep_aside(std::string("is not valid JSON (") + e.what() +
+               "), no connector was loaded from it");
     return;
   }
-  const ojson connectors = doc.value("connectors", ojson::object());
-  for (const auto& [name, entry] : connectors.items()) {
+  auto connectors = doc.is_object() ? doc.find("connectors") : doc.end();
+  if (connectors == doc.end() || !connectors->is_object()) {
+    keep_aside("has no \"connectors\" object, no connector was loaded from it");
+    return;
+  }
+  for (const auto& [name, entry] : connectors->items()) {
     auto c = std::make_unique<Connector>();
     c->name = name;
-    for (const auto& [k, v] : entry["config"].items()) c->config[k] = v.get<std::string>();
-    c->target = parse_target(entry.value("target_state", "STARTED")).value_or(TargetState::Started);
+    std::string problem;
+    auto cfg = entry.is_object() ? entry.find("config") : entry.end();
+    if (cfg == entry.end() || !cfg->is_object()) {
+      problem = "has no \"config\" object";
+    } else {
+      for (const auto& [k, v] : cfg->items()) {
+        if (!v.is_string()) {
+          problem = "has a non-string value for '" + k + "'";
+          break;
+        }
+        c->config[k] = v.get<std::string>();
+      }
+    }
+    std::string target = "STARTED";
+    if (problem.empty() && entry.contains("target_state")) {
+      if (entry["target_state"].is_string()) target = entry["target_state"].get<std::string>();
+      if (!parse_target(target)) problem = "has an unknown target_state";
+    }
+    if (!problem.empty()) {
+      keep_aside("entry for connector '" + name + "' " + problem + "; that connector was skipped");
+      continue;
+    }
+    c->target = *parse_target(target);
     auto& ref = *c;
     connectors_[name] = std::move(c);
     start_connector(ref);

@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "kafka/kafka.h"
+#include "tributary/bounded_json.h"
 
 namespace tributary {
 namespace {
@@ -50,7 +51,7 @@ std::vector<std::pair<OffsetMap, OffsetMap>> OffsetStore::all(const std::string&
 void OffsetStore::apply(std::string_view key, const std::string* value) {
   OffsetMap k;
   try {
-    k = OffsetMap::parse(key);
+    k = parse_bounded_json(key, "Offset key");
   } catch (const std::exception& e) {
     TLOG(Warn, kLogger, "Skipping offset record with unparseable key " << key << ": " << e.what());
     return;
@@ -67,7 +68,7 @@ void OffsetStore::apply(std::string_view key, const std::string* value) {
     return;
   }
   try {
-    data_[connector][canonical] = {k[1], OffsetMap::parse(*value)};
+    data_[connector][canonical] = {k[1], parse_bounded_json(*value, "Offset value")};
   } catch (const std::exception& e) {
     TLOG(Warn, kLogger,
          "Skipping offset record for " << key << " with unparseable value: " << e.what());
@@ -118,13 +119,24 @@ class FileOffsetStore : public OffsetStore {
     if (ss.str().empty()) return;
     OffsetMap doc;
     try {
-      doc = OffsetMap::parse(ss.str());
+      doc = parse_bounded_json(ss.str(), "Offsets file '" + path_ + "'");
     } catch (const std::exception& e) {
       throw std::runtime_error("Offsets file '" + path_ + "' is not valid JSON: " + e.what());
     }
-    for (const auto& e : doc.value("offsets", OffsetMap::array())) {
-      std::string v = e.at("value").get<std::string>();
-      apply(e.at("key").get<std::string>(), &v);
+    const auto offsets = doc.is_object() ? doc.find("offsets") : doc.end();
+    if (offsets == doc.end() || !offsets->is_array())
+      throw std::runtime_error("Offsets file '" + path_ +
+                               "' is not a Tributary offsets file (no \"offsets\" array)");
+    size_t index = 0;
+    for (const auto& e : *offsets) {
+      auto k = e.is_object() ? e.find("key") : e.end();
+      auto v = e.is_object() ? e.find("value") : e.end();
+      if (k == e.end() || v == e.end() || !k->is_string() || !v->is_string())
+        throw std::runtime_error("Offsets file '" + path_ + "': entry " + std::to_string(index) +
+                                 " needs string \"key\" and \"value\"");
+      std::string value = v->get<std::string>();
+      apply(k->get<std::string>(), &value);
+      ++index;
     }
   }
 

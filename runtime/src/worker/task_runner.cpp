@@ -215,6 +215,10 @@ void TaskRunner::run() {
 }
 
 void TaskRunner::run_loop() {
+  if (env_.providers != nullptr) {
+    connector_config_ = env_.providers->resolve(connector_config_);
+    task_config_ = env_.providers->resolve(task_config_);
+  }
   tolerate_all_ = get(connector_config_, "errors.tolerance", "none") == "all";
   log_errors_ = parse_bool(get(connector_config_, "errors.log.enable", "false")).value_or(false);
   log_messages_ =

@@ -25,6 +25,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/properties.h"
 #include "kafka/kafka.h"
 #include "metrics/metrics.h"
 #include "offsets/offset_store.h"
@@ -49,10 +50,14 @@ struct TaskEnvironment {
   const PluginRegistry& registry;
   OffsetStore& offsets;
   Metrics& metrics;
+  /// Resolves ${provider:...} references in the connector and task configs when the task starts
+  /// (on the task thread; a failure fails the task). Null: configs are used as given.
+  const ConfigProviders* providers = nullptr;
 };
 
 class TaskRunner : private SourceTaskContext {
  public:
+  /// The configs are as stored: references to config providers are resolved on the task thread.
   TaskRunner(TaskEnvironment env, std::string connector, int task_id,
              const PluginDescriptor& connector_plugin, ConfigMap connector_config,
              ConfigMap task_config, bool start_paused);
@@ -69,7 +74,6 @@ class TaskRunner : private SourceTaskContext {
 
   TaskStatus status() const;
   int task_id() const { return task_id_; }
-  const ConfigMap& task_config() const { return task_config_; }
   /// Topics this task has produced to (GET /connectors/{n}/topics).
   std::vector<std::string> topics() const;
   /// Records acknowledged by Kafka so far (updated once per batch).
