@@ -249,7 +249,8 @@ void read_topic_to_end(
     const std::function<void(std::string_view key, const std::string* value)>& fn) {
   ConfigMap props = client_props;
   props["enable.auto.commit"] = "false";
-  props["enable.partition.eof"] = "false";
+  props["enable.partition.eof"] = "true";
+  props["isolation.level"] = "read_committed";
   props.erase("group.id");
   props["group.id"] = "tributary-reader";  // required by librdkafka, never joined (assign only)
   HandlePtr rk = make_client(props, RD_KAFKA_CONSUMER);
@@ -324,7 +325,9 @@ void read_topic_to_end(
       }
       auto it = end.find(m->partition);
       if (it != end.end() && m->offset + 1 >= it->second) end.erase(it);
-    } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+    } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      end.erase(m->partition);
+    } else {
       std::string msg = rd_kafka_message_errstr(m);
       rd_kafka_message_destroy(m);
       rd_kafka_consumer_close(rk.get());

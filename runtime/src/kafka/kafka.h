@@ -98,8 +98,12 @@ void delete_topics(const ConfigMap& client_props, const std::vector<std::string>
 std::optional<std::string> cluster_id(const ConfigMap& client_props,
                                       std::chrono::milliseconds timeout);
 
-/// Reads every message of every partition of `topic` from the beginning up to the end offsets
-/// seen at the start, calling fn(key, value) (value nullptr for a tombstone) in partition order.
+/// Reads every message of every partition of `topic` from the beginning to its end, calling
+/// fn(key, value) (value nullptr for a tombstone) in partition order. A partition is done when a
+/// message at the end offset seen at the start arrived, or when the consumer reports its end
+/// (PARTITION_EOF) — which is what ends a partition whose last offsets are transaction markers
+/// or were compacted away, where no message carries the last offset. Committed messages only
+/// (read_committed), as Connect's KafkaBasedLog reads them.
 /// Throws std::runtime_error naming the topic when it cannot be read in time.
 void read_topic_to_end(
     const ConfigMap& client_props, const std::string& topic, std::chrono::milliseconds timeout,
