@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: build, start a real Kafka broker (KRaft) and a real
-# PostgreSQL (wal_level=logical) on free loopback ports in directories this script owns, run
-# unit + integration (ctest) and end-to-end
-# (pytest + curl against the real binary) tests, check the generated config reference and
-# formatting, then build the unit and integration tests and the binary again under ASan + UBSan
-# and run them (the REST end-to-end tests against the sanitized binary).
-# Stops both servers on exit. Fails when any test fails.
+# The whole test suite, as CI runs it, and on a fresh Debian machine too: installs the Debian
+# packages it needs (deploy/install-deps.sh; Kafka comes from Maven Central through tests/env),
+# builds, starts a real Kafka broker (KRaft) and a real PostgreSQL (wal_level=logical) on free
+# loopback ports in directories this script owns, runs unit + integration (ctest) and end-to-end
+# (pytest + curl against the real binary) tests, checks the generated config reference and
+# formatting, builds Release (warnings are errors), then builds the unit and integration tests and
+# the binary again under ASan + UBSan and runs them (the REST end-to-end tests against the
+# sanitized binary). Stops both servers on exit. Fails when any test fails.
 #   TRIBUTARY_SKIP_SANITIZE=1  skip the sanitizer pass (quicker local runs)
+#   TRIBUTARY_SKIP_RELEASE=1   skip the Release build
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -15,6 +17,9 @@ jobs="${TRIBUTARY_JOBS:-2}"
 envdir="$build/test-env"
 
 step() { printf '\n=== %s ===\n' "$*"; }
+
+step "dependencies (Debian packages; skipped when present)"
+bash "$root/deploy/install-deps.sh"
 
 step "build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -52,6 +57,13 @@ ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 300
 
 step "end-to-end tests (pytest)"
 "$py" -m pytest -q tests/e2e -p no:cacheprovider --timeout=600
+
+if [ "${TRIBUTARY_SKIP_RELEASE:-0}" != "1" ]; then
+  step "Release build (what packagers build; warnings are errors)"
+  cmake -S "$root" -B "$build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DTRIBUTARY_BUILD_BENCH=OFF >/dev/null
+  ninja -C "$build-release" -j "$jobs"
+fi
 
 if [ "${TRIBUTARY_SKIP_SANITIZE:-0}" != "1" ]; then
   step "sanitizer build (ASan + UBSan): unit and integration tests"
