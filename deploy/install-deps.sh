@@ -8,7 +8,7 @@ PKGS=(
   libboost1.81-dev libboost-json1.81-dev
   librdkafka-dev libpq-dev nlohmann-json3-dev prometheus-cpp-dev libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format clang-tidy
+  clang-format clang-tidy clang libclang-rt-14-dev ccache
   postgresql postgresql-contrib
   openjdk-17-jre-headless maven
   curl python3 python3-pip python3-venv kcat

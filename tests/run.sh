@@ -6,9 +6,13 @@
 # (pytest + curl against the real binary) tests, checks the generated config reference and
 # formatting, builds Release (warnings are errors), then builds the unit and integration tests and
 # the binary again under ASan + UBSan and runs them (the REST end-to-end tests against the
-# sanitized binary). Stops both servers on exit. Fails when any test fails.
+# sanitized binary), the unit and integration tests under ThreadSanitizer, and each libFuzzer
+# target for a bounded time (tests/fuzz/run.sh). Stops both servers on exit. Fails when any test
+# fails.
 #   TRIBUTARY_SKIP_SANITIZE=1  skip the sanitizer pass (quicker local runs)
 #   TRIBUTARY_SKIP_RELEASE=1   skip the Release build
+#   TRIBUTARY_SKIP_TSAN=1      skip the ThreadSanitizer build and its tests
+#   TRIBUTARY_SKIP_FUZZ=1      skip the fuzzers; FUZZ_SECONDS (20) sets each one's time
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -20,9 +24,17 @@ step() { printf '\n=== %s ===\n' "$*"; }
 
 step "dependencies (Debian packages; skipped when present)"
 bash "$root/deploy/install-deps.sh"
+# ccache (installed above) keeps rebuilds of unchanged files cheap, also across clones in other
+# folders (paths under $root are hashed relative to it).
+cmake_launcher=()
+if command -v ccache >/dev/null; then
+  cmake_launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
+fi
 
 step "build"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${cmake_launcher[@]}" \
+      >/dev/null
 ninja -C "$build" -j "$jobs"
 
 step "generated config reference is current; formatting"
@@ -61,7 +73,7 @@ step "end-to-end tests (pytest)"
 if [ "${TRIBUTARY_SKIP_RELEASE:-0}" != "1" ]; then
   step "Release build (what packagers build; warnings are errors)"
   cmake -S "$root" -B "$build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DTRIBUTARY_BUILD_BENCH=OFF >/dev/null
+        -DTRIBUTARY_BUILD_BENCH=OFF "${cmake_launcher[@]}" >/dev/null
   ninja -C "$build-release" -j "$jobs"
 fi
 
@@ -69,7 +81,7 @@ if [ "${TRIBUTARY_SKIP_SANITIZE:-0}" != "1" ]; then
   step "sanitizer build (ASan + UBSan): unit and integration tests"
   asan="$build-asan"
   cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTRIBUTARY_SANITIZE=ON \
-        -DTRIBUTARY_BUILD_BENCH=OFF >/dev/null
+        -DTRIBUTARY_BUILD_BENCH=OFF "${cmake_launcher[@]}" >/dev/null
   ninja -C "$asan" -j "$jobs"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -78,5 +90,21 @@ if [ "${TRIBUTARY_SKIP_SANITIZE:-0}" != "1" ]; then
   TRIBUTARY_BIN="$asan/bin/tributary" TRIBUTARY_PLUGIN_DIR="$asan/plugins" \
     "$py" -m pytest -q tests/e2e/test_rest.py tests/e2e/test_plugins.py -p no:cacheprovider \
     --timeout=600
+  unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+
+if [ "${TRIBUTARY_SKIP_TSAN:-0}" != "1" ]; then
+  step "ThreadSanitizer build: unit and integration tests"
+  tsan="$build-tsan"
+  cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRIBUTARY_TSAN=ON \
+        -DTRIBUTARY_BUILD_BENCH=OFF "${cmake_launcher[@]}" >/dev/null
+  ninja -C "$tsan" -j "$jobs"
+  TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp" \
+    ctest --test-dir "$tsan" --output-on-failure -j "$jobs" --timeout 600
+fi
+
+if [ "${TRIBUTARY_SKIP_FUZZ:-0}" != "1" ]; then
+  step "fuzzers (libFuzzer + ASan + UBSan), ${FUZZ_SECONDS:-20} s each from the seed corpus"
+  FUZZ_SECONDS="${FUZZ_SECONDS:-20}" tests/fuzz/run.sh "$build-fuzz"
 fi
 step "all tests passed"

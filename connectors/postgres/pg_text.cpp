@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 #include "tributary/civil.h"
@@ -37,7 +38,8 @@ void expect(std::string_view t, size_t& pos, char c, const char* what) {
 std::int64_t read_date(std::string_view t, size_t& pos, const char* what) {
   size_t start = pos;
   while (pos < t.size() && t[pos] >= '0' && t[pos] <= '9') ++pos;
-  if (pos - start < 4) bad(what, t);
+  // PostgreSQL's years have at most 7 digits (5874897 AD); more would overflow (fuzz_copy_row).
+  if (pos - start < 4 || pos - start > 7) bad(what, t);
   std::int64_t year = 0;
   for (size_t i = start; i < pos; ++i) year = year * 10 + (t[i] - '0');
   expect(t, pos, '-', what);
@@ -73,6 +75,19 @@ std::int64_t read_time(std::string_view t, size_t& pos, const char* what) {
   return ((static_cast<std::int64_t>(h) * 60 + m) * 60 + s) * 1000000 + frac;
 }
 
+// days * 86 400 000 000 + us, saturating as Java's TimeUnit.toMicros does in Debezium: the last
+// ~30 years of PostgreSQL's timestamp range (to 294276 AD) do not fit int64 microseconds since
+// 1970 (found by fuzz_copy_row).
+std::int64_t micros_of(std::int64_t days, std::int64_t us) {
+  std::int64_t day_us = 0;
+  std::int64_t out = 0;
+  if (__builtin_mul_overflow(days, 86400000000LL, &day_us) ||
+      __builtin_add_overflow(day_us, us, &out))
+    return days < 0 ? std::numeric_limits<std::int64_t>::min()
+                    : std::numeric_limits<std::int64_t>::max();
+  return out;
+}
+
 void skip_bc(std::string_view t, size_t& pos, const char* what) {
   if (t.substr(pos) == " BC") pos = t.size();
   if (pos != t.size()) bad(what, t);
@@ -106,7 +121,7 @@ std::int64_t parse_timestamp_micros(std::string_view text) {
   expect(text, pos, ' ', "timestamp");
   const auto us = read_time(text, pos, "timestamp");
   skip_bc(text, pos, "timestamp");
-  return days * 86400000000LL + us;
+  return micros_of(days, us);
 }
 
 std::int64_t parse_timestamptz_micros(std::string_view text) {
@@ -126,7 +141,7 @@ std::int64_t parse_timestamptz_micros(std::string_view text) {
     }
   }
   skip_bc(text, pos, "timestamptz");
-  return days * 86400000000LL + us - sign * offset * 1000000LL;
+  return micros_of(days, us - sign * offset * 1000000LL);
 }
 
 bool utc_timestamptz_as_iso(std::string_view t, int digits, std::string& out) {

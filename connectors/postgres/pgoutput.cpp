@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <limits>
 
 namespace tributary::pg {
 namespace {
@@ -59,8 +60,13 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
+// Saturates: a timestamp no server sends (within 30 000 years of the end of int64) must not
+// overflow (found by fuzz_pgoutput).
 std::int64_t to_unix_us(std::int64_t pg_us) {
-  return pg_us + kPgEpochOffsetMicros;
+  std::int64_t out = 0;
+  if (__builtin_add_overflow(pg_us, kPgEpochOffsetMicros, &out))
+    return std::numeric_limits<std::int64_t>::max();
+  return out;
 }
 
 Tuple read_tuple(Reader& r) {

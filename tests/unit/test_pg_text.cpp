@@ -3,6 +3,7 @@
 // two's complement bytes of Kafka Connect's Decimal (BigInteger.toByteArray()).
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 
 #include "pg_text.h"
@@ -26,6 +27,16 @@ TEST(PgText, Dates) {
   EXPECT_THROW(parse_date_days("2020-13-01"), std::invalid_argument);
   EXPECT_THROW(parse_date_days("20-01-01"), std::invalid_argument);
   EXPECT_THROW(parse_date_days("2020-01-01x"), std::invalid_argument);
+  // PostgreSQL's years have at most 7 digits; 19 digits overflowed (found by fuzz_copy_row).
+  EXPECT_EQ(parse_date_days("5874897-12-31"), 2145042905);
+  EXPECT_THROW(parse_date_days("7777777777777777777-01-01"), std::invalid_argument);
+  EXPECT_THROW(parse_date_days("12345678-01-01"), std::invalid_argument);
+  // Timestamps past int64 microseconds since 1970 saturate, as Java's TimeUnit.toMicros.
+  EXPECT_EQ(parse_timestamp_micros("294276-12-31 23:59:59.999999"),
+            std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(parse_timestamptz_micros("5874897-01-01 00:00:00+00"),
+            std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(parse_timestamp_micros("4713-01-01 00:00:00 BC"), -210863520000000000LL);
 }
 
 TEST(PgText, TimesAndTimestamps) {

@@ -2,6 +2,8 @@
 // Formats" documents them (the integration test decodes real server output too).
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "pgoutput.h"
 
 namespace tributary::pg {
@@ -54,6 +56,13 @@ TEST(PgOutput, BeginAndCommitConvertTimesToUnixMicros) {
   EXPECT_EQ(c.commit_lsn, 0x1000u);
   EXPECT_EQ(c.end_lsn, 0x1040u);
   EXPECT_EQ(c.commit_time_us, 1704067200000000LL);
+}
+
+// fuzz_pgoutput found the epoch shift overflowing int64 on a time no server sends: it saturates.
+TEST(PgOutput, TimesNearTheEndOfInt64Saturate) {
+  auto b = std::get<BeginMsg>(
+      decode_message(Bytes{}.c('B').u64(0x1000).u64(0x7FFFFFFFFFFFDFE8ULL).u32(1).b));
+  EXPECT_EQ(b.commit_time_us, std::numeric_limits<std::int64_t>::max());
 }
 
 TEST(PgOutput, RelationCarriesColumnsKeyFlagsTypesAndIdentity) {

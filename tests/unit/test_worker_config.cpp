@@ -9,6 +9,7 @@
 
 #include "common/properties.h"
 #include "converters/builtin.h"
+#include "herder/connector_file.h"
 #include "offsets/offset_store.h"
 #include "plugins/registry.h"
 #include "tributary/bounded_json.h"
@@ -390,6 +391,39 @@ TEST(TransformChain, UnknownTypeAndPredicateNameTheKey) {
   EXPECT_TRUE(errors.empty());
   TransformChain empty({}, reg);
   EXPECT_TRUE(empty.empty());
+}
+
+TEST(ConnectorFile, RoundTripsAndReportsEveryBadEntry) {
+  std::vector<StoredConnector> in{
+      {"a", {{"connector.class", "X"}, {"p", "${env:A}"}}, TargetState::Paused},
+      {"b", {{"connector.class", "Y"}}, TargetState::Stopped}};
+  auto text = render_connector_file(in);
+  auto back = parse_connector_file(text, "/x/c.json");
+  EXPECT_TRUE(back.problems.empty());
+  ASSERT_EQ(back.connectors.size(), 2u);
+  EXPECT_EQ(back.connectors[0].config.at("p"), "${env:A}");
+  EXPECT_EQ(back.connectors[0].target, TargetState::Paused);
+  EXPECT_EQ(back.connectors[1].target, TargetState::Stopped);
+
+  auto bad = parse_connector_file(
+      R"({"connectors":{"ok":{"config":{"k":"v"}},"n":{"config":{"k":1}},"s":{"config":{},)"
+      R"("target_state":"BOGUS"},"c":{"x":1},"arr":[]}})",
+      "/x/c.json");
+  ASSERT_EQ(bad.connectors.size(), 1u);
+  EXPECT_EQ(bad.connectors[0].name, "ok");
+  EXPECT_EQ(bad.connectors[0].target, TargetState::Started);  // absent: STARTED
+  ASSERT_EQ(bad.problems.size(), 4u);
+  for (const auto& p : bad.problems) EXPECT_NE(p.find("/x/c.json"), std::string::npos) << p;
+  EXPECT_NE(bad.problems[0].find("'n' has a non-string value for 'k'"), std::string::npos);
+  for (const char* text : {"", "[]", "{\"connectors\":[]}", "{nope"}) {
+    auto r = parse_connector_file(text, "/x/c.json");
+    EXPECT_TRUE(r.connectors.empty());
+    ASSERT_EQ(r.problems.size(), 1u) << text;
+  }
+  std::string deep = "{\"connectors\":" + std::string(200, '[') + std::string(200, ']') + "}";
+  auto d = parse_connector_file(deep, "/x/c.json");
+  ASSERT_EQ(d.problems.size(), 1u);
+  EXPECT_NE(d.problems[0].find("nested more than 128 levels"), std::string::npos);
 }
 
 }  // namespace

@@ -28,13 +28,13 @@ struct EscapeTable {
   char code[128] = {};
   constexpr EscapeTable() {
     for (int c = 0; c < 0x20; ++c) code[c] = 'u';
-    code['\b'] = 'b';
-    code['\t'] = 't';
-    code['\n'] = 'n';
-    code['\f'] = 'f';
-    code['\r'] = 'r';
-    code['"'] = '"';
-    code['\\'] = '\\';
+    code[static_cast<unsigned char>('\b')] = 'b';
+    code[static_cast<unsigned char>('\t')] = 't';
+    code[static_cast<unsigned char>('\n')] = 'n';
+    code[static_cast<unsigned char>('\f')] = 'f';
+    code[static_cast<unsigned char>('\r')] = 'r';
+    code[static_cast<unsigned char>('"')] = '"';
+    code[static_cast<unsigned char>('\\')] = '\\';
   }
 };
 constexpr EscapeTable kEscapes;

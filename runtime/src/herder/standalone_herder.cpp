@@ -14,8 +14,8 @@
 
 #include "common/log.h"
 #include "common/version.h"
+#include "herder/connector_file.h"
 #include "kafka/kafka.h"
-#include "tributary/bounded_json.h"
 
 namespace tributary {
 namespace {
@@ -26,22 +26,6 @@ int max_tasks(const ConfigMap& config) {
   auto it = config.find("tasks.max");
   if (it == config.end()) return 1;
   return static_cast<int>(parse_long(it->second).value_or(1));
-}
-
-const char* target_name(TargetState t) {
-  switch (t) {
-    case TargetState::Started: return "STARTED";
-    case TargetState::Paused: return "PAUSED";
-    case TargetState::Stopped: return "STOPPED";
-  }
-  return "STARTED";
-}
-
-std::optional<TargetState> parse_target(const std::string& s) {
-  if (s == "STARTED" || s == "RUNNING") return TargetState::Started;
-  if (s == "PAUSED") return TargetState::Paused;
-  if (s == "STOPPED") return TargetState::Stopped;
-  return std::nullopt;
 }
 
 ojson config_json(const ConfigMap& m) {
@@ -507,7 +491,7 @@ void StandaloneHerder::start_connector(Connector& c) {
   start_tasks(c);
   TLOG(Info, kLogger,
        "Connector " << c.name << " started with " << c.task_configs.size()
-                    << " task(s), target state " << target_name(c.target));
+                    << " task(s), target state " << target_state_name(c.target));
 }
 
 bool StandaloneHerder::start_instance(Connector& c) {
@@ -943,14 +927,10 @@ std::string StandaloneHerder::metrics_text() {
 }
 
 void StandaloneHerder::persist() {
-  ojson doc;
-  doc["format"] = "tributary-connectors-v1";
-  ojson list = ojson::object();
-  for (auto& [n, c] : connectors_)
-    list[n] = {{"config", config_json(c->config)}, {"target_state", target_name(c->target)}};
-  doc["connectors"] = list;
+  std::vector<StoredConnector> all;
+  for (auto& [n, c] : connectors_) all.push_back({n, c->config, c->target});
+  std::string text = render_connector_file(all);
   std::string tmp = config_.config_file + ".tmp";
-  std::string text = doc.dump(2);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
             ::fsync(fd) == 0;
@@ -967,60 +947,25 @@ void StandaloneHerder::load_persisted() {
   if (!in) return;
   std::stringstream ss;
   ss << in.rdbuf();
-  // A file we cannot read whole is moved aside, never overwritten by the next persist(): the
-  // operator gets it back from <file>.corrupt-<ms>.
-  auto keep_aside = [&](const std::string& why) {
+  ConnectorFile file = parse_connector_file(ss.str(), config_.config_file);
+  if (!file.problems.empty()) {
+    // A file we cannot read whole is copied aside, so the next persist() cannot lose what the
+    // operator may need to recover.
     std::string aside = config_.config_file + ".corrupt-" +
                         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                            std::chrono::system_clock::now().time_since_epoch())
                                            .count());
-    std::ofstream out(aside, std::ios::binary);
-    out << ss.str();
-    TLOG(Error, kLogger,
-         "Connector config file '" << config_.config_file << "' " << why << "; a copy is kept in '"
-                                   << aside << "'");
-  };
-  ojson doc;
-  try {
-    doc = parse_bounded_json(ss.str(), "Connector config file '" + config_.config_file + "'");
-  } catch (const std::exception& e) {
-    keep_aside(std::string("is not valid JSON (") + e.what() +
-               "), no connector was loaded from it");
-    return;
+    std::ofstream(aside, std::ios::binary) << ss.str();
+    for (const auto& p : file.problems)
+      TLOG(Error, kLogger, p << " (skipped; a copy of the file is kept in '" << aside << "')");
   }
-  auto connectors = doc.is_object() ? doc.find("connectors") : doc.end();
-  if (connectors == doc.end() || !connectors->is_object()) {
-    keep_aside("has no \"connectors\" object, no connector was loaded from it");
-    return;
-  }
-  for (const auto& [name, entry] : connectors->items()) {
+  for (auto& stored : file.connectors) {
     auto c = std::make_unique<Connector>();
-    c->name = name;
-    std::string problem;
-    auto cfg = entry.is_object() ? entry.find("config") : entry.end();
-    if (cfg == entry.end() || !cfg->is_object()) {
-      problem = "has no \"config\" object";
-    } else {
-      for (const auto& [k, v] : cfg->items()) {
-        if (!v.is_string()) {
-          problem = "has a non-string value for '" + k + "'";
-          break;
-        }
-        c->config[k] = v.get<std::string>();
-      }
-    }
-    std::string target = "STARTED";
-    if (problem.empty() && entry.contains("target_state")) {
-      if (entry["target_state"].is_string()) target = entry["target_state"].get<std::string>();
-      if (!parse_target(target)) problem = "has an unknown target_state";
-    }
-    if (!problem.empty()) {
-      keep_aside("entry for connector '" + name + "' " + problem + "; that connector was skipped");
-      continue;
-    }
-    c->target = *parse_target(target);
+    c->name = stored.name;
+    c->config = std::move(stored.config);
+    c->target = stored.target;
     auto& ref = *c;
-    connectors_[name] = std::move(c);
+    connectors_[ref.name] = std::move(c);
     start_connector(ref);
   }
   update_counts();

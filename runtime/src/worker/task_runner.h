@@ -73,7 +73,7 @@ class TaskRunner : private SourceTaskContext {
   bool wait_stopped(std::chrono::milliseconds timeout);
 
   TaskStatus status() const;
-  int task_id() const { return task_id_; }
+  int task_id() const override { return task_id_; }
   /// Topics this task has produced to (GET /connectors/{n}/topics).
   std::vector<std::string> topics() const;
   /// Records acknowledged by Kafka so far (updated once per batch).
