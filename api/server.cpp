@@ -14,12 +14,15 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <cctype>
 #include <charconv>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 #include "api/errors.h"
@@ -44,6 +47,7 @@ struct ListenerSpec {
   std::string text;  // as configured, for messages
   std::string host;  // empty: every interface
   std::uint16_t port = 0;
+  bool https = false;
 };
 
 std::string trim(std::string_view s) {
@@ -71,8 +75,9 @@ std::vector<ListenerSpec> parse_listeners(const std::string& value) {
       std::string protocol = item.substr(0, sep);
       std::transform(protocol.begin(), protocol.end(), protocol.begin(),
                      [](unsigned char c) { return std::tolower(c); });
-      if (protocol == "https") fail("https listeners are not supported yet; use http");
-      if (protocol != "http") fail("unknown protocol '" + protocol + "'");
+      if (protocol != "http" && protocol != "https")
+        fail("unknown protocol '" + protocol + "' (http or https)");
+      spec.https = protocol == "https";
       std::string hostport = item.substr(sep + 3);
       if (!hostport.empty() && hostport.back() == '/') hostport.pop_back();
       auto colon = hostport.rfind(':');
@@ -108,13 +113,19 @@ std::string endpoint_text(const tcp::endpoint& e) {
 
 namespace detail {
 
-class Session;
+// What stop() needs of a connection, whatever its stream.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void close() = 0;
+};
 
 struct Listener {
-  explicit Listener(net::io_context& ioc)
-      : acceptor(net::make_strand(ioc)), retry(acceptor.get_executor()) {}
+  Listener(net::io_context& ioc, bool tls)
+      : acceptor(net::make_strand(ioc)), retry(acceptor.get_executor()), https(tls) {}
   tcp::acceptor acceptor;
   net::steady_timer retry;  // backs off after accept errors such as EMFILE
+  bool https;
 };
 
 class ServerImpl {
@@ -131,7 +142,7 @@ class ServerImpl {
   std::mutex mu;                       // guards the fields below
   std::atomic<bool> stopping_{false};  // written under mu
   bool started = false;
-  std::vector<std::weak_ptr<Session>> sessions;  // live connections, closed by stop()
+  std::vector<std::weak_ptr<SessionBase>> sessions;  // live connections, closed by stop()
 
   // Declared after the router and options: destroyed first, with every pending handler.
   net::io_context ioc;
@@ -141,30 +152,49 @@ class ServerImpl {
   std::vector<std::thread> threads;
 };
 
-// One HTTP/1.1 connection: read a request, answer it, repeat while keep-alive. Every handler
-// runs on the connection's strand.
-class Session : public std::enable_shared_from_this<Session> {
+// One HTTP/1.1 connection over plain TCP (Stream = beast::tcp_stream) or TLS
+// (beast::ssl_stream<beast::tcp_stream>): for TLS a handshake first, then read a request, answer
+// it, repeat while keep-alive. Every handler runs on the connection's strand.
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
  public:
-  Session(tcp::socket&& socket, ServerImpl& server) : stream_(std::move(socket)), server_(server) {}
+  Session(tcp::socket&& socket, ServerImpl& server) requires(!kTls)
+      : stream_(std::move(socket)), server_(server) {}
+  Session(tcp::socket&& socket, ServerImpl& server, net::ssl::context& tls) requires(kTls)
+      : stream_(std::move(socket), tls), server_(server) {}
 
   void start() {
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&Session::do_read, shared_from_this()));
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        self->lowest().expires_after(self->server_.options.read_timeout);
+        self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) return self->do_close();  // not TLS, or refused
+          self->do_read();
+        });
+      } else {
+        self->do_read();
+      }
+    });
   }
 
   // Safe from any thread: closes the socket on the strand, aborting whatever is pending.
-  void close() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] { self->do_close(); });
+  void close() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->do_close(); });
   }
 
  private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  auto self() { return this->shared_from_this(); }
+
   void do_read() {
     if (server_.stopping()) return do_close();
     parser_.emplace();
     parser_->body_limit(static_cast<std::uint64_t>(server_.options.body_limit));
-    stream_.expires_after(server_.options.read_timeout);
+    lowest().expires_after(server_.options.read_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&Session::on_header, shared_from_this()));
+                            beast::bind_front_handler(&Session::on_header, self()));
   }
 
   void on_header(beast::error_code ec, std::size_t) {
@@ -174,9 +204,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       // The client waits for this before sending the body (curl does for large bodies).
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      stream_.expires_after(server_.options.read_timeout);
+      lowest().expires_after(server_.options.read_timeout);
       return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
-                              [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                              [self = self()](beast::error_code wec, std::size_t) {
                                 if (wec) return self->do_close();
                                 self->read_body();
                               });
@@ -185,9 +215,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
-    stream_.expires_after(server_.options.read_timeout);
+    lowest().expires_after(server_.options.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::on_body, shared_from_this()));
+                     beast::bind_front_handler(&Session::on_body, self()));
   }
 
   void on_body(beast::error_code ec, std::size_t) {
@@ -216,7 +246,18 @@ class Session : public std::enable_shared_from_this<Session> {
     bool keep_alive = false;
     try {
       HttpRequest req = parser_->release();
-      res = server_.router.handle(req);
+      if (server_.options.auth &&
+          !server_.options.auth->authorized(std::string_view(req.method_string()),
+                                            std::string_view(req.target()),
+                                            std::string_view(req[http::field::authorization]))) {
+        // Kafka's JaasBasicAuthFilter answers with this text; credentials are never logged.
+        res = HttpResponse{http::status::unauthorized, 11};
+        res.set(http::field::content_type, "text/plain");
+        res.body() = "User cannot access the resource.";
+        res.prepare_payload();
+      } else {
+        res = server_.router.handle(req);
+      }
       keep_alive = req.keep_alive() && !server_.stopping();
     } catch (...) {
       ErrorReply e = error_reply(std::current_exception());
@@ -240,30 +281,29 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void send(HttpResponse&& res, bool close, bool linger) {
     res_ = std::move(res);
-    stream_.expires_after(server_.options.read_timeout);
-    http::async_write(
-        stream_, res_,
-        [self = shared_from_this(), close, linger](beast::error_code ec, std::size_t) {
-          if (ec) return self->do_close();
-          if (linger) return self->do_linger();
-          if (close) return self->do_shutdown();
-          self->do_read();
-        });
+    lowest().expires_after(server_.options.read_timeout);
+    http::async_write(stream_, res_,
+                      [self = self(), close, linger](beast::error_code ec, std::size_t) {
+                        if (ec) return self->do_close();
+                        if (linger) return self->do_linger();
+                        if (close) return self->do_shutdown();
+                        self->do_read();
+                      });
   }
 
   // After an early answer (413) the client may still be sending: closing now would reset the
   // connection and the client could lose our answer. Half-close and drain for a while instead.
   void do_linger() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return do_close();
-    stream_.expires_after(kLingerTimeout);
+    lowest().expires_after(kLingerTimeout);
     drain();
   }
 
   void drain() {
     stream_.async_read_some(net::buffer(discard_),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            [self = self()](beast::error_code ec, std::size_t n) {
                               self->drained_ += n;
                               if (ec || self->drained_ > kLingerMaxBytes) return self->do_close();
                               self->drain();
@@ -272,17 +312,17 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void do_shutdown() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
     do_close();
   }
 
   void do_close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    lowest().close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   ServerImpl& server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -304,14 +344,25 @@ void ServerImpl::do_accept(Listener& l) {
           });
           return;
         }
-        auto session = std::make_shared<Session>(std::move(socket), *this);
+        std::shared_ptr<SessionBase> session;
+        std::function<void()> start;
+        if (l.https) {
+          auto ts = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+              std::move(socket), *this, *options.tls);
+          start = [ts] { ts->start(); };
+          session = ts;
+        } else {
+          auto ps = std::make_shared<Session<beast::tcp_stream>>(std::move(socket), *this);
+          start = [ps] { ps->start(); };
+          session = ps;
+        }
         {
           std::lock_guard lock(mu);
           if (stopping_.load(std::memory_order_relaxed)) return;  // the socket closes here
-          std::erase_if(sessions, [](const std::weak_ptr<Session>& w) { return w.expired(); });
+          std::erase_if(sessions, [](const std::weak_ptr<SessionBase>& w) { return w.expired(); });
           sessions.push_back(session);
         }
-        session->start();
+        start();
         do_accept(l);
       });
 }
@@ -356,7 +407,11 @@ void RestServer::start() {
         }
       }
     }
-    auto l = std::make_unique<detail::Listener>(s.ioc);
+    if (spec.https && !s.options.tls)
+      throw std::runtime_error("REST listener " + spec.text +
+                               " is https but no TLS keystore is configured (ssl.keystore.* or "
+                               "listeners.https.ssl.keystore.*)");
+    auto l = std::make_unique<detail::Listener>(s.ioc, spec.https);
     beast::error_code ec;
     auto fail = [&](std::string_view step) {
       throw std::runtime_error("Failed to bind REST listener " + spec.text + " (" +
@@ -415,7 +470,7 @@ std::vector<std::uint16_t> RestServer::ports() const {
 
 void RestServer::stop() {
   auto& s = *impl_;
-  std::vector<std::shared_ptr<detail::Session>> live;
+  std::vector<std::shared_ptr<detail::SessionBase>> live;
   {
     std::lock_guard lock(s.mu);
     if (!s.started || s.stopping_.load()) return;

@@ -13,10 +13,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "api/basic_auth.h"
 #include "herder/herder.h"
+
+namespace boost::asio::ssl {
+class context;
+}  // namespace boost::asio::ssl
 
 namespace tributary::api {
 
@@ -27,9 +33,13 @@ class ServerImpl;
 class RestServer {
  public:
   struct Options {
-    /// Kafka Connect's `listeners`: a comma list of http://host:port ("http://:8083" binds every
-    /// interface; port 0 picks a free port, see port()). https listeners are not supported yet.
+    /// Kafka Connect's `listeners`: a comma list of http://host:port and https://host:port
+    /// ("http://:8083" binds every interface; port 0 picks a free port, see port()).
     std::string listeners = "http://:8083";
+    /// For https listeners (api/tls.h builds it from the worker config); required when one is.
+    std::shared_ptr<boost::asio::ssl::context> tls;
+    /// Basic authentication of every request (api/basic_auth.h); none when empty.
+    std::optional<BasicAuth> auth;
     /// Largest accepted request body; a larger one is answered 413 with a JSON error body.
     std::size_t body_limit = 1024 * 1024;
     /// Time allowed to receive a request (and to send a response); idle keep-alive connections

@@ -63,14 +63,15 @@ class Response:
         return f"<{self.status} {self.text[:300]!r}>"
 
 
-def curl(method, url, body=None, raw=None, headers=None, timeout=60):
-    """Runs curl once. `body` is JSON-encoded; `raw` (str or bytes) is sent as it is. Returns a
-    Response; raises AssertionError when curl itself fails (connection refused, timeout)."""
+def curl(method, url, body=None, raw=None, headers=None, timeout=60, extra=()):
+    """Runs curl once. `body` is JSON-encoded; `raw` (str or bytes) is sent as it is; `extra` are
+    more curl arguments (--cacert, -u). Returns a Response; raises AssertionError when curl
+    itself fails (connection refused, timeout, a TLS handshake refused)."""
     with tempfile.TemporaryDirectory() as tmp:
         hdr = os.path.join(tmp, "headers")
         out = os.path.join(tmp, "body")
         cmd = ["curl", "-sS", "-g", "--path-as-is", "-X", method, "-D", hdr, "-o", out,
-               "-w", "%{http_code}", "--max-time", str(timeout)]
+               "-w", "%{http_code}", "--max-time", str(timeout), *extra]
         for h in headers or []:
             cmd += ["-H", h]
         data = None
@@ -142,6 +143,7 @@ class Worker:
         self.props = self.dir / "worker.properties"
         self.log_path = self.dir / "worker.log"
         self.proc = None
+        self.curl_extra = []  # e.g. ["--cacert", ca, "-u", "user:pass"] for a secured worker
         suffix = uuid.uuid4().hex[:10]
         props = {
             "bootstrap.servers": BOOTSTRAP,
@@ -178,8 +180,9 @@ class Worker:
                 pytest.fail(f"worker exited with {self.proc.returncode} during start\n"
                             f"{self.log_tail()}")
             try:
-                if (curl("GET", self.url("/"), timeout=5).status == 200
-                        and curl("GET", self.url("/health"), timeout=5).status == ready_status):
+                if (curl("GET", self.url("/"), timeout=5, extra=self.curl_extra).status == 200
+                        and curl("GET", self.url("/health"), timeout=5,
+                                 extra=self.curl_extra).status == ready_status):
                     return self
             except AssertionError:
                 pass
@@ -219,7 +222,8 @@ class Worker:
 
     # REST shortcuts
     def call(self, method, path, body=None, raw=None, headers=None, timeout=60):
-        return curl(method, self.url(path), body=body, raw=raw, headers=headers, timeout=timeout)
+        return curl(method, self.url(path), body=body, raw=raw, headers=headers, timeout=timeout,
+                    extra=self.curl_extra)
 
     def get(self, path, **kw):
         return self.call("GET", path, **kw)

@@ -149,9 +149,14 @@ void StandaloneHerder::start(std::vector<std::pair<std::string, ConfigMap>> cli_
     }
     TLOG(Info, kLogger, "Worker started; " << connectors_.size() << " connector(s)");
     for (int i = 0; i < 5 && !stopping_.load(); ++i) {
-      if (auto id = kafka::cluster_id(config_.client_props(), std::chrono::seconds(2))) {
-        std::lock_guard lk(mu_);
-        cluster_id_ = *id;
+      try {
+        if (auto id = kafka::cluster_id(config_.client_props(), std::chrono::seconds(2))) {
+          std::lock_guard lk(mu_);
+          cluster_id_ = *id;
+          break;
+        }
+      } catch (const std::exception& e) {  // a client config librdkafka refuses
+        TLOG(Warn, kLogger, "Cannot read the Kafka cluster id: " << e.what());
         break;
       }
     }

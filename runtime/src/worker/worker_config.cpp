@@ -1,5 +1,9 @@
 #include "worker/worker_config.h"
 
+#include <algorithm>
+#include <cctype>
+#include <set>
+
 namespace tributary {
 
 const ConfigDef& worker_config_def() {
@@ -66,14 +70,67 @@ const ConfigDef& worker_config_def() {
     d.define("plugin.path", CT::List, "", I::Low,
              "Comma list of directories (or .so files) holding plugins.", "Common");
     d.define("listeners", CT::List, "http://:8083", I::Low,
-             "REST listener, as `http://host:port` (an empty host binds every interface).", "REST");
+             "REST listeners, a comma list of `http://host:port` and `https://host:port` (an "
+             "empty host binds every interface; `127.0.0.1` keeps the API on this machine).",
+             "REST");
+    d.define("rest.extension.classes", CT::List, "", I::Low,
+             "REST extensions. `org.apache.kafka.connect.rest.basic.auth.extension."
+             "BasicAuthSecurityRestExtension` turns on basic authentication against the JAAS "
+             "`KafkaConnect` entry's PropertyFileLoginModule file, the JAAS file given as in "
+             "Connect by `KAFKA_OPTS=-Djava.security.auth.login.config=<file>` or by "
+             "`tributary.rest.jaas.config`.",
+             "REST");
+    d.define("tributary.rest.jaas.config", CT::String, "", I::Low,
+             "Tributary only. The JAAS configuration file for basic authentication (instead of "
+             "`-Djava.security.auth.login.config` in `KAFKA_OPTS`).",
+             "REST");
+    d.define("tributary.rest.health.unauthenticated", CT::Boolean, "false", I::Low,
+             "Tributary only. With basic authentication on, let `GET /health` through without "
+             "credentials (for load-balancer and orchestrator probes).",
+             "REST");
+    // TLS of https listeners: Connect's ssl.* keys, or the same keys under listeners.https.
+    // (all or nothing).
+    d.define("ssl.keystore.type", CT::String, "JKS", I::Medium,
+             "Keystore format: PKCS12, PEM, or JKS (read when the file is PKCS12, as Java's "
+             "compatible JKS keystore does; a real JKS file is refused with the keytool command "
+             "that converts it).",
+             "REST TLS");
+    d.define("ssl.keystore.location", CT::String, "", I::High,
+             "Keystore file of https listeners: the server key and its certificate chain.",
+             "REST TLS");
+    d.define("ssl.keystore.password", CT::Password, "", I::High, "Password of the keystore file.",
+             "REST TLS");
+    d.define("ssl.key.password", CT::Password, "", I::High,
+             "Password of the private key (PEM keystores: an encrypted key).", "REST TLS");
+    d.define("ssl.keystore.certificate.chain", CT::Password, "", I::High,
+             "PEM keystore given inline: the certificate chain.", "REST TLS");
+    d.define("ssl.keystore.key", CT::Password, "", I::High,
+             "PEM keystore given inline: the private key.", "REST TLS");
+    d.define("ssl.truststore.type", CT::String, "JKS", I::Medium,
+             "Truststore format: PKCS12, PEM, or JKS (read when the file is PKCS12).", "REST TLS");
+    d.define("ssl.truststore.location", CT::String, "", I::High,
+             "Truststore file: the CAs client certificates are checked against.", "REST TLS");
+    d.define("ssl.truststore.password", CT::Password, "", I::High,
+             "Password of the truststore file.", "REST TLS");
+    d.define("ssl.truststore.certificates", CT::Password, "", I::High,
+             "PEM truststore given inline.", "REST TLS");
+    d.define("ssl.client.auth", CT::String, "none", I::Low,
+             "Client certificates: none, requested, or required.", "REST TLS",
+             validators::one_of({"none", "requested", "required"}));
+    d.define("ssl.enabled.protocols", CT::List, "TLSv1.2,TLSv1.3", I::Medium,
+             "TLS versions https listeners accept (TLSv1.2, TLSv1.3).", "REST TLS");
+    d.define("ssl.cipher.suites", CT::List, "", I::Low,
+             "Cipher suites by their IANA names, as Java names them (empty: OpenSSL's defaults).",
+             "REST TLS");
     d.define("rest.advertised.host.name", CT::String, "", I::Low,
              "Host name reported as this worker's id.", "REST");
     d.define("rest.advertised.port", CT::Int, "0", I::Low,
              "Port reported as this worker's id (0: the listener's port).", "REST");
     d.define("config.providers", CT::List, "", I::Low,
-             "Config providers (`file`, `env`) usable as ${provider:[path:]key} in worker and "
-             "connector configs.",
+             "Config providers (`file`, `directory`, `env`, or Kafka's class names in "
+             "`config.providers.<p>.class`) usable as ${provider:[path:]key} in worker and "
+             "connector configs; `config.providers.<p>.param.allowed.paths` and "
+             "`config.providers.env.param.allowlist.pattern` as Kafka's.",
              "Common");
     d.define("exactly.once.source.support", CT::String, "disabled", I::High,
              "Exactly-once source support (distributed mode in Kafka Connect).", "Common",
@@ -142,13 +199,54 @@ const ConfigDef& connector_common_config_def() {
   return def;
 }
 
+namespace {
+// The ssl.* keys librdkafka knows. The worker's other ssl.* keys are Java's (keystore and
+// truststore types, truststore files, protocols, client auth) and configure the https REST
+// listeners; librdkafka refuses them, so they never reach it.
+bool librdkafka_ssl_key(const std::string& k) {
+  static const std::set<std::string, std::less<>> kKeys = {"ssl.key.location",
+                                                           "ssl.key.password",
+                                                           "ssl.key.pem",
+                                                           "ssl.certificate.location",
+                                                           "ssl.certificate.pem",
+                                                           "ssl.ca.location",
+                                                           "ssl.ca.pem",
+                                                           "ssl.ca.certificate.stores",
+                                                           "ssl.crl.location",
+                                                           "ssl.keystore.location",
+                                                           "ssl.keystore.password",
+                                                           "ssl.providers",
+                                                           "ssl.engine.location",
+                                                           "ssl.engine.id",
+                                                           "ssl.endpoint.identification.algorithm",
+                                                           "ssl.cipher.suites",
+                                                           "ssl.curves.list",
+                                                           "ssl.sigalgs.list"};
+  return kKeys.count(k) > 0;
+}
+}  // namespace
+
 ConfigMap WorkerConfig::client_props() const {
   ConfigMap out;
   out["bootstrap.servers"] = bootstrap_servers;
-  for (const auto& [k, v] : props)
-    if (k.rfind("security.", 0) == 0 || k.rfind("sasl.", 0) == 0 || k.rfind("ssl.", 0) == 0 ||
-        k == "client.dns.lookup")
+  std::string protocol;
+  if (auto it = props.find("security.protocol"); it != props.end()) protocol = it->second;
+  std::transform(protocol.begin(), protocol.end(), protocol.begin(),
+                 [](unsigned char c) { return std::toupper(c); });
+  const bool tls = protocol == "SSL" || protocol == "SASL_SSL";
+  for (const auto& [k, v] : props) {
+    if (k.rfind("security.", 0) == 0 || k.rfind("sasl.", 0) == 0 || k == "client.dns.lookup")
       out[k] = v;
+    else if (tls && k.rfind("ssl.", 0) == 0 && librdkafka_ssl_key(k))
+      out[k] = v;
+  }
+  // Java's PEM truststore is librdkafka's CA file.
+  if (tls && !out.count("ssl.ca.location")) {
+    auto type = props.find("ssl.truststore.type");
+    auto loc = props.find("ssl.truststore.location");
+    if (type != props.end() && type->second == "PEM" && loc != props.end())
+      out["ssl.ca.location"] = loc->second;
+  }
   return out;
 }
 

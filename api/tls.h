@@ -1,0 +1,31 @@
+// TLS for https:// REST listeners, configured with Kafka Connect's keys: `listeners.https.ssl.*`
+// when any such key is set (all or nothing, as Connect's SSLUtils), else `ssl.*`.
+//
+//   ssl.keystore.type      PKCS12 | PEM | JKS (Kafka's default; a JKS-typed file that is PKCS12 is
+//                          read, as Java's compatible JKS keystore does; a real JKS file is refused
+//                          with the keytool command that converts it)
+//   ssl.keystore.location / .password, ssl.key.password, or ssl.keystore.certificate.chain and
+//   ssl.keystore.key (PEM text); ssl.truststore.type / .location / .password or
+//   ssl.truststore.certificates (PEM text); ssl.client.auth none | requested | required;
+//   ssl.enabled.protocols (TLSv1.2,TLSv1.3); ssl.cipher.suites (IANA names, as Java's).
+//
+// Threading: make_server_tls_context() runs once at start-up; the context is then shared,
+// read-only, by every connection.
+#pragma once
+
+#include <boost/asio/ssl/context.hpp>
+#include <memory>
+
+#include "tributary/config.h"
+
+namespace tributary::api {
+
+/// The prefix whose keys configure https listeners: "listeners.https." when any key starts with
+/// it, else "" (the plain ssl.* keys).
+std::string tls_config_prefix(const ConfigMap& worker_props);
+
+/// Builds the server context. Throws ConfigError naming the key (with the prefix in use) or the
+/// file when the keystore, truststore or a setting cannot be used.
+std::shared_ptr<boost::asio::ssl::context> make_server_tls_context(const ConfigMap& worker_props);
+
+}  // namespace tributary::api
