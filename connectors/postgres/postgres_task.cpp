@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <iterator>
@@ -112,11 +113,10 @@ struct StreamLost : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::int64_t offset_int(const OffsetMap& o, const char* key, std::int64_t def = 0) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->is_number_integer()) return def;
-  return it->get<std::int64_t>();
-}
+/// The slot a stored offset is to be resumed from is gone: the task fails, also on a reconnect.
+struct SlotLost : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 }  // namespace
 
@@ -249,39 +249,65 @@ void PostgresTask::open(const std::optional<OffsetMap>& offset, bool reconnectin
   types_ = load_types(*sql_);
   ensure_publication();
 
-  bool snapshot_done = false;
+  std::optional<StoredPosition> stored;
   if (offset) {
-    const bool in_snapshot = offset->value("snapshot", false);
-    snapshot_done = !in_snapshot || offset->value("last_snapshot_record", false);
-    if (!in_snapshot) {
-      if (offset->contains("lsn_commit") && (*offset)["lsn_commit"].is_number_integer())
-        resume_commit_ = static_cast<Lsn>(offset_int(*offset, "lsn_commit"));
-      if (offset->contains("txId") && (*offset)["txId"].is_number_integer())
-        resume_txid_ = offset_int(*offset, "txId");
-      resume_lsn_ = static_cast<Lsn>(offset_int(*offset, "lsn"));
+    stored = read_position(*offset);
+    if (!stored->in_snapshot) {
+      resume_commit_ = stored->lsn_commit;
+      resume_txid_ = stored->txid;
+      resume_lsn_ = stored->lsn;
       if (resume_commit_) last_commit_end_ = resume_commit_;
+      last_txn_xid_ = stored->txid.value_or(0);
+      last_txn_us_ = stored->ts_usec;
     }
   }
+  const bool snapshot_done = stored && stored->snapshot_done;
+  const Result slot = sql_->exec(
+      "SELECT confirmed_flush_lsn, restart_lsn FROM pg_replication_slots "
+      "WHERE slot_name = $1 AND database = $2",
+      {slot_, db_});
+  const bool slot_exists = slot.rows() > 0;
   bool want_snapshot = false;
   switch (snapshot_mode_) {
     case SnapshotMode::Initial:
     case SnapshotMode::InitialOnly: want_snapshot = !snapshot_done; break;
-    // `always` snapshots at each start of the task, not again on a reconnect after it finished.
-    case SnapshotMode::Always: want_snapshot = !(reconnecting && snapshot_done); break;
-    case SnapshotMode::NoData: want_snapshot = false; break;
-    case SnapshotMode::WhenNeeded: {
-      // Also when the slot the offset refers to is gone: its position cannot be streamed from.
-      const bool slot_exists =
-          sql_->exec("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND database = $2",
-                     {slot_, db_})
-              .rows() > 0;
-      want_snapshot = !offset || !snapshot_done || !slot_exists;
+    // `always` snapshots at each start of the task, not again on a reconnect after it finished
+    // unless the slot went away meanwhile (as a restart of the task would).
+    case SnapshotMode::Always:
+      want_snapshot = !(reconnecting && snapshot_done) || !slot_exists;
       break;
-    }
+    case SnapshotMode::NoData: want_snapshot = false; break;
+    // Also when the slot the offset refers to is gone: its position cannot be streamed from.
+    case SnapshotMode::WhenNeeded: want_snapshot = !offset || !snapshot_done || !slot_exists; break;
   }
   if (snapshot_mode_ == SnapshotMode::InitialOnly && snapshot_done) {
     done_ = true;
     return;
+  }
+  if (snapshot_done && !slot_exists && want_snapshot && snapshot_mode_ == SnapshotMode::WhenNeeded)
+    context_->log(LogLevel::Warn, kLogger,
+                  "Replication slot '" + slot_ + "' of database '" + db_ +
+                      "' does not exist, but the connector has a stored offset (lsn " +
+                      format_lsn(stored->furthest) +
+                      "): taking a new snapshot (snapshot.mode=when_needed)");
+  if (snapshot_done && !want_snapshot) {
+    // The changes after the stored position must come from the slot. A new slot would only
+    // hold those from now on: fail rather than skip what happened in between, unless this
+    // task's own last stop dropped it (slot.drop.on.stop accepts that gap).
+    if (!slot_exists && (reconnecting || !drop_slot_on_stop_))
+      throw SlotLost(missing_slot_message(slot_, db_, context_->connector_name(), *stored));
+    if (!slot_exists)
+      context_->log(LogLevel::Warn, kLogger,
+                    "Replication slot '" + slot_ + "' of database '" + db_ +
+                        "' does not exist (slot.drop.on.stop=true): creating it; the changes "
+                        "since the stored offset (lsn " +
+                        format_lsn(stored->furthest) + ") are not streamed");
+    if (slot_exists && !slot.is_null(0, 0) && !slot.is_null(0, 1)) {
+      const SlotState state{parse_lsn(slot.get(0, 0)), parse_lsn(slot.get(0, 1))};
+      const auto here = reconnecting ? std::optional<Lsn>(confirmed_) : std::nullopt;
+      if (auto warning = slot_ahead_warning(slot_, db_, state, *stored, here))
+        context_->log(LogLevel::Warn, kLogger, *warning);
+    }
   }
   if (want_snapshot) snap_ = std::make_unique<Snapshot>();
   prepare_slot_and_snapshot();
@@ -310,6 +336,8 @@ bool PostgresTask::reconnect() {
     reconnect_at_ms_.reset();
     failed_attempts_ = 0;
     return true;
+  } catch (const SlotLost&) {
+    throw;  // trying again cannot bring the changes back
   } catch (const std::exception& e) {
     ++failed_attempts_;
     if (max_retries_ >= 0 && failed_attempts_ > max_retries_)
@@ -837,11 +865,15 @@ void PostgresTask::handle(const XLogData& x, std::vector<SourceRecord>& out) {
       out.push_back(std::move(rec));
     }
     if (txn_ && txn_->first_lsn && !txn_->skip)
-      unconfirmed_.push_back({txn_->xid, txn_->last_lsn, c->end_lsn});
+      unconfirmed_.push_back({txn_->xid, txn_->last_lsn, c->end_lsn, lsn});
     else if (!records_outstanding_)
       pending_confirm_ = std::max(pending_confirm_, c->end_lsn);
     last_commit_end_ = lsn;
-    if (txn_ && !txn_->skip) ++metrics_->committed;
+    if (txn_) {
+      last_txn_xid_ = txn_->xid;
+      last_txn_us_ = txn_->commit_us;
+      if (!txn_->skip) ++metrics_->committed;
+    }
     txn_.reset();
     return;
   }
@@ -1035,6 +1067,12 @@ OffsetMap PostgresTask::offset_of(const Position& p) {
   return o;
 }
 
+// Reader thread. With no transaction open, every change received so far was decoded into `out`
+// or an earlier batch, ahead of the heartbeat: its offset is the furthest position fully
+// processed, the end of the last commit seen (captured or filtered out) or a keepalive's WAL end
+// (with a publication of the captured tables only, PostgreSQL 15 sends nothing else for the
+// other tables' writes). Once Kafka acknowledged it and the offset is stored, commit() confirms
+// that far, so the slot's WAL is released while the captured tables are quiet.
 void PostgresTask::maybe_heartbeat(std::vector<SourceRecord>& out) {
   if (heartbeat_interval_ms_ <= 0 || txn_) return;
   if (steady_ms() - last_heartbeat_ms_ < heartbeat_interval_ms_) return;
@@ -1046,7 +1084,8 @@ void PostgresTask::maybe_heartbeat(std::vector<SourceRecord>& out) {
   v.put("ts_ms", Value(wall_us() / 1000));
   SourceRecord rec;
   rec.source_partition = partition_;
-  rec.source_offset = last_emitted_ ? offset_of(*last_emitted_) : stream_offset(received_);
+  const Lsn processed = std::max({received_, confirmed_, last_commit_end_.value_or(0)});
+  rec.source_offset = offset_of(Position{last_txn_xid_, processed, last_txn_us_, last_commit_end_});
   rec.topic = "__debezium-heartbeat." + prefix_;
   rec.key_schema = heartbeat_key_schema();
   rec.key = std::move(k).build();
@@ -1073,21 +1112,13 @@ void PostgresTask::apply_commits() {
 
 void PostgresTask::apply_commit(const std::vector<std::pair<OffsetMap, OffsetMap>>& flushed) {
   for (const auto& [partition, offset] : flushed) {
-    if (offset.value("snapshot", false)) continue;
-    const std::int64_t xid = offset_int(offset, "txId", -1);
-    const auto lsn = static_cast<Lsn>(offset_int(offset, "lsn"));
-    Lsn confirm = static_cast<Lsn>(offset_int(offset, "lsn_commit"));
-    // Transactions whose last record is now durable can be released whole.
-    while (!unconfirmed_.empty()) {
-      const Done& d = unconfirmed_.front();
-      if (d.xid == xid && lsn < d.last_lsn) break;
-      const bool this_one = d.xid == xid;
-      confirm = std::max(confirm, d.end_lsn);
-      unconfirmed_.pop_front();
-      if (this_one) break;
-    }
-    pending_confirm_ = std::max(pending_confirm_, confirm);
-    if (last_emitted_ && xid == last_emitted_->xid && lsn == last_emitted_->lsn)
+    const StoredPosition durable = read_position(offset);
+    if (durable.in_snapshot) continue;
+    // Transactions whose last record is now durable are released whole; a heartbeat's offset
+    // also vouches for the position it was taken at.
+    pending_confirm_ = std::max(pending_confirm_, release_durable(unconfirmed_, durable));
+    if (last_emitted_ &&
+        covers(durable, last_emitted_->xid, last_emitted_->lsn, last_emitted_->last_commit))
       records_outstanding_ = false;
   }
   if (streaming_ && pending_confirm_ > confirmed_) send_status(false);

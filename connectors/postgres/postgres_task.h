@@ -32,6 +32,7 @@
 
 #include "pg_connection.h"
 #include "pg_metrics.h"
+#include "pg_position.h"
 #include "pg_schema.h"
 #include "pg_types.h"
 #include "pgoutput.h"
@@ -144,15 +145,16 @@ class PostgresTask : public SourceTask {
   std::optional<Lsn> resume_commit_;  // lsn_commit of the offset
   std::optional<std::int64_t> resume_txid_;
   Lsn resume_lsn_ = 0;
-  // Committed transactions whose last record may still be in flight: (xid, last lsn, end lsn).
-  struct Done {
-    std::int64_t xid;
-    Lsn last_lsn;
-    Lsn end_lsn;
-  };
-  std::deque<Done> unconfirmed_;
+  // Committed transactions whose last record may still be in flight, in commit order.
+  std::deque<EmittedTxn> unconfirmed_;
+  // Whether a record emitted may not be durable yet: until then the commits of transactions
+  // without records are not confirmed at once (they wait for an offset after them).
   bool records_outstanding_ = false;
-  // The position of the last record emitted (what heartbeats carry as their offset).
+  // The last transaction committed in the stream, captured or not: heartbeats carry its xid and
+  // commit time (as Debezium's offset after a commit does).
+  std::int64_t last_txn_xid_ = 0;
+  std::int64_t last_txn_us_ = 0;
+  // The position of the last record emitted (where a reconnect resumes).
   struct Position {
     std::int64_t xid = 0;
     Lsn lsn = 0;
