@@ -57,14 +57,7 @@ if [ "$mode" = postgres ]; then
   tests/env/postgres.sh start "$pgdir" "$pport"
   echo "==> the seed's orders table in database inventory (Exercise 1)"
   psql_as debezium "DROP TABLE IF EXISTS orders; DROP TABLE IF EXISTS customers;
-    CREATE TABLE orders (
-        order_id   SERIAL PRIMARY KEY,
-        customer   VARCHAR(100),
-        amount     NUMERIC(10,2),
-        status     VARCHAR(20),
-        created_at TIMESTAMP DEFAULT NOW()
-    );
-    ALTER TABLE orders REPLICA IDENTITY FULL;
+    $(cat deploy/sql/orders.sql)
     CREATE TABLE customers (id SERIAL PRIMARY KEY, name VARCHAR(100));"
   # FOR ALL TABLES needs a superuser: the operator creates the publication once.
   psql_as postgres "DROP PUBLICATION IF EXISTS dbz_publication;
@@ -124,6 +117,12 @@ else
   psql_as debezium "UPDATE orders SET status = 'shipped' WHERE customer = 'alice'"
   psql_as debezium "DELETE FROM orders WHERE customer = 'alice'"
   echo "==> the events in topic dbserver1.public.orders (key | op, before, after)"
+  # The worker creates the topic with its first event: wait for it rather than fail on its absence.
+  for _ in $(seq 1 120); do
+    kcat -b "127.0.0.1:$kport" -L -t dbserver1.public.orders 2>/dev/null |
+      grep -q 'with [1-9][0-9]* partitions' && break
+    sleep 0.5
+  done
   timeout 60 kcat -b "127.0.0.1:$kport" -t dbserver1.public.orders -C -o beginning -c 4 -q \
        -f '%k\t%s\n' -Z | python3 -c '
 import json, sys

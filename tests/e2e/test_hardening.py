@@ -38,7 +38,8 @@ def test_deeply_nested_bodies_are_refused_and_the_worker_lives(worker, connector
                     body={"offsets": [{"partition": {"p": deep(1000)}, "offset": {"o": 1}}]})
     assert r.status == 200, r
     r = worker.get(f"/connectors/{name}/offsets")
-    assert r.status == 200 and r.json["offsets"][0]["partition"] == {"p": deep(1000)}, r
+    # (the generator's own partition is there too when it committed before it stopped)
+    assert r.status == 200 and {"p": deep(1000)} in [o["partition"] for o in r.json["offsets"]], r
     # 128 levels in all are accepted, 129 are not (4 levels down to "p").
     ok = {"offsets": [{"partition": {"p": json.loads(deep(124))}, "offset": {"o": 2}}]}
     assert worker.call("PATCH", f"/connectors/{name}/offsets", body=ok).status == 200

@@ -20,16 +20,7 @@ pytestmark = pytest.mark.kafka
 
 CONNECTOR_JSON = REPO / "deploy" / "connectors" / "inventory-connector.json"
 
-ORDERS_DDL = """
-CREATE TABLE orders (
-    order_id   SERIAL PRIMARY KEY,
-    customer   VARCHAR(100),
-    amount     NUMERIC(10,2),
-    status     VARCHAR(20),
-    created_at TIMESTAMP DEFAULT NOW()
-);
-ALTER TABLE orders REPLICA IDENTITY FULL;
-"""
+ORDERS_DDL = (REPO / "deploy" / "sql" / "orders.sql").read_text()  # the lesson's table
 
 
 def test_exercise1_insert_update_delete_reach_the_seed_consumer(tmp_path, monkeypatch):
