@@ -3,6 +3,8 @@ overflow a recursive printer, config-provider secrets that must never be returne
 whose config no longer resolves, and persisted state that is not what the worker wrote."""
 import json
 import os
+import socket
+import threading
 import time
 
 import pytest
@@ -47,6 +49,36 @@ def test_deeply_nested_bodies_are_refused_and_the_worker_lives(worker, connector
     assert worker.call("PATCH", f"/connectors/{name}/offsets", body=too_deep).status == 400
     assert worker.alive()
     assert worker.get("/").status == 200
+
+
+def test_control_plane_answers_while_a_validation_hangs(worker):
+    """A connector whose database accepts TCP and never answers (PostgreSQL's client waits out its
+    10 s connect_timeout there): while its POST validates, GET /connectors, /metrics, /health and
+    / answer at once. They used to queue behind the herder's lock for the whole wait."""
+    hole = socket.socket()
+    hole.bind(("127.0.0.1", 0))
+    hole.listen(8)  # the kernel completes handshakes; nobody ever reads or writes
+    cfg = pg_config("inventory", unique("p"), "s_hole", port=hole.getsockname()[1])
+    result = {}
+
+    def create():
+        result["r"] = worker.call("POST", "/connectors",
+                                  body={"name": unique("hole"), "config": cfg}, timeout=60)
+    t = threading.Thread(target=create)
+    t.start()
+    try:
+        time.sleep(1.5)
+        assert t.is_alive(), result  # still validating against the black hole
+        for path in ("/connectors", "/metrics", "/health", "/", "/connector-plugins"):
+            started = time.monotonic()
+            r = worker.get(path, timeout=5)
+            assert r.status == 200, (path, r)
+            assert time.monotonic() - started < 3, path
+        assert t.is_alive(), result
+    finally:
+        t.join(60)
+        hole.close()
+    assert result["r"].status == 400, result["r"]
 
 
 # ---- config providers: secrets stay secret ---------------------------------------------------

@@ -134,20 +134,22 @@ void StandaloneHerder::start(std::vector<std::pair<std::string, ConfigMap>> cli_
       startup_error_.clear();
       ready_.store(true);
       load_persisted();
+    }
+    {
+      // Connectors from the command line are validated like REST requests: without mu_.
       for (const auto& [name, cfg] : cli) {
         try {
-          if (connectors_.count(name)) {
-            put_connector_config(name, cfg);
-          } else {
-            create_connector(name, cfg, std::nullopt);
-          }
+          put_connector_config(name, cfg);  // creates it when absent
         } catch (const std::exception& e) {
           TLOG(Error, kLogger,
                "Cannot create connector " << name << " from the command line: " << e.what());
         }
       }
     }
-    TLOG(Info, kLogger, "Worker started; " << connectors_.size() << " connector(s)");
+    {
+      std::lock_guard lk(mu_);
+      TLOG(Info, kLogger, "Worker started; " << connectors_.size() << " connector(s)");
+    }
     for (int i = 0; i < 5 && !stopping_.load(); ++i) {
       try {
         if (auto id = kafka::cluster_id(config_.client_props(), std::chrono::seconds(2))) {
@@ -552,15 +554,23 @@ void StandaloneHerder::update_counts() {
   metrics_.set_counts(static_cast<double>(connectors_.size()), tasks);
 }
 
+// Validation (which may open database connections and wait on them) runs without mu_, so one slow
+// or unreachable database never stalls GET /connectors, /metrics or any other change. mu_ is
+// taken only to check and apply.
 ojson StandaloneHerder::create_connector(const std::string& name, const ConfigMap& config,
                                          std::optional<TargetState> initial_state) {
-  std::lock_guard lk(mu_);
   require_ready();
-  if (connectors_.count(name))
-    throw HerderError(ErrorKind::Conflict, "Connector " + name + " already exists");
+  {
+    std::lock_guard lk(mu_);
+    if (connectors_.count(name))
+      throw HerderError(ErrorKind::Conflict, "Connector " + name + " already exists");
+  }
   ConfigMap cfg = config;
   cfg["name"] = name;
   check_valid(name, cfg);
+  std::lock_guard lk(mu_);
+  if (connectors_.count(name))  // created by another request while this one validated
+    throw HerderError(ErrorKind::Conflict, "Connector " + name + " already exists");
   auto c = std::make_unique<Connector>();
   c->name = name;
   c->config = std::move(cfg);
@@ -575,13 +585,21 @@ ojson StandaloneHerder::create_connector(const std::string& name, const ConfigMa
 
 std::pair<ojson, bool> StandaloneHerder::put_connector_config(const std::string& name,
                                                               const ConfigMap& config) {
-  std::lock_guard lk(mu_);
   require_ready();
-  auto it = connectors_.find(name);
-  if (it == connectors_.end()) return {create_connector(name, config, std::nullopt), true};
+  bool exists = false;
+  {
+    std::lock_guard lk(mu_);
+    exists = connectors_.count(name) > 0;
+  }
+  if (!exists) return {create_connector(name, config, std::nullopt), true};
   ConfigMap cfg = config;
   cfg["name"] = name;
   check_valid(name, cfg);
+  std::lock_guard lk(mu_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end())
+    throw HerderError(ErrorKind::Conflict,
+                      "Connector " + name + " was deleted while its new config was validated");
   auto& c = *it->second;
   stop_runtime(c);
   c.config = std::move(cfg);
@@ -591,8 +609,11 @@ std::pair<ojson, bool> StandaloneHerder::put_connector_config(const std::string&
 }
 
 ojson StandaloneHerder::patch_connector_config(const std::string& name, const ojson& patch) {
-  std::lock_guard lk(mu_);
-  ConfigMap cfg = find(name).config;
+  ConfigMap cfg;
+  {
+    std::lock_guard lk(mu_);
+    cfg = find(name).config;
+  }
   for (const auto& [k, v] : patch.items()) {
     if (v.is_null())
       cfg.erase(k);
