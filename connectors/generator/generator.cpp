@@ -44,6 +44,13 @@ const ConfigDef& generator_config_def() {
     d.define("fail.after.rows", ConfigType::Long, "-1", Importance::Low,
              "Testing aid: throw from poll() once this many rows were generated (-1: never).",
              "Testing");
+    d.define("stall.after.rows", ConfigType::Long, "-1", Importance::Low,
+             "Testing aid: once this many rows were generated, one poll() sleeps `stall.ms` and "
+             "ignores stop() meanwhile, as a task stuck in a blocking call (-1: never).",
+             "Testing");
+    d.define("stall.ms", ConfigType::Long, "0", Importance::Low,
+             "Testing aid: how long the stall of `stall.after.rows` lasts.", "Testing",
+             validators::at_least(0));
     return d;
   }();
   return def;
@@ -60,6 +67,8 @@ class GeneratorTask : public SourceTask {
     rate_ = c.get_double("rate.per.sec");
     batch_ = c.get_int("batch.size");
     fail_after_ = c.get_long("fail.after.rows");
+    stall_after_ = c.get_long("stall.after.rows");
+    stall_ms_ = c.get_long("stall.ms");
     str_len_ = c.get_int("string.length");
     key_enabled_ = c.get_bool("key.enabled");
     int fields = c.get_int("fields");
@@ -107,6 +116,10 @@ class GeneratorTask : public SourceTask {
         return;
       }
       n = std::min(n, allowed);
+    }
+    if (stall_after_ >= 0 && next_ >= stall_after_) {
+      stall_after_ = -1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(stall_ms_));
     }
     if (fail_after_ >= 0 && next_ + n > fail_after_) {
       n = fail_after_ - next_;
@@ -188,6 +201,8 @@ class GeneratorTask : public SourceTask {
   double rate_ = 0;
   int batch_ = 1000;
   std::int64_t fail_after_ = -1;
+  std::int64_t stall_after_ = -1;
+  std::int64_t stall_ms_ = 0;
   int str_len_ = 16;
   bool key_enabled_ = true;
   SchemaPtr value_schema_;

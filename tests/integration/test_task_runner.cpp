@@ -169,6 +169,50 @@ TEST_F(Fixture, PluginThatThrowsInPollFailsItsTaskWithTraceAndKeepsAckedOffsets)
   EXPECT_EQ((*o)["seq"], 499);
 }
 
+// A task stuck in a blocking call past task.shutdown.graceful.timeout.ms is fenced by the herder
+// when it gives up on it: when the call returns, the old generation sends what it had, but
+// commits no offset and calls no commit() (a replacement may own the task by then).
+TEST_F(Fixture, FencedTaskCommitsNothingAfterItWasAbandoned) {
+  REQUIRE_KAFKA();
+  auto wc = worker(bootstrap());
+  auto store = make_file_offset_store((dir / "offsets").string());
+  store->start();
+  Metrics metrics;
+  auto r = runner(wc, *store, metrics,
+                  {{"name", "gen-fence"},
+                   {"connector.class", "GeneratorSource"},
+                   {"topic", testing::unique_name("fence")},
+                   {"batch.size", "50"},
+                   {"rate.per.sec", "500"},
+                   {"stall.after.rows", "2500"},
+                   {"stall.ms", "4000"}});
+  r->start();
+  OffsetMap partition{{"generator", "gen-fence"}, {"task", 0}};
+  ASSERT_TRUE(testing::wait_until(
+      [&] {
+        auto o = store->get("gen-fence", partition);
+        return o && (*o)["seq"] >= 1500;  // streaming steadily (past the start-up burst)
+      },
+      30s));
+  // Stalled (at row 2500) once the stored offset stops moving: it moves every 100 ms while rows
+  // flow at 500/s.
+  std::optional<OffsetMap> before;
+  ASSERT_TRUE(testing::wait_until(
+      [&] {
+        auto a = store->get("gen-fence", partition);
+        std::this_thread::sleep_for(400ms);
+        before = store->get("gen-fence", partition);
+        return a == before;
+      },
+      30s));
+  r->request_stop();
+  EXPECT_FALSE(r->wait_stopped(500ms));  // stuck in poll(), ignoring stop()
+  r->fence();
+  ASSERT_TRUE(r->wait_stopped(15s));
+  // Its last batch went out after the stall, but no offset past the one stored before was.
+  EXPECT_EQ(store->get("gen-fence", partition), before);
+}
+
 TEST_F(Fixture, PluginThatThrowsInStartFailsItsTask) {
   REQUIRE_KAFKA();
   auto wc = worker(bootstrap());

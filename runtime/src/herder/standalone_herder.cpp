@@ -478,7 +478,9 @@ void StandaloneHerder::stop_tasks(Connector& c) {
         deadline - std::chrono::steady_clock::now());
     if (!t->wait_stopped(std::max(left, std::chrono::milliseconds(0)))) {
       TLOG(Warn, kLogger,
-           "Graceful stop of task " << c.name << "-" << t->task_id() << " failed; abandoning it");
+           "Graceful stop of task " << c.name << "-" << t->task_id()
+                                    << " failed; fencing and abandoning it");
+      t->fence();
       abandoned_.push_back(std::move(t));
     }
   }
@@ -677,7 +679,10 @@ void StandaloneHerder::restart_task(const std::string& name, int task) {
   for (auto& t : c.tasks) {
     if (t->task_id() != task) continue;
     t->request_stop();
-    if (!t->wait_stopped(config_.graceful_shutdown)) abandoned_.push_back(std::move(t));
+    if (!t->wait_stopped(config_.graceful_shutdown)) {
+      t->fence();
+      abandoned_.push_back(std::move(t));
+    }
     // The old runner (and its metrics, which the new one re-registers under the same labels)
     // goes first. Nothing here can throw between the two: config providers are resolved by the
     // new task on its own thread, where a failure fails that task, never the herder.

@@ -141,6 +141,7 @@ std::vector<std::string> TaskRunner::topics() const {
 }
 
 void TaskRunner::set_state(RunState s, std::string trace) {
+  if (fenced_.load()) return;  // a replacement owns the task's status now
   {
     std::lock_guard lk(state_mu_);
     if (status_.state == RunState::Failed && s != RunState::Failed) return;  // FAILED sticks
@@ -474,6 +475,15 @@ void TaskRunner::commit_offsets() {
     idx.push_back(i);
   }
   if (entries.empty()) return;
+  if (fenced_.load()) {
+    // Abandoned after task.shutdown.graceful.timeout.ms: a replacement may be running, and
+    // offsets from this older generation could move its position backwards or skip records.
+    TLOG(Warn, kLogger,
+         connector_ << "-" << task_id_ << " was fenced (it did not stop in time); its offsets for "
+                    << entries.size() << " partition(s) are not committed");
+    for (auto i : idx) partitions_[i].dirty = false;
+    return;
+  }
   try {
     env_.offsets.put(connector_, entries, env_.worker.offset_flush_timeout);
   } catch (const std::exception& e) {

@@ -71,6 +71,10 @@ class TaskRunner : private SourceTaskContext {
   void request_stop();
   /// Waits for the thread to end; false if it did not end by the deadline.
   bool wait_stopped(std::chrono::milliseconds timeout);
+  /// Fences this runner (one start of the task: its generation) once the herder gives up waiting
+  /// for it and starts a replacement: whatever it still does, it commits no more offsets, calls
+  /// SourceTask::commit() no more and writes no more status. Any thread.
+  void fence() { fenced_.store(true); }
 
   TaskStatus status() const;
   int task_id() const override { return task_id_; }
@@ -114,6 +118,7 @@ class TaskRunner : private SourceTaskContext {
 
   std::atomic<bool> paused_;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> fenced_{false};
   mutable std::mutex state_mu_;
   TaskStatus status_;
   std::condition_variable done_cv_;
