@@ -16,6 +16,8 @@
 
 namespace tributary::api {
 
+using ojson = nlohmann::ordered_json;
+
 /// An HTTP-level failure found by the REST layer itself (malformed body, unknown path, wrong
 /// method, oversized request) rather than by the herder.
 class RestError : public std::runtime_error {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <utility>
 
+#include "api/entities.h"
 #include "api/errors.h"
 #include "common/log.h"
 #include "tributary/bounded_json.h"
@@ -226,21 +227,15 @@ std::optional<TargetState> parse_initial_state(const ojson& v) {
               "': expected one of RUNNING, PAUSED, STOPPED");
 }
 
-ojson config_to_json(const ConfigMap& config) {
-  ojson out = ojson::object();
-  for (const auto& [k, v] : config) out[k] = v;
-  return out;
-}
-
 // ---- Handlers ------------------------------------------------------------------------------
 
 Reply server_info(Ctx& c) {
-  return json_reply(200, c.herder.server_info());
+  return json_reply(200, to_json(c.herder.server_info()));
 }
 
 Reply health(Ctx& c) {
-  Herder::Health h = c.herder.health();
-  return json_reply(h.http_status, h.body);
+  HealthInfo h = c.herder.health();
+  return json_reply(http_status(h), to_json(h));
 }
 
 Reply metrics(Ctx& c) {
@@ -265,9 +260,9 @@ Reply list_connectors(Ctx& c) {
       ojson entry = ojson::object();
       for (auto it = first; it != last; ++it) {
         if (it->second == "status") {
-          entry["status"] = c.herder.connector_status(name);
+          entry["status"] = to_json(c.herder.connector_status(name));
         } else if (it->second == "info") {
-          entry["info"] = c.herder.connector_info(name);
+          entry["info"] = to_json(c.herder.connector_info(name));
         } else {
           TLOG(Debug, kLogger, "Ignoring unknown expansion type " << it->second);
         }
@@ -303,14 +298,14 @@ Reply create_connector(Ctx& c) {
   check_and_put_name(name, config);
   check_connector_name(name);
 
-  ojson info = c.herder.create_connector(name, config, initial);
-  Reply r = json_reply(201, info);
+  ConnectorInfo info = c.herder.create_connector(name, config, initial);
+  Reply r = json_reply(201, to_json(info));
   r.headers.emplace_back("Location", location(c.req, name));
   return r;
 }
 
 Reply connector_info(Ctx& c) {
-  return json_reply(200, c.herder.connector_info(c.params[0]));
+  return json_reply(200, to_json(c.herder.connector_info(c.params[0])));
 }
 
 Reply delete_connector(Ctx& c) {
@@ -319,7 +314,7 @@ Reply delete_connector(Ctx& c) {
 }
 
 Reply get_config(Ctx& c) {
-  return json_reply(200, config_to_json(c.herder.connector_config(c.params[0])));
+  return json_reply(200, to_json(c.herder.connector_config(c.params[0])));
 }
 
 Reply put_config(Ctx& c) {
@@ -329,17 +324,17 @@ Reply put_config(Ctx& c) {
   check_and_put_name(name, config);
   check_connector_name(name);
   auto [info, created] = c.herder.put_connector_config(name, config);
-  Reply r = json_reply(created ? 201 : 200, info);
+  Reply r = json_reply(created ? 201 : 200, to_json(info));
   if (created) r.headers.emplace_back("Location", location(c.req, name));
   return r;
 }
 
 Reply patch_config(Ctx& c) {
   ojson body = parse_object_body(c.req, "Connector config patch");
-  ojson patch = ojson::object();
+  std::map<std::string, std::optional<std::string>> patch;
   for (const auto& [k, v] : body.items()) {
     if (v.is_null()) {
-      patch[k] = nullptr;  // removes the key
+      patch[k] = std::nullopt;  // removes the key
     } else if (is_scalar(v)) {
       patch[k] = scalar_text(v);
     } else {
@@ -349,19 +344,21 @@ Reply patch_config(Ctx& c) {
                   std::string(v.type_name()));
     }
   }
-  return json_reply(200, c.herder.patch_connector_config(c.params[0], patch));
+  return json_reply(200, to_json(c.herder.patch_connector_config(c.params[0], patch)));
 }
 
 Reply connector_status(Ctx& c) {
-  return json_reply(200, c.herder.connector_status(c.params[0]));
+  return json_reply(200, to_json(c.herder.connector_status(c.params[0])));
 }
 
 Reply task_configs(Ctx& c) {
-  return json_reply(200, c.herder.task_configs(c.params[0]));
+  ojson out = ojson::array();
+  for (const auto& t : c.herder.task_configs(c.params[0])) out.push_back(to_json(t));
+  return json_reply(200, out);
 }
 
 Reply task_status(Ctx& c) {
-  return json_reply(200, c.herder.task_status(c.params[0], task_param(c.params[1])));
+  return json_reply(200, to_json(c.herder.task_status(c.params[0], task_param(c.params[1]))));
 }
 
 Reply restart_task(Ctx& c) {
@@ -373,10 +370,11 @@ Reply restart_connector(Ctx& c) {
   const std::string& name = c.params[0];
   bool include_tasks = bool_param(c.query, "includeTasks", false);
   bool only_failed = bool_param(c.query, "onlyFailed", false);
-  std::optional<ojson> status = c.herder.restart_connector(name, include_tasks, only_failed);
+  std::optional<ConnectorStateInfo> plan =
+      c.herder.restart_connector(name, include_tasks, only_failed);
   // Kafka: restarting only the connector answers 204 with no body; anything else 202 + status.
   if (!include_tasks && !only_failed) return empty_reply(204);
-  return json_reply(202, status ? *status : c.herder.connector_status(name));
+  return json_reply(202, to_json(plan ? *plan : c.herder.connector_status(name)));
 }
 
 Reply pause_connector(Ctx& c) {
@@ -395,7 +393,9 @@ Reply stop_connector(Ctx& c) {
 }
 
 Reply connector_topics(Ctx& c) {
-  return json_reply(200, c.herder.connector_topics(c.params[0]));
+  ojson out;
+  out[c.params[0]] = {{"topics", c.herder.connector_topics(c.params[0])}};
+  return json_reply(200, out);
 }
 
 Reply reset_topics(Ctx& c) {
@@ -404,7 +404,10 @@ Reply reset_topics(Ctx& c) {
 }
 
 Reply get_offsets(Ctx& c) {
-  return json_reply(200, c.herder.connector_offsets(c.params[0]));
+  ojson list = ojson::array();
+  for (auto& [p, o] : c.herder.connector_offsets(c.params[0]))
+    list.push_back({{"partition", p}, {"offset", o}});
+  return json_reply(200, {{"offsets", list}});
 }
 
 Reply alter_offsets(Ctx& c) {
@@ -430,19 +433,31 @@ Reply alter_offsets(Ctx& c) {
       bad_request(where + ".offset must be a JSON object or null");
     }
   }
-  return json_reply(200, c.herder.alter_connector_offsets(c.params[0], body));
+  std::vector<std::pair<OffsetMap, std::optional<OffsetMap>>> offsets;
+  for (const auto& entry : *it) {
+    auto o = entry.find("offset");
+    offsets.emplace_back(entry["partition"], o == entry.end() || o->is_null()
+                                                 ? std::nullopt
+                                                 : std::optional<OffsetMap>(*o));
+  }
+  return json_reply(200, {{"message", c.herder.alter_connector_offsets(c.params[0], offsets)}});
 }
 
 Reply reset_offsets(Ctx& c) {
-  return json_reply(200, c.herder.reset_connector_offsets(c.params[0]));
+  return json_reply(200, {{"message", c.herder.reset_connector_offsets(c.params[0])}});
 }
 
 Reply list_plugins(Ctx& c) {
-  return json_reply(200, c.herder.plugins(bool_param(c.query, "connectorsOnly", true)));
+  ojson out = ojson::array();
+  for (const auto& p : c.herder.plugins(bool_param(c.query, "connectorsOnly", true)))
+    out.push_back(to_json(p));
+  return json_reply(200, out);
 }
 
 Reply plugin_config(Ctx& c) {
-  return json_reply(200, c.herder.plugin_config(c.params[0]));
+  ojson out = ojson::array();
+  for (const auto& k : c.herder.plugin_config(c.params[0])) out.push_back(to_json(k));
+  return json_reply(200, out);
 }
 
 // Kafka's normalizedPluginName: "FooConnector" -> "Foo", so aliases and full names compare.
@@ -464,15 +479,17 @@ Reply validate_config(Ctx& c) {
                   plugin);
     }
   }
-  return json_reply(200, c.herder.validate_config(plugin, config));
+  return json_reply(200, to_json(c.herder.validate_config(plugin, config)));
 }
 
 Reply list_loggers(Ctx& c) {
-  return json_reply(200, c.herder.loggers());
+  ojson out = ojson::object();
+  for (const auto& [name, level] : c.herder.loggers()) out[name] = to_json(level);
+  return json_reply(200, out);
 }
 
 Reply get_logger(Ctx& c) {
-  return json_reply(200, c.herder.logger(c.params[0]));
+  return json_reply(200, to_json(c.herder.logger(c.params[0])));
 }
 
 Reply set_logger(Ctx& c) {
@@ -490,7 +507,7 @@ Reply set_logger(Ctx& c) {
   }
   std::transform(level.begin(), level.end(), level.begin(),
                  [](unsigned char ch) { return std::toupper(ch); });
-  ojson affected = c.herder.set_logger_level(c.params[0], level);
+  ojson affected = c.herder.set_logger_level(c.params[0], level);  // the names, as a list
   auto scope = c.query.find("scope");
   if (scope != c.query.end()) {
     std::string s = scope->second;
@@ -695,6 +712,11 @@ std::vector<std::string> Router::patterns() const {
     out.push_back(p.empty() ? "/" : p);
   }
   return out;
+}
+
+bool Router::may_block(const HttpRequest& req) {
+  const auto m = req.method();
+  return m != http::verb::get && m != http::verb::head && m != http::verb::options;
 }
 
 HttpResponse Router::handle(const HttpRequest& req) const {

@@ -4,7 +4,8 @@
 // api/errors.h, so each error body is {"error_code","message"}.
 //
 // Threading: Router is immutable after construction and handle() is reentrant; it runs on the
-// calling thread (a RestServer io_context thread) and calls the herder synchronously there.
+// calling thread and calls the herder synchronously there (an io thread for reads, the server's
+// blocking pool for the rest: see may_block()).
 #pragma once
 
 #include <boost/beast/http/message.hpp>
@@ -14,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/entities.h"
 #include "herder/herder.h"
 #include "tributary/config.h"
 
@@ -32,6 +34,10 @@ class Router {
   /// Answers one request. Never throws: failures become JSON error responses. The response has
   /// its version, Content-Type and Content-Length set; keep-alive is left to the caller.
   HttpResponse handle(const HttpRequest& request) const;
+
+  /// Whether answering may wait on the herder's control thread or a plugin: every method but
+  /// GET, HEAD and OPTIONS. Such requests are run off the io threads (api/server.h).
+  static bool may_block(const HttpRequest& request);
 
   /// Every route's path pattern, e.g. "/connectors/{}/status" (for docs and tests).
   std::vector<std::string> patterns() const;

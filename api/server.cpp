@@ -11,6 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -146,6 +147,8 @@ class ServerImpl {
 
   // Declared after the router and options: destroyed first, with every pending handler.
   net::io_context ioc;
+  // Runs the requests that may wait on the herder (Router::may_block); joined by stop().
+  net::thread_pool blocking{static_cast<std::size_t>(std::max(1, options.blocking_threads))};
   std::optional<net::executor_work_guard<net::io_context::executor_type>> guard;
   std::vector<std::unique_ptr<Listener>> listeners;
   std::vector<std::uint16_t> ports;
@@ -255,6 +258,18 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         res.set(http::field::content_type, "text/plain");
         res.body() = "User cannot access the resource.";
         res.prepare_payload();
+      } else if (Router::may_block(req)) {
+        // A change may wait on the herder (up to the request timeout): it runs on the blocking
+        // pool, so the io threads keep answering reads, /health and /metrics meanwhile.
+        net::post(server_.blocking, [self = self(), req = std::move(req)]() mutable {
+          HttpResponse r = self->server_.router.handle(req);  // never throws
+          const bool ka = req.keep_alive() && !self->server_.stopping();
+          net::post(self->stream_.get_executor(), [self, r = std::move(r), ka]() mutable {
+            r.keep_alive(ka);
+            self->send(std::move(r), !ka, false);
+          });
+        });
+        return;
       } else {
         res = server_.router.handle(req);
       }
@@ -494,6 +509,9 @@ void RestServer::stop() {
     if (t.joinable()) t.join();
   }
   s.threads.clear();
+  // Requests still waiting on the herder end by its request timeout (at once once it stops);
+  // their responses go nowhere now that the io threads are gone.
+  s.blocking.join();
   TLOG(Info, kLogger, "REST server stopped");
 }
 

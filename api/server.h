@@ -3,10 +3,13 @@
 //
 // Threading: start() spawns `Options::threads` threads that run one io_context. The acceptor and
 // each connection live on their own strand, so one connection's handlers never run concurrently;
-// different connections do when threads > 1. Herder calls happen synchronously on these
-// io_context threads (the Herder is thread-safe), so a slow herder call holds that thread: use
-// threads > 1 to keep /metrics and /health answering during long operations. start(), port() and
-// stop() are called from the owning thread; stop() must not be called from an io_context thread.
+// different connections do when threads > 1. Reads (GET, HEAD, OPTIONS) call the herder on these
+// io threads: the herder answers them from a snapshot without waiting. Every other request may
+// wait on the herder (at most its request timeout) and runs on a separate pool of
+// `Options::blocking_threads`, its response sent back on the connection's strand; so no io thread
+// ever blocks, and /health, /metrics and GET /connectors answer while changes wait. start(),
+// port() and stop() are called from the owning thread; stop() must not be called from a server
+// thread.
 #pragma once
 
 #include <chrono>
@@ -47,6 +50,9 @@ class RestServer {
     std::chrono::seconds read_timeout{30};
     /// io_context threads.
     int threads = 1;
+    /// Threads for requests that may wait on the herder (changes, validation); more waiting
+    /// requests queue behind them.
+    int blocking_threads = 8;
   };
 
   RestServer(Herder& herder, Options options);

@@ -205,8 +205,10 @@ int standalone(const std::string& worker_file, const std::vector<std::string>& c
   int sig = 0;
   sigwait(&signals, &sig);
   TLOG(Info, kLogger, "Received signal " << sig << "; stopping");
-  server.stop();  // no new requests reach a stopping herder
+  // The herder first: while its tasks stop, REST still answers reads, changes answer 503, and a
+  // request waiting on the herder is released at once (so the server's stop never waits for one).
   herder.stop();
+  server.stop();
   TLOG(Info, kLogger, "Stopped");
   // Every task has flushed and committed by now. Skip destructors so that a start-up thread still
   // blocked on an unreachable broker cannot hold the exit.

@@ -53,32 +53,64 @@ def test_deeply_nested_bodies_are_refused_and_the_worker_lives(worker, connector
 
 def test_control_plane_answers_while_a_validation_hangs(worker):
     """A connector whose database accepts TCP and never answers (PostgreSQL's client waits out its
-    10 s connect_timeout there): while its POST validates, GET /connectors, /metrics, /health and
-    / answer at once. They used to queue behind the herder's lock for the whole wait."""
+    10 s connect_timeout there): while its POSTs validate, GET /connectors, /metrics, /health and
+    / answer at once. They used to queue behind the herder's lock for the whole wait, and then
+    behind the REST io threads the waiting requests held: four hanging requests, more than the
+    worker's two io threads, must not hold any read."""
     hole = socket.socket()
     hole.bind(("127.0.0.1", 0))
-    hole.listen(8)  # the kernel completes handshakes; nobody ever reads or writes
+    hole.listen(16)  # the kernel completes handshakes; nobody ever reads or writes
     cfg = pg_config("inventory", unique("p"), "s_hole", port=hole.getsockname()[1])
-    result = {}
+    results = []
 
     def create():
-        result["r"] = worker.call("POST", "/connectors",
-                                  body={"name": unique("hole"), "config": cfg}, timeout=60)
-    t = threading.Thread(target=create)
-    t.start()
+        results.append(worker.call("POST", "/connectors",
+                                   body={"name": unique("hole"), "config": cfg}, timeout=60))
+
+    def validate():
+        results.append(worker.call("PUT", "/connector-plugins/PostgresConnector/config/validate",
+                                   body=cfg, timeout=60))
+    threads = [threading.Thread(target=create) for _ in range(3)]
+    threads.append(threading.Thread(target=validate))
+    for t in threads:
+        t.start()
     try:
         time.sleep(1.5)
-        assert t.is_alive(), result  # still validating against the black hole
-        for path in ("/connectors", "/metrics", "/health", "/", "/connector-plugins"):
+        assert all(t.is_alive() for t in threads), results  # still validating against the hole
+        for path in ("/connectors", "/metrics", "/health", "/", "/connector-plugins",
+                     "/connectors?expand=status"):
             started = time.monotonic()
             r = worker.get(path, timeout=5)
             assert r.status == 200, (path, r)
             assert time.monotonic() - started < 3, path
-        assert t.is_alive(), result
+        assert all(t.is_alive() for t in threads), results
     finally:
-        t.join(60)
+        for t in threads:
+            t.join(60)
         hole.close()
-    assert result["r"].status == 400, result["r"]
+    assert sorted(r.status for r in results) == [200, 400, 400, 400], results
+
+
+def test_a_change_answers_request_timed_out_after_the_request_timeout(kafka_broker, tmp_path):
+    """tributary.rest.request.timeout.ms bounds how long a change waits (Connect's fixed 90 s):
+    a POST validating against a black hole answers 500 "Request timed out" after it, and the
+    connector is not created."""
+    hole = socket.socket()
+    hole.bind(("127.0.0.1", 0))
+    hole.listen(8)
+    w = Worker(tmp_path / "worker", extra={"tributary.rest.request.timeout.ms": "1500"}).start()
+    try:
+        cfg = pg_config("inventory", unique("p"), "s_hole", port=hole.getsockname()[1])
+        started = time.monotonic()
+        r = w.call("POST", "/connectors", body={"name": unique("hole"), "config": cfg},
+                   timeout=30)
+        assert r.status == 500 and r.json["message"] == "Request timed out", r
+        assert time.monotonic() - started < 5
+        assert w.get("/connectors").json == []
+        assert w.get("/health").status == 200
+    finally:
+        w.stop()
+        hole.close()
 
 
 # ---- config providers: secrets stay secret ---------------------------------------------------

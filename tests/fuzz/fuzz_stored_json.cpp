@@ -12,8 +12,8 @@
 
 #include "api/routes.h"
 #include "common/log.h"
-#include "herder/connector_file.h"
 #include "offsets/offset_store.h"
+#include "storage/connector_file.h"
 #include "tributary/bounded_json.h"
 
 namespace {

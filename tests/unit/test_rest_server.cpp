@@ -38,10 +38,8 @@ using tcp = net::ip::tcp;
 // Keeps connectors in a map; special names make it throw so the error mapping can be checked.
 class FakeHerder : public Herder {
  public:
-  ojson server_info() override {
-    return ojson{{"version", "0.0.0-test"}, {"commit", "abc"}, {"kafka_cluster_id", "cluster"}};
-  }
-  Health health() override { return {200, ojson{{"status", "healthy"}, {"message", "ok"}}}; }
+  ServerInfo server_info() override { return {"0.0.0-test", "abc", "cluster"}; }
+  HealthInfo health() override { return {HealthInfo::State::Healthy, "ok"}; }
 
   std::vector<std::string> connector_names() override {
     std::lock_guard lk(mu_);
@@ -49,25 +47,16 @@ class FakeHerder : public Herder {
     for (auto& [n, _] : connectors_) out.push_back(n);
     return out;
   }
-  ojson connector_info(const std::string& name) override {
-    auto config = connector_config(name);
-    ojson cfg = ojson::object();
-    for (auto& [k, v] : config) cfg[k] = v;
-    return ojson{{"name", name},
-                 {"config", cfg},
-                 {"tasks", ojson::array({ojson{{"connector", name}, {"task", 0}}})},
-                 {"type", "source"}};
+  ConnectorInfo connector_info(const std::string& name) override {
+    return {name, connector_config(name), {{name, 0}}, "source"};
   }
-  ojson connector_status(const std::string& name) override {
+  ConnectorStateInfo connector_status(const std::string& name) override {
     check(name);
     std::lock_guard lk(mu_);
-    return ojson{{"name", name},
-                 {"connector", ojson{{"state", state_[name]}, {"worker_id", "w:1"}}},
-                 {"tasks", ojson::array()},
-                 {"type", "source"}};
+    return {name, StateInfo{state_[name], "w:1", ""}, {}, "source"};
   }
-  ojson create_connector(const std::string& name, const ConfigMap& config,
-                         std::optional<TargetState> initial) override {
+  ConnectorInfo create_connector(const std::string& name, const ConfigMap& config,
+                                 std::optional<TargetState> initial) override {
     if (config.count("connector.class") == 0 || config.at("connector.class") == "Nope") {
       throw HerderError(ErrorKind::BadRequest, "Unknown connector class Nope");
     }
@@ -77,31 +66,33 @@ class FakeHerder : public Herder {
         throw HerderError(ErrorKind::Conflict, "Connector " + name + " already exists");
       }
       connectors_[name] = config;
-      state_[name] = initial == TargetState::Paused ? "PAUSED" : "RUNNING";
+      state_[name] = initial == TargetState::Paused ? RunState::Paused : RunState::Running;
       last_initial_ = initial;
     }
     return connector_info(name);
   }
-  std::pair<ojson, bool> put_connector_config(const std::string& name,
-                                              const ConfigMap& config) override {
+  std::pair<ConnectorInfo, bool> put_connector_config(const std::string& name,
+                                                      const ConfigMap& config) override {
     bool created;
     {
       std::lock_guard lk(mu_);
       created = connectors_.count(name) == 0;
       connectors_[name] = config;
-      state_[name] = "RUNNING";
+      state_[name] = RunState::Running;
     }
     return {connector_info(name), created};
   }
-  ojson patch_connector_config(const std::string& name, const ojson& patch) override {
+  ConnectorInfo patch_connector_config(
+      const std::string& name,
+      const std::map<std::string, std::optional<std::string>>& patch) override {
     check(name);
     {
       std::lock_guard lk(mu_);
-      for (auto& [k, v] : patch.items()) {
-        if (v.is_null()) {
+      for (auto& [k, v] : patch) {
+        if (!v) {
           connectors_[name].erase(k);
         } else {
-          connectors_[name][k] = v.get<std::string>();
+          connectors_[name][k] = *v;
         }
       }
     }
@@ -117,77 +108,82 @@ class FakeHerder : public Herder {
     std::lock_guard lk(mu_);
     connectors_.erase(name);
   }
-  ojson task_configs(const std::string& name) override {
+  std::vector<TaskInfo> task_configs(const std::string& name) override {
     check(name);
-    return ojson::array();
+    return {};
   }
-  ojson task_status(const std::string& name, int task) override {
+  TaskStateInfo task_status(const std::string& name, int task) override {
     check(name);
     if (task != 0) throw HerderError(ErrorKind::NotFound, "Task " + std::to_string(task));
-    return ojson{{"id", 0}, {"state", "RUNNING"}, {"worker_id", "w:1"}};
+    return {0, StateInfo{RunState::Running, "w:1", ""}};
   }
   void restart_task(const std::string& name, int task) override { task_status(name, task); }
-  std::optional<ojson> restart_connector(const std::string& name, bool include_tasks,
-                                         bool only_failed) override {
+  std::optional<ConnectorStateInfo> restart_connector(const std::string& name, bool include_tasks,
+                                                      bool only_failed) override {
     check(name);
     if (!include_tasks && !only_failed) return std::nullopt;
     return connector_status(name);
   }
-  void pause_connector(const std::string& name) override { set_state(name, "PAUSED"); }
-  void resume_connector(const std::string& name) override { set_state(name, "RUNNING"); }
-  void stop_connector(const std::string& name) override { set_state(name, "STOPPED"); }
-  ojson connector_topics(const std::string& name) override {
+  void pause_connector(const std::string& name) override { set_state(name, RunState::Paused); }
+  void resume_connector(const std::string& name) override { set_state(name, RunState::Running); }
+  void stop_connector(const std::string& name) override { set_state(name, RunState::Stopped); }
+  std::vector<std::string> connector_topics(const std::string& name) override {
     check(name);
-    return ojson{{name, ojson{{"topics", ojson::array()}}}};
+    return {};
   }
   void reset_connector_topics(const std::string& name) override { check(name); }
-  ojson connector_offsets(const std::string& name) override {
+  std::vector<std::pair<OffsetMap, OffsetMap>> connector_offsets(const std::string& name) override {
     check(name);
-    return ojson{{"offsets", ojson::array()}};
+    return {};
   }
-  ojson alter_connector_offsets(const std::string& name, const ojson&) override {
+  std::string alter_connector_offsets(
+      const std::string& name,
+      const std::vector<std::pair<OffsetMap, std::optional<OffsetMap>>>&) override {
     check(name);
     std::lock_guard lk(mu_);
-    if (state_[name] != "STOPPED") {
+    if (state_[name] != RunState::Stopped) {
       throw HerderError(ErrorKind::BadRequest, "Connectors must be in the STOPPED state");
     }
-    return ojson{{"message", "altered"}};
+    return "altered";
   }
-  ojson reset_connector_offsets(const std::string& name) override {
-    return alter_connector_offsets(name, ojson());
+  std::string reset_connector_offsets(const std::string& name) override {
+    return alter_connector_offsets(name, {});
   }
-  ojson plugins(bool connectors_only) override {
-    ojson out =
-        ojson::array({ojson{{"class", "io.tributary.connect.generator.GeneratorSourceConnector"},
-                            {"type", "source"},
-                            {"version", "1"}}});
+  std::vector<PluginInfo> plugins(bool connectors_only) override {
+    std::vector<PluginInfo> out{
+        {"io.tributary.connect.generator.GeneratorSourceConnector", "source", "1"}};
     if (!connectors_only) {
-      out.push_back(ojson{{"class", "org.apache.kafka.connect.json.JsonConverter"},
-                          {"type", "converter"},
-                          {"version", "1"}});
+      out.push_back({"org.apache.kafka.connect.json.JsonConverter", "converter", "1"});
     }
     return out;
   }
-  ojson plugin_config(const std::string& plugin) override {
+  std::vector<ConfigKey> plugin_config(const std::string& plugin) override {
     if (plugin != "GeneratorSource") throw HerderError(ErrorKind::NotFound, "No plugin " + plugin);
-    return ojson::array();
+    return {};
   }
-  ojson validate_config(const std::string& plugin, const ConfigMap& config) override {
-    return ojson{{"name", plugin},
-                 {"error_count", 0},
-                 {"groups", ojson::array()},
-                 {"configs", ojson::array()},
-                 {"n", config.size()}};
+  ConfigInfos validate_config(const std::string& plugin, const ConfigMap& config) override {
+    ConfigInfos out;
+    out.name = plugin;
+    for (const auto& [k, v] : config) {
+      ConfigValueInfo value;
+      value.name = k;
+      value.value = v;
+      out.configs.push_back(value);
+    }
+    return out;
   }
-  ojson loggers() override { return ojson{{"root", ojson{{"level", "INFO"}}}}; }
-  ojson logger(const std::string& name) override {
+  std::map<std::string, LoggerLevel> loggers() override {
+    return {{"root", LoggerLevel{"INFO", std::nullopt}}};
+  }
+  LoggerLevel logger(const std::string& name) override {
     if (name != "root") throw HerderError(ErrorKind::NotFound, "Logger " + name + " not found.");
-    return ojson{{"level", "INFO"}};
+    return {"INFO", std::nullopt};
   }
-  ojson set_logger_level(const std::string& name, const std::string& level) override {
+  std::vector<std::string> set_logger_level(const std::string& name,
+                                            const std::string& level) override {
     std::lock_guard lk(mu_);
     last_level_ = level;
-    return ojson::array({name});
+    return {name};
   }
   std::string metrics_text() override { return "# TYPE tributary_up gauge\ntributary_up 1\n"; }
 
@@ -211,7 +207,7 @@ class FakeHerder : public Herder {
       throw HerderError(ErrorKind::NotFound, "Connector " + name + " not found");
     }
   }
-  void set_state(const std::string& name, const std::string& s) {
+  void set_state(const std::string& name, RunState s) {
     check(name);
     std::lock_guard lk(mu_);
     state_[name] = s;
@@ -219,7 +215,7 @@ class FakeHerder : public Herder {
 
   std::mutex mu_;
   std::map<std::string, ConfigMap> connectors_;
-  std::map<std::string, std::string> state_;
+  std::map<std::string, RunState> state_;
   std::optional<TargetState> last_initial_;
   std::string last_level_;
 };
@@ -523,7 +519,8 @@ TEST_F(RestServerTest, PluginsAndValidate) {
                  R"({"connector.class":"io.tributary.connect.generator.GeneratorSourceConnector",
                      "topic":"t","count":5})");
   EXPECT_EQ(v.status, 200) << v.body;
-  EXPECT_EQ(v.json()["n"], 3);
+  EXPECT_EQ(v.json()["configs"].size(), 3u);
+  EXPECT_EQ(v.json()["configs"][2]["value"]["name"], "topic");
   expect_error(call(http::verb::put, "/connector-plugins/GeneratorSource/config/validate",
                     R"({"connector.class":"io.debezium.connector.postgresql.PostgresConnector"})"),
                400, "does not match request type GeneratorSource");

@@ -9,9 +9,9 @@
 
 #include "common/properties.h"
 #include "converters/builtin.h"
-#include "herder/connector_file.h"
 #include "offsets/offset_store.h"
 #include "plugins/registry.h"
+#include "storage/connector_file.h"
 #include "tributary/bounded_json.h"
 #include "worker/transform_chain.h"
 #include "worker/worker_config.h"

@@ -69,17 +69,6 @@ std::string trace_of(const std::string& kind, const std::string& message,
 
 }  // namespace
 
-const char* run_state_name(RunState s) {
-  switch (s) {
-    case RunState::Unassigned: return "UNASSIGNED";
-    case RunState::Running: return "RUNNING";
-    case RunState::Paused: return "PAUSED";
-    case RunState::Failed: return "FAILED";
-    case RunState::Stopped: return "STOPPED";
-  }
-  return "UNASSIGNED";
-}
-
 TaskRunner::TaskRunner(TaskEnvironment env, std::string connector, int task_id,
                        const PluginDescriptor& connector_plugin, ConfigMap connector_config,
                        ConfigMap task_config, bool start_paused)
@@ -110,6 +99,11 @@ void TaskRunner::start() {
 }
 
 void TaskRunner::request_stop() {
+  std::int64_t none = 0;
+  const auto deadline = std::chrono::steady_clock::now() + env_.worker.graceful_shutdown;
+  stop_deadline_ns_.compare_exchange_strong(
+      none, std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch())
+                .count());  // the first request sets the budget
   stop_requested_.store(true);
   std::shared_ptr<SourceTask> t;
   {
@@ -146,8 +140,10 @@ void TaskRunner::set_state(RunState s, std::string trace) {
     std::lock_guard lk(state_mu_);
     if (status_.state == RunState::Failed && s != RunState::Failed) return;  // FAILED sticks
     status_.state = s;
-    status_.trace = std::move(trace);
+    status_.trace = trace;
   }
+  if (env_.statuses != nullptr)
+    env_.statuses->put_task(connector_, task_id_, Status{s, std::move(trace), env_.generation});
   probe_->set_state(run_state_name(s));
 }
 
@@ -184,14 +180,28 @@ void TaskRunner::run() {
   }
   if (status().state == RunState::Failed)
     TLOG(Error, kLogger, connector_ << "-" << task_id_ << " failed: " << status().trace);
-  // Whatever happened, deliver what is in flight and commit what Kafka acknowledged.
+  // Whatever happened, deliver what is in flight and commit what Kafka acknowledged, within the
+  // stop's budget: the flush gets what the poll left minus the commit's share, the commit the
+  // rest, so the runner ends by the deadline the herder waits for and is not abandoned just
+  // because Kafka was slow to acknowledge.
   if (producer_) {
     try {
+      using namespace std::chrono;
+      const auto now = steady_clock::now();
+      const std::int64_t stop_ns = stop_deadline_ns_.load();
+      const auto end = stop_ns != 0 ? steady_clock::time_point(nanoseconds(stop_ns))
+                                    : now + env_.worker.graceful_shutdown;
+      const auto commit_share = std::min<milliseconds>(env_.worker.offset_flush_timeout,
+                                                       env_.worker.graceful_shutdown / 2);
+      auto left = [](steady_clock::time_point until) {
+        return std::max(milliseconds(0), duration_cast<milliseconds>(until - steady_clock::now()));
+      };
       ack_time_valid_ = false;
-      producer_->flush(env_.worker.graceful_shutdown);
+      producer_->flush(left(end - commit_share));
       poll_producer(0);
       drain_latencies();
-      commit_offsets();
+      // A commit always gets a moment, even when the flush or the poll overran.
+      commit_offsets(std::max(left(end), milliseconds(50)));
     } catch (const std::exception& e) {
       TLOG(Error, kLogger,
            connector_ << "-" << task_id_ << " final offset commit failed: " << e.what());
@@ -259,8 +269,13 @@ void TaskRunner::run_loop() {
     }
     drain_latencies();
     if (!delivery_error_.empty()) throw std::runtime_error(delivery_error_);
+    if (env_.statuses != nullptr && env_.statuses->topics_epoch() != topics_epoch_) {
+      topics_epoch_ = env_.statuses->topics_epoch();
+      reported_topics_.clear();
+      topics_unreported_ = !known_topics_.empty();
+    }
     if (std::chrono::steady_clock::now() >= next_flush_) {
-      commit_offsets();
+      commit_offsets(env_.worker.offset_flush_timeout);
       next_flush_ = std::chrono::steady_clock::now() + interval;
     }
   }
@@ -466,7 +481,7 @@ void TaskRunner::drain_latencies() {
   latency_sum_ = 0;
 }
 
-void TaskRunner::commit_offsets() {
+void TaskRunner::commit_offsets(std::chrono::milliseconds timeout) {
   std::vector<OffsetEntry> entries;
   std::vector<std::uint32_t> idx;
   for (std::uint32_t i = 0; i < partitions_.size(); ++i) {
@@ -485,7 +500,7 @@ void TaskRunner::commit_offsets() {
     return;
   }
   try {
-    env_.offsets.put(connector_, entries, env_.worker.offset_flush_timeout);
+    env_.offsets.put(connector_, entries, timeout);
   } catch (const std::exception& e) {
     probe_->commit_failed();
     TLOG(Error, kLogger,
@@ -504,8 +519,17 @@ void TaskRunner::commit_offsets() {
   }
 }
 
+void TaskRunner::report_topic(const std::string& topic) {
+  if (env_.statuses == nullptr || fenced_.load() || !reported_topics_.insert(topic).second) return;
+  env_.statuses->put_topic(connector_, topic);
+  topics_unreported_ = reported_topics_.size() < known_topics_.size();
+}
+
 void TaskRunner::ensure_topic(const std::string& topic) {
-  if (known_topics_.count(topic)) return;
+  if (known_topics_.count(topic)) {
+    if (topics_unreported_) report_topic(topic);  // only after a topics reset
+    return;
+  }
   const auto& c = connector_config_;
   if (env_.worker.topic_creation_enable && c.count("topic.creation.default.replication.factor") &&
       c.count("topic.creation.default.partitions")) {
@@ -544,6 +568,7 @@ void TaskRunner::ensure_topic(const std::string& topic) {
          connector_ << "-" << task_id_ << " ensured topic " << topic << " (group " << group << ")");
   }
   known_topics_.insert(topic);
+  report_topic(topic);
   std::lock_guard lk(topics_mu_);
   topics_seen_.push_back(topic);
 }

@@ -30,14 +30,12 @@
 #include "metrics/metrics.h"
 #include "offsets/offset_store.h"
 #include "plugins/registry.h"
+#include "storage/status_store.h"
 #include "tributary/connector.h"
 #include "worker/transform_chain.h"
 #include "worker/worker_config.h"
 
 namespace tributary {
-
-enum class RunState { Unassigned, Running, Paused, Failed, Stopped };
-const char* run_state_name(RunState s);
 
 struct TaskStatus {
   RunState state = RunState::Unassigned;
@@ -53,6 +51,11 @@ struct TaskEnvironment {
   /// Resolves ${provider:...} references in the connector and task configs when the task starts
   /// (on the task thread; a failure fails the task). Null: configs are used as given.
   const ConfigProviders* providers = nullptr;
+  /// Where the task's status and topics are reported (null: kept in the runner only, for tests).
+  StatusStore* statuses = nullptr;
+  /// This start of the task (from the Worker, higher for every start): its status writes carry it
+  /// so an older start can never overwrite a newer one's.
+  std::uint64_t generation = 0;
 };
 
 class TaskRunner : private SourceTaskContext {
@@ -67,7 +70,10 @@ class TaskRunner : private SourceTaskContext {
   void start();
   void pause() { paused_.store(true); }
   void resume() { paused_.store(false); }
-  /// Asks the task to stop: no more polls; flush and commit then end. Returns at once.
+  /// Asks the task to stop: no more polls; flush and commit then end. Returns at once. The stop
+  /// has nested deadlines that together fit task.shutdown.graceful.timeout.ms from the first
+  /// request: the producer flush may use what the poll left minus the offset commit's share
+  /// (offset.flush.timeout.ms, at most half the budget), and the commit the rest.
   void request_stop();
   /// Waits for the thread to end; false if it did not end by the deadline.
   bool wait_stopped(std::chrono::milliseconds timeout);
@@ -78,6 +84,7 @@ class TaskRunner : private SourceTaskContext {
 
   TaskStatus status() const;
   int task_id() const override { return task_id_; }
+  const std::string& connector() const { return connector_; }
   /// Topics this task has produced to (GET /connectors/{n}/topics).
   std::vector<std::string> topics() const;
   /// Records acknowledged by Kafka so far (updated once per batch).
@@ -102,7 +109,10 @@ class TaskRunner : private SourceTaskContext {
   void track_skipped(std::uint32_t partition_index, OffsetMap offset);
   /// A delivery report (msg == nullptr: only advance the committable offsets).
   void on_delivery(const rd_kafka_message_t* msg);
-  void commit_offsets();
+  /// Flushes committable offsets to the OffsetStore, waiting at most `timeout`.
+  void commit_offsets(std::chrono::milliseconds timeout);
+  /// Records `topic` in the status store if this runner has not since the last topics reset.
+  void report_topic(const std::string& topic);
   void ensure_topic(const std::string& topic);
   void drain_latencies();
   /// Logs a record skipped under errors.tolerance=all (errors.log.enable), with its key and
@@ -119,6 +129,8 @@ class TaskRunner : private SourceTaskContext {
   std::atomic<bool> paused_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> fenced_{false};
+  // steady_clock nanoseconds by which the stop must be complete; 0 until a stop is requested.
+  std::atomic<std::int64_t> stop_deadline_ns_{0};
   mutable std::mutex state_mu_;
   TaskStatus status_;
   std::condition_variable done_cv_;
@@ -176,6 +188,10 @@ class TaskRunner : private SourceTaskContext {
   int poll_producer(int timeout_ms);
 
   std::unordered_set<std::string> known_topics_;
+  // Topics reported to the status store since its last topics reset (epoch).
+  std::unordered_set<std::string> reported_topics_;
+  std::uint64_t topics_epoch_ = 0;
+  bool topics_unreported_ = false;
   mutable std::mutex topics_mu_;
   std::vector<std::string> topics_seen_;
 };

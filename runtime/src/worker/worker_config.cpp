@@ -84,6 +84,12 @@ const ConfigDef& worker_config_def() {
              "Tributary only. The JAAS configuration file for basic authentication (instead of "
              "`-Djava.security.auth.login.config` in `KAFKA_OPTS`).",
              "REST");
+    d.define("tributary.rest.request.timeout.ms", CT::Long, "90000", I::Low,
+             "Tributary only. How long a REST request that changes something (create, update, "
+             "delete, pause, resume, stop, restart, offsets, validate) waits for the herder "
+             "before it answers 500 `Request timed out` (the change may still complete). Kafka "
+             "Connect's fixed 90 s. Reads (`GET`, `/health`, `/metrics`) never wait.",
+             "REST", validators::at_least(1));
     d.define("tributary.rest.health.unauthenticated", CT::Boolean, "false", I::Low,
              "Tributary only. With basic authentication on, let `GET /health` through without "
              "credentials (for load-balancer and orchestrator probes).",
@@ -300,6 +306,8 @@ WorkerConfig parse_worker_config(const ConfigMap& props) {
   w.offset_flush_interval = std::chrono::milliseconds(c.get_long("offset.flush.interval.ms"));
   w.offset_flush_timeout = std::chrono::milliseconds(c.get_long("offset.flush.timeout.ms"));
   w.graceful_shutdown = std::chrono::milliseconds(c.get_long("task.shutdown.graceful.timeout.ms"));
+  w.rest_request_timeout =
+      std::chrono::milliseconds(c.get_long("tributary.rest.request.timeout.ms"));
   w.topic_creation_enable = c.get_bool("topic.creation.enable");
   w.producer_io_thread_nice = c.get_int("tributary.producer.io.thread.nice");
   return w;

@@ -33,6 +33,7 @@ struct WorkerConfig {
   std::chrono::milliseconds offset_flush_interval{60000};
   std::chrono::milliseconds offset_flush_timeout{5000};
   std::chrono::milliseconds graceful_shutdown{5000};
+  std::chrono::milliseconds rest_request_timeout{90000};
   bool topic_creation_enable = true;
   int producer_io_thread_nice = 10;  // tributary.producer.io.thread.nice
 

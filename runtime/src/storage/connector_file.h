@@ -15,15 +15,9 @@
 #include <string_view>
 #include <vector>
 
-#include "herder/herder.h"
+#include "storage/config_store.h"
 
 namespace tributary {
-
-struct StoredConnector {
-  std::string name;
-  ConfigMap config;
-  TargetState target = TargetState::Started;
-};
 
 struct ConnectorFile {
   std::vector<StoredConnector> connectors;  // the entries that could be read
@@ -31,10 +25,6 @@ struct ConnectorFile {
   /// must be kept aside before it is written again.
   std::vector<std::string> problems;
 };
-
-const char* target_state_name(TargetState t);  // "STARTED", "PAUSED", "STOPPED"
-/// "STARTED" (or Connect's "RUNNING"), "PAUSED", "STOPPED".
-std::optional<TargetState> parse_target_state(std::string_view s);
 
 ConnectorFile parse_connector_file(std::string_view text, const std::string& path);
 std::string render_connector_file(const std::vector<StoredConnector>& connectors);

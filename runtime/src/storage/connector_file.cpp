@@ -1,8 +1,12 @@
-#include "herder/connector_file.h"
+#include "storage/connector_file.h"
+
+#include <nlohmann/json.hpp>
 
 #include "tributary/bounded_json.h"
 
 namespace tributary {
+
+using ojson = nlohmann::ordered_json;
 
 const char* target_state_name(TargetState t) {
   switch (t) {
