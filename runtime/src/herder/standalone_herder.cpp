@@ -254,6 +254,10 @@ void StandaloneHerder::stop() {
 void StandaloneHerder::publish() {
   auto s = std::make_shared<const Snapshot>(connectors_);
   abandoned_.store(worker_->abandoned_count());
+  for (const auto& [name, _] : connectors_) {
+    auto st = statuses_->connector(name);
+    metrics_.set_connector_state(name, run_state_name(st ? st->state : RunState::Unassigned));
+  }
   metrics_.set_counts(static_cast<double>(connectors_.size()),
                       static_cast<double>(worker_->task_count()));
   std::lock_guard lk(snapshot_mu_);
@@ -486,10 +490,12 @@ std::vector<std::pair<OffsetMap, OffsetMap>> StandaloneHerder::connector_offsets
 }
 
 std::string StandaloneHerder::metrics_text() {
+  // States change on task and connector threads too (the status store); refresh them. Only the
+  // control thread adds and removes connectors' gauges (publish(), delete).
   auto s = snapshot();
   for (const auto& [name, _] : *s) {
     auto st = statuses_->connector(name);
-    metrics_.set_connector_state(name, run_state_name(st ? st->state : RunState::Unassigned));
+    metrics_.update_connector_state(name, run_state_name(st ? st->state : RunState::Unassigned));
   }
   return metrics_.serialize();
 }

@@ -111,6 +111,15 @@ void Metrics::set_connector_state(const std::string& connector, const std::strin
   connector_states_[connector] = state;
 }
 
+void Metrics::update_connector_state(const std::string& connector, const std::string& state) {
+  std::lock_guard lk(mu_);
+  auto it = connector_states_.find(connector);
+  if (it == connector_states_.end() || it->second == state) return;
+  for (const char* s : kStates)
+    connector_state.Add({{"connector", connector}, {"state", s}}).Set(state == s ? 1 : 0);
+  it->second = state;
+}
+
 void Metrics::remove_connector(const std::string& connector) {
   std::lock_guard lk(mu_);
   for (const char* s : kStates) {

@@ -85,6 +85,9 @@ class Metrics {
   /// Text exposition of everything (refreshes the time-derived gauges first).
   std::string serialize();
   void set_connector_state(const std::string& connector, const std::string& state);
+  /// set_connector_state() for a connector already known (set and not removed since): a reader
+  /// refreshing states can never bring back a connector deleted meanwhile.
+  void update_connector_state(const std::string& connector, const std::string& state);
   void remove_connector(const std::string& connector);
   void set_counts(double connectors, double tasks);
   /// The gauge family a plugin names (registered on first use, help from that first use).
