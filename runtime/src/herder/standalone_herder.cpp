@@ -212,18 +212,20 @@ T StandaloneHerder::call(std::function<T()> job, Clock::time_point deadline) {
   }
 }
 
-void StandaloneHerder::validate_off_thread(const ConfigMap& config, Clock::time_point deadline) {
-  auto promise = std::make_shared<std::promise<bool>>();
+template <class T>
+T StandaloneHerder::on_validation_thread(std::function<T()> work, Clock::time_point deadline) {
+  auto promise = std::make_shared<std::promise<T>>();
   auto future = promise->get_future();
   {
     std::lock_guard lk(validations_mu_);
     ++validations_;
   }
-  std::thread([this, promise, config] {
+  // Detached: a validation that hangs (a database that never answers) must not hold the caller
+  // past its deadline. It uses this object, so the destructor waits for the count to drop.
+  std::thread([this, promise, work = std::move(work)] {
     pthread_setname_np(pthread_self(), "validate");
     try {
-      check_connector_config(registry_, providers_, config);
-      promise->set_value(true);
+      promise->set_value(work());
     } catch (...) {
       promise->set_exception(std::current_exception());
     }
@@ -232,7 +234,16 @@ void StandaloneHerder::validate_off_thread(const ConfigMap& config, Clock::time_
     validations_cv_.notify_all();  // under the lock: the destructor may be waiting to return
   }).detach();
   await(future, deadline);
-  future.get();
+  return future.get();
+}
+
+void StandaloneHerder::validate_off_thread(const ConfigMap& config, Clock::time_point deadline) {
+  on_validation_thread<bool>(
+      [this, config] {
+        check_connector_config(registry_, providers_, config);
+        return true;
+      },
+      deadline);
 }
 
 void StandaloneHerder::stop() {
@@ -783,26 +794,11 @@ ConfigInfos StandaloneHerder::validate_config(const std::string& plugin, const C
         "Failed to find any class that implements Connector and which name matches " + plugin);
   // On a validation thread, so a hanging database holds neither a REST thread nor the herder
   // beyond the request's deadline.
-  const auto deadline = request_deadline();
-  auto promise = std::make_shared<std::promise<ConfigInfos>>();
-  auto future = promise->get_future();
-  {
-    std::lock_guard lk(validations_mu_);
-    ++validations_;
-  }
-  std::thread([this, promise, p, plugin, config] {
-    pthread_setname_np(pthread_self(), "validate");
-    try {
-      promise->set_value(validate_connector_config(registry_, providers_, p, plugin, config));
-    } catch (...) {
-      promise->set_exception(std::current_exception());
-    }
-    std::lock_guard lk(validations_mu_);
-    --validations_;
-    validations_cv_.notify_all();
-  }).detach();
-  await(future, deadline);
-  return future.get();
+  return on_validation_thread<ConfigInfos>(
+      [this, p, plugin, config] {
+        return validate_connector_config(registry_, providers_, p, plugin, config);
+      },
+      request_deadline());
 }
 
 std::map<std::string, LoggerLevel> StandaloneHerder::loggers() {

@@ -122,6 +122,9 @@ class StandaloneHerder : public Herder {
   T call(std::function<T()> job, Clock::time_point deadline);
   /// Queues `job` for the control thread; false when the thread has ended.
   bool enqueue(std::function<void()> job);
+  /// Runs `work` on a thread of its own and waits for it until `deadline`.
+  template <class T>
+  T on_validation_thread(std::function<T()> work, Clock::time_point deadline);
   /// Validates on a validation thread, waiting until `deadline`; throws BadRequest when invalid.
   void validate_off_thread(const ConfigMap& config, Clock::time_point deadline);
   template <class T>
