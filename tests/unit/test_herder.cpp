@@ -180,6 +180,8 @@ struct HerderTest : ::testing::Test {
   }
 
   Script s;
+  // Outlives the herder, whose destructor waits for validations still inside gate.wait().
+  Gate gate;
   PluginRegistry registry;
   std::filesystem::path dir;
   std::unique_ptr<StandaloneHerder> herder;
@@ -276,7 +278,6 @@ TEST_F(HerderTest, ConflictsAndInvalidConfigs) {
 TEST_F(HerderTest, ReadsAndOtherChangesAnswerWhileAValidationHangs) {
   start_herder();
   herder->create_connector("other", config(), std::nullopt);
-  Gate gate;
   s.validate_gate = &gate;
   auto pending = std::async(std::launch::async, [&] {
     return herder->create_connector("slow", config(), std::nullopt).name;
@@ -301,7 +302,6 @@ TEST_F(HerderTest, ReadsAndOtherChangesAnswerWhileAValidationHangs) {
 
 TEST_F(HerderTest, AChangeGivesUpAfterTheRequestTimeout) {
   start_herder({{"tributary.rest.request.timeout.ms", "300"}});
-  Gate gate;
   s.validate_gate = &gate;
   const auto t0 = Clock::now();
   EXPECT_EQ(kind_of([&] { herder->create_connector("slow", config(), std::nullopt); }),
@@ -420,7 +420,6 @@ TEST_F(HerderTest, AnAbandonedTaskCannotOverwriteItsReplacement) {
 
 TEST_F(HerderTest, StoppingReleasesWaitingRequests) {
   start_herder();
-  Gate gate;
   s.validate_gate = &gate;
   auto pending = std::async(std::launch::async, [&] {
     return kind_of([&] { herder->create_connector("slow", config(), std::nullopt); });

@@ -140,7 +140,7 @@ void StandaloneHerder::control_loop() {
     }
     if (job) {
       busy_since_ns_.store(steady_ns());
-      job();  // jobs catch their own exceptions (they report through promises)
+      job();  // jobs catch their own exceptions (they report through their promises)
       busy_since_ns_.store(0);
     }
     worker_->reap();
@@ -154,10 +154,6 @@ void StandaloneHerder::control_loop() {
       }
     }
   }
-  // What was queued after the end is dropped: its promises break, and waiters answer 503.
-  std::deque<std::function<void()>> dropped;
-  std::lock_guard lk(queue_mu_);
-  dropped.swap(queue_);
 }
 
 bool StandaloneHerder::enqueue(std::function<void()> job) {
@@ -187,34 +183,65 @@ void StandaloneHerder::await(std::future<T>& f, Clock::time_point deadline) cons
   }
 }
 
+namespace {
+
+// What a job or a validation produced: its value, or the error to throw on the waiting thread.
+// Errors cross threads as values, not exception_ptrs: the waiter throws a fresh HerderError, so
+// no exception object is shared between two threads (and ThreadSanitizer, which cannot see
+// libstdc++'s reference count on one, has nothing to report).
+template <class T>
+struct Outcome {
+  std::optional<T> value;
+  ErrorKind kind = ErrorKind::Internal;
+  std::string error;
+};
+
+template <class T>
+Outcome<T> capture(const std::function<T()>& f) {
+  Outcome<T> o;
+  try {
+    o.value.emplace(f());
+  } catch (const HerderError& e) {
+    o.kind = e.kind();
+    o.error = e.what();
+  } catch (const ConfigError& e) {
+    o.kind = ErrorKind::BadRequest;
+    o.error = e.what();
+  } catch (const std::exception& e) {
+    o.error = e.what();
+  } catch (...) {
+    o.error = "unknown error";
+  }
+  return o;
+}
+
+template <class T>
+T unwrap(Outcome<T>&& o) {
+  if (!o.value) throw HerderError(o.kind, o.error);
+  return std::move(*o.value);
+}
+
+}  // namespace
+
 template <class T>
 T StandaloneHerder::call(std::function<T()> job, Clock::time_point deadline) {
-  auto promise = std::make_shared<std::promise<T>>();
+  auto promise = std::make_shared<std::promise<Outcome<T>>>();
   auto future = promise->get_future();
   // The snapshot is published before the caller is answered, so the caller's next read sees its
   // own change.
   bool queued = enqueue([this, promise, job = std::move(job)] {
-    try {
-      T result = job();
-      publish();
-      promise->set_value(std::move(result));
-    } catch (...) {
-      publish();
-      promise->set_exception(std::current_exception());
-    }
+    Outcome<T> o = capture(job);
+    publish();
+    promise->set_value(std::move(o));
   });
   if (!queued) throw HerderError(ErrorKind::Unavailable, "The worker is stopping");
   await(future, deadline);
-  try {
-    return future.get();
-  } catch (const std::future_error&) {  // dropped at shutdown
-    throw HerderError(ErrorKind::Unavailable, "The worker is stopping");
-  }
+  return unwrap(future.get());
 }
 
 template <class T>
 T StandaloneHerder::on_validation_thread(std::function<T()> work, Clock::time_point deadline) {
-  auto promise = std::make_shared<std::promise<T>>();
+  auto promise = std::make_shared<std::promise<Outcome<T>>>();
   auto future = promise->get_future();
   {
     std::lock_guard lk(validations_mu_);
@@ -224,17 +251,13 @@ T StandaloneHerder::on_validation_thread(std::function<T()> work, Clock::time_po
   // past its deadline. It uses this object, so the destructor waits for the count to drop.
   std::thread([this, promise, work = std::move(work)] {
     pthread_setname_np(pthread_self(), "validate");
-    try {
-      promise->set_value(work());
-    } catch (...) {
-      promise->set_exception(std::current_exception());
-    }
+    promise->set_value(capture(work));
     std::lock_guard lk(validations_mu_);
     --validations_;
     validations_cv_.notify_all();  // under the lock: the destructor may be waiting to return
   }).detach();
   await(future, deadline);
-  return future.get();
+  return unwrap(future.get());
 }
 
 void StandaloneHerder::validate_off_thread(const ConfigMap& config, Clock::time_point deadline) {
