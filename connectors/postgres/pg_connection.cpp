@@ -62,7 +62,11 @@ Connection::Connection(const ConnectionSettings& s, bool replication,
   keys.push_back(nullptr);
   values.push_back(nullptr);
   c_.reset(PQconnectdbParams(keys.data(), values.data(), 0));
-  if (c_ && PQstatus(c_.get()) == CONNECTION_OK) return;
+  if (c_ && PQstatus(c_.get()) == CONNECTION_OK) {
+    // Made now, while only this thread knows the connection: cancel() then only reads it.
+    cancel_ = PQgetCancel(c_.get());
+    return;
+  }
   const std::string err = c_ ? trim(PQerrorMessage(c_.get())) : "out of memory";
   const std::string what = "Cannot connect to PostgreSQL at " + s.where() + " as " + s.user +
                            (replication ? " (replication connection)" : "") + ": " + err;
@@ -81,30 +85,55 @@ Connection::Connection(const ConnectionSettings& s, bool replication,
   throw ConnectError("database.hostname", what);
 }
 
+Connection::~Connection() {
+  // A cancel() of another thread finishes before the request is freed (the mutex); c_ closes
+  // after this body.
+  std::lock_guard lk(cancel_mu_);
+  if (cancel_ != nullptr) PQfreeCancel(cancel_);
+  cancel_ = nullptr;
+}
+
 std::string Connection::error() const {
   return trim(PQerrorMessage(c_.get()));
 }
 
-Result Connection::exec(const std::string& sql) {
-  Result r(PQexec(c_.get(), sql.c_str()));
+bool Connection::cancel(std::string* error) {
+  std::lock_guard lk(cancel_mu_);
+  if (cancel_ == nullptr || blocking_.load() == 0) return false;
+  // PQcancel is documented safe to call from another thread than the connection's (it uses only
+  // the PGcancel); 256 bytes is what libpq's documentation recommends for its message.
+  char buf[256] = {0};
+  if (PQcancel(cancel_, buf, sizeof(buf)) == 1) return true;
+  if (error != nullptr) *error = trim(buf);
+  return false;
+}
+
+Result Connection::check(PGresult* raw, const std::string& sql) {
+  Result r(raw);
   const auto st = PQresultStatus(r.raw());
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-    throw std::runtime_error("PostgreSQL at " + settings_.where() + ": " + error() +
-                             " (in: " + sql + ")");
-  return r;
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
+  const char* state = r.raw() != nullptr ? PQresultErrorField(r.raw(), PG_DIAG_SQLSTATE) : nullptr;
+  throw DbError("PostgreSQL at " + settings_.where() + ": " + error() + " (in: " + sql + ")",
+                state != nullptr ? state : "");
+}
+
+Result Connection::exec(const std::string& sql) {
+  const Blocking busy(*this);
+  return check(PQexec(c_.get(), sql.c_str()), sql);
 }
 
 Result Connection::exec(const std::string& sql,
                         const std::vector<std::optional<std::string>>& params) {
   std::vector<const char*> values;
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  Result r(PQexecParams(c_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
-                        values.data(), nullptr, nullptr, 0));
-  const auto st = PQresultStatus(r.raw());
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-    throw std::runtime_error("PostgreSQL at " + settings_.where() + ": " + error() +
-                             " (in: " + sql + ")");
-  return r;
+  const Blocking busy(*this);
+  return check(PQexecParams(c_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                            values.data(), nullptr, nullptr, 0),
+               sql);
+}
+
+std::string stream_application_name(const std::string& slot) {
+  return "tributary-" + slot + "-stream";
 }
 
 std::map<std::string, std::vector<std::string>> check_server(const ConfigMap& props) {
@@ -132,9 +161,15 @@ std::map<std::string, std::vector<std::string>> check_server(const ConfigMap& pr
                                         " lacks the REPLICATION attribute (ALTER ROLE " + s.user +
                                         " REPLICATION) needed to stream changes from " + s.where());
     const std::string slot = get(props, "slot.name", "debezium");
+    // A slot held by a Tributary stream of that slot is this connector's own running task when
+    // its config is being updated (PUT .../config on a running connector): the task that
+    // replaces it waits for the slot (slot.max.retries), so only other holders are an error.
     auto active = c.exec(
-        "select active_pid from pg_replication_slots where slot_name = $1 and active", {slot});
-    if (active.rows() > 0)
+        "select s.active_pid, coalesce(a.application_name, '') from pg_replication_slots s "
+        "left join pg_stat_activity a on a.pid = s.active_pid "
+        "where s.slot_name = $1 and s.active",
+        {slot});
+    if (active.rows() > 0 && active.get(0, 1) != stream_application_name(slot))
       errors["slot.name"].push_back("Replication slot '" + slot + "' on " + s.where() +
                                     " is active in another session (pid " + active.get(0, 0) +
                                     "); each connector needs a slot of its own");

@@ -45,8 +45,10 @@ const ConfigDef& postgres_config_def() {
     d.define("slot.drop.on.stop", CT::Boolean, "false", I::Low,
              "Drop the replication slot when the connector stops gracefully.", "Replication");
     d.define("slot.max.retries", CT::Int, "6", I::Low,
-             "Attempts to take the replication slot when it is active elsewhere.", "Replication",
-             v::at_least(1));
+             "Times the task tries again to take the replication slot while it is active in "
+             "another session (a replaced task's stream ending, another consumer), before it "
+             "fails naming the slot.",
+             "Replication", v::at_least(1));
     d.define("slot.retry.delay.ms", CT::Long, "10000", I::Low,
              "Delay between attempts to take the replication slot.", "Replication", v::at_least(0));
     d.define("publication.name", CT::String, "dbz_publication", I::Medium,

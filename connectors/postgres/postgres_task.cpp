@@ -118,6 +118,30 @@ struct SlotLost : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The replication slot is active in another session (pid): taking_slot() tries again.
+struct SlotBusy : std::runtime_error {
+  SlotBusy(const std::string& message, std::string pid)
+      : std::runtime_error(message), pid(std::move(pid)) {}
+  std::string pid;
+};
+
+/// stop() came while the task connected or waited for the slot.
+struct Stopped : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// The server's "object in use" (55006), as for a slot another walsender streams from.
+constexpr const char* kObjectInUse = "55006";
+
+/// The pid in PostgreSQL's "replication slot \"s\" is active for PID 1234", or "?".
+std::string pid_in(const std::string& message) {
+  const auto at = message.find("for PID ");
+  if (at == std::string::npos) return "?";
+  size_t end = at + 8;
+  while (end < message.size() && std::isdigit(static_cast<unsigned char>(message[end]))) ++end;
+  return end > at + 8 ? message.substr(at + 8, end - at - 8) : "?";
+}
+
 }  // namespace
 
 // A snapshot in progress: the tables still to read, the open cursor, and one row of look-ahead
@@ -162,6 +186,14 @@ PostgresTask::PostgresTask() = default;
 PostgresTask::~PostgresTask() {
   stop();
   if (reader_.joinable()) reader_.join();
+  // Nothing blocks on the connections any more: the canceller ends before they are used below
+  // (the final confirm and the slot's drop must not meet a late cancel).
+  {
+    std::lock_guard lk(conn_mu_);
+    cancel_done_ = true;
+  }
+  cancel_cv_.notify_all();
+  if (canceller_.joinable()) canceller_.join();
   // The worker's last commit() (after its final flush) reaches the slot here.
   try {
     if (repl_ && PQstatus(repl_->raw()) == CONNECTION_OK) apply_commits();
@@ -199,6 +231,8 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   heartbeat_query_ = c.get_string("heartbeat.action.query");
   retry_wait_ms_ = c.get_long("retriable.restart.connector.wait.ms");
   max_retries_ = c.get_int("errors.max.retries");
+  slot_max_retries_ = c.get_int("slot.max.retries");
+  slot_retry_delay_ms_ = c.get_long("slot.retry.delay.ms");
   tombstones_ = c.get_bool("tombstones.on.delete");
   tx_metadata_ = c.get_bool("provide.transaction.metadata");
   drop_slot_on_stop_ = c.get_bool("slot.drop.on.stop");
@@ -219,7 +253,17 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   OffsetMap partition = OffsetMap::object();
   partition["server"] = prefix_;
   partition_ = std::make_shared<const OffsetMap>(partition);
-  open(context.committed_offset(partition), false);
+  try {
+    open(context.committed_offset(partition), false);
+  } catch (const std::exception& e) {
+    if (!stopping_) throw;
+    // stop() came while connecting, waiting for the slot, or cancelled a statement: not a
+    // failure of the task, which ends with nothing to poll.
+    context.log(LogLevel::Info, kLogger, std::string("stopped while starting: ") + e.what());
+    std::lock_guard lk(mu_);
+    reader_ended_ = true;
+    return;
+  }
   reader_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "pg-reader");
     reader_loop();
@@ -228,8 +272,7 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
 
 void PostgresTask::open(const std::optional<OffsetMap>& offset, bool reconnecting) {
   // Everything a previous connection left behind.
-  repl_.reset();
-  sql_.reset();
+  set_connections(nullptr, nullptr);
   snap_.reset();
   streaming_ = false;
   done_ = false;
@@ -243,8 +286,10 @@ void PostgresTask::open(const std::optional<OffsetMap>& offset, bool reconnectin
 
   const Config c(postgres_config_def(), props_);
   const auto settings = ConnectionSettings::from(props_);
-  sql_ = std::make_unique<Connection>(settings, false, "tributary-" + slot_);
-  repl_ = std::make_unique<Connection>(settings, true, "tributary-" + slot_ + "-stream");
+  set_connections(std::make_shared<Connection>(settings, false, "tributary-" + slot_),
+                  std::make_shared<Connection>(settings, true, stream_application_name(slot_)));
+  // A stop() during the connects found nothing to cancel.
+  if (stopping_) throw Stopped("stopped while connecting to PostgreSQL");
   for (const auto& stmt : c.get_list("database.initial.statements")) sql_->exec(stmt);
   types_ = load_types(*sql_);
   ensure_publication();
@@ -310,8 +355,51 @@ void PostgresTask::open(const std::optional<OffsetMap>& offset, bool reconnectin
     }
   }
   if (want_snapshot) snap_ = std::make_unique<Snapshot>();
-  prepare_slot_and_snapshot();
-  if (!snap_) start_streaming();
+  taking_slot([&] {
+    prepare_slot_and_snapshot();
+    if (!snap_) start_streaming();
+  });
+}
+
+void PostgresTask::taking_slot(const std::function<void()>& step) {
+  for (int retry = 0;; ++retry) {
+    try {
+      step();
+      return;
+    } catch (const SlotBusy& e) {
+      if (stopping_) throw Stopped("stopped while taking replication slot '" + slot_ + "'");
+      const std::string busy =
+          "Replication slot '" + slot_ + "' is active in another session (pid " + e.pid + ")";
+      if (retry >= slot_max_retries_)
+        throw ConfigError(
+            "slot.name", busy + "; stop the other consumer or choose another slot.name (tried " +
+                             std::to_string(retry + 1) +
+                             " times, slot.retry.delay.ms=" + std::to_string(slot_retry_delay_ms_) +
+                             " apart; slot.max.retries=" + std::to_string(slot_max_retries_) + ")");
+      context_->log(LogLevel::Warn, kLogger,
+                    busy + "; trying again in " + std::to_string(slot_retry_delay_ms_) +
+                        " ms (retry " + std::to_string(retry + 1) + " of " +
+                        std::to_string(slot_max_retries_) + ", slot.max.retries)");
+      if (!sleep_unless_stopped(slot_retry_delay_ms_))
+        throw Stopped("stopped while waiting for replication slot '" + slot_ + "'");
+    }
+  }
+}
+
+bool PostgresTask::sleep_unless_stopped(std::int64_t ms) {
+  std::unique_lock lk(mu_);
+  return !stop_cv_.wait_for(lk, std::chrono::milliseconds(ms), [&] { return stopping_.load(); });
+}
+
+void PostgresTask::set_connections(std::shared_ptr<Connection> sql,
+                                   std::shared_ptr<Connection> repl) {
+  // The old ones are freed after the lock, unless the canceller still holds them for a moment.
+  std::shared_ptr<Connection> old_sql, old_repl;
+  std::lock_guard lk(conn_mu_);
+  old_sql.swap(sql_);
+  old_repl.swap(repl_);
+  sql_ = std::move(sql);
+  repl_ = std::move(repl);
 }
 
 std::optional<OffsetMap> PostgresTask::resume_position() const {
@@ -339,6 +427,7 @@ bool PostgresTask::reconnect() {
   } catch (const SlotLost&) {
     throw;  // trying again cannot bring the changes back
   } catch (const std::exception& e) {
+    if (stopping_) return false;  // cut by stop(): the reader ends
     ++failed_attempts_;
     if (max_retries_ >= 0 && failed_attempts_ > max_retries_)
       throw std::runtime_error(
@@ -395,14 +484,18 @@ void PostgresTask::prepare_slot_and_snapshot() {
       {slot_, db_});
   bool exists = r.rows() > 0;
   if (exists && r.get(0, 1) == "t")
-    throw ConfigError("slot.name", "Replication slot '" + slot_ +
-                                       "' is active in another session (pid " + r.get(0, 2) +
-                                       "); stop the other consumer or choose another slot.name");
+    throw SlotBusy("replication slot '" + slot_ + "' is active", r.get(0, 2));
   if (exists && !r.is_null(0, 0)) confirmed_ = parse_lsn(r.get(0, 0));
   if (!exists) {
-    auto created =
-        repl_->exec("CREATE_REPLICATION_SLOT " + quote_ident(slot_) + " LOGICAL pgoutput " +
-                    (snap_ ? "EXPORT_SNAPSHOT" : "NOEXPORT_SNAPSHOT"));
+    std::optional<Result> made;
+    try {
+      made = repl_->exec("CREATE_REPLICATION_SLOT " + quote_ident(slot_) + " LOGICAL pgoutput " +
+                         (snap_ ? "EXPORT_SNAPSHOT" : "NOEXPORT_SNAPSHOT"));
+    } catch (const DbError& e) {
+      if (e.sqlstate == kObjectInUse) throw SlotBusy(e.what(), pid_in(e.what()));
+      throw;
+    }
+    const Result& created = *made;
     confirmed_ = parse_lsn(created.get(0, 1));
     if (snap_ && !created.is_null(0, 2)) snap_->exported = created.get(0, 2);
   }
@@ -496,6 +589,14 @@ void PostgresTask::reader_loop() {
       metrics_->snapshot_running = false;
       metrics_->publish(queued_records_, queued_bytes_);
     }
+  } catch (const std::exception& e) {
+    // After stop() the error is most likely the cancel of what was running: the task ends, it
+    // does not fail.
+    std::lock_guard lk(mu_);
+    if (!stopping_)
+      reader_error_ = std::current_exception();
+    else
+      context_->log(LogLevel::Info, kLogger, std::string("stopped while reading: ") + e.what());
   } catch (...) {
     std::lock_guard lk(mu_);
     reader_error_ = std::current_exception();
@@ -523,6 +624,7 @@ void PostgresTask::fill(std::vector<SourceRecord>& out) {
     }
     publish_metrics(out);
   } catch (const std::exception& e) {
+    if (stopping_) throw;  // a statement cut by stop(): no reconnect
     const bool lost = (repl_ && PQstatus(repl_->raw()) == CONNECTION_BAD) ||
                       (sql_ && PQstatus(sql_->raw()) == CONNECTION_BAD) ||
                       dynamic_cast<const StreamLost*>(&e) != nullptr;
@@ -538,8 +640,7 @@ void PostgresTask::fill(std::vector<SourceRecord>& out) {
       metrics_->snapshot_aborted = true;
     }
     metrics_->publish(queued_records_ + out.size(), queued_bytes_ + batch_bytes_);
-    repl_.reset();
-    sql_.reset();
+    set_connections(nullptr, nullptr);
     streaming_ = false;
     txn_.reset();
     reconnect_at_ms_ = steady_ms() + retry_wait_ms_;
@@ -582,7 +683,12 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
     while (true) {
       if (s.copy_open) {
         char* buf = nullptr;
-        const int n = PQgetCopyData(sql_->raw(), &buf, 0);
+        int n = 0;
+        {
+          // The server may take long to send the next row (a slow override, a big sort).
+          const Connection::Blocking busy(*sql_);
+          n = PQgetCopyData(sql_->raw(), &buf, 0);
+        }
         if (n > 0) {
           const std::unique_ptr<char, decltype(&PQfreemem)> hold(buf, &PQfreemem);
           split_copy_row(std::string_view(buf, static_cast<size_t>(n)), s.fields, s.scratch);
@@ -625,7 +731,10 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
           throw std::runtime_error("Reading the snapshot of " + s.current->def().id() +
                                    " failed: " + sql_->error());
         // The COPY is done: its final result says whether it succeeded.
-        const Result end(PQgetResult(sql_->raw()));
+        const Result end = [&] {
+          const Connection::Blocking busy(*sql_);
+          return Result(PQgetResult(sql_->raw()));
+        }();
         if (PQresultStatus(end.raw()) != PGRES_COMMAND_OK)
           throw std::runtime_error("The snapshot of " + s.current->def().id() +
                                    " failed: " + sql_->error());
@@ -655,7 +764,10 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
       s.col_map.assign(s.current->column_count(), -1);
       for (size_t i = 0; i < s.col_map.size(); ++i)
         s.col_map[i] = PQfnumber(shape.raw(), quote_ident(def.columns[i].name).c_str());
-      const Result copy(PQexec(sql_->raw(), ("COPY (" + select + ") TO STDOUT").c_str()));
+      const Result copy = [&] {
+        const Connection::Blocking busy(*sql_);
+        return Result(PQexec(sql_->raw(), ("COPY (" + select + ") TO STDOUT").c_str()));
+      }();
       if (PQresultStatus(copy.raw()) != PGRES_COPY_OUT)
         throw std::runtime_error("The snapshot of " + def.id() + " failed: " + sql_->error() +
                                  " (in: COPY (" + select + ") TO STDOUT)");
@@ -719,18 +831,31 @@ void PostgresTask::finish_snapshot() {
     done_ = true;
     return;
   }
-  start_streaming();
+  taking_slot([&] { start_streaming(); });
 }
 
 void PostgresTask::start_streaming() {
   const std::string cmd = "START_REPLICATION SLOT " + quote_ident(slot_) + " LOGICAL 0/0 " +
                           "(proto_version '1', publication_names " +
                           quote_literal(quote_ident(publication_)) + ")";
-  PGresult* r = PQexec(repl_->raw(), cmd.c_str());
-  const auto status = PQresultStatus(r);
-  PQclear(r);
-  if (status != PGRES_COPY_BOTH)
-    throw std::runtime_error("START_REPLICATION on slot '" + slot_ + "' failed: " + repl_->error());
+  ExecStatusType status = PGRES_FATAL_ERROR;
+  std::string sqlstate;
+  {
+    // Blocking only until the stream starts: a cancel after that would end the stream the
+    // destructor confirms the last offsets through.
+    const Connection::Blocking busy(*repl_);
+    PGresult* r = PQexec(repl_->raw(), cmd.c_str());
+    status = PQresultStatus(r);
+    if (const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr)
+      sqlstate = state;
+    PQclear(r);
+  }
+  if (status != PGRES_COPY_BOTH) {
+    const std::string what = "START_REPLICATION on slot '" + slot_ + "' failed: " + repl_->error();
+    // "replication slot ... is active for PID ...": another walsender streams from it.
+    if (sqlstate == kObjectInUse) throw SlotBusy(what, pid_in(what));
+    throw std::runtime_error(what);
+  }
   streaming_ = true;
   metrics_->connected = true;
   last_status_ms_ = steady_ms();
@@ -1137,10 +1262,45 @@ void PostgresTask::send_status(bool reply_requested) {
 }
 
 void PostgresTask::stop() {
-  stopping_ = true;
-  std::lock_guard lk(mu_);
-  space_cv_.notify_all();
-  data_cv_.notify_all();
+  const bool first = !stopping_.exchange(true);
+  {
+    std::lock_guard lk(mu_);
+    space_cv_.notify_all();
+    data_cv_.notify_all();
+    stop_cv_.notify_all();
+  }
+  if (!first) return;
+  // Cancelling connects to the server: on a thread of its own, so that the worker's thread
+  // calling stop() never waits on the network.
+  std::lock_guard lk(conn_mu_);
+  if (!cancel_done_ && !canceller_.joinable()) canceller_ = std::thread([this] { cancel_loop(); });
+}
+
+void PostgresTask::cancel_loop() {
+  pthread_setname_np(pthread_self(), "pg-cancel");
+  bool logged = false;
+  std::unique_lock lk(conn_mu_);
+  while (!cancel_done_) {
+    // Copies, so that a reconnect of the reader replacing them never frees one in use here.
+    std::shared_ptr<Connection> conns[] = {sql_, repl_};
+    lk.unlock();
+    for (auto& c : conns) {
+      if (!c) continue;
+      std::string error;
+      const bool sent = c->cancel(&error);
+      if ((sent || !error.empty()) && !logged && context_ != nullptr) {
+        logged = true;
+        context_->log(sent ? LogLevel::Info : LogLevel::Warn, kLogger,
+                      sent ? "stopping: cancelled the statement in progress"
+                           : "stopping: could not cancel the statement in progress: " + error);
+      }
+      c.reset();
+    }
+    lk.lock();
+    // Again while the task lives: a cancel that reached the server between two statements, or
+    // before the statement it was meant for, was ignored.
+    cancel_cv_.wait_for(lk, std::chrono::milliseconds(200), [this] { return cancel_done_; });
+  }
 }
 
 void PostgresTask::count_event(char op) {

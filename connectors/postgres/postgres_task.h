@@ -13,8 +13,17 @@
 // max.queue.size.in.bytes source bytes ahead; poll() takes queued batches on the task thread, so
 // the worker's transforms, converters and producer run on one core while decoding runs on the
 // other. commit() only hands the flushed offsets to the reader, which confirms them to the slot.
-// stop() (any thread) sets a flag the reader checks at least every 100 ms; the destructor joins
-// the reader and confirms what the last commit() allowed.
+// stop() (any thread, also while start() runs) sets a flag the reader checks at least every
+// 100 ms, ends a wait for the replication slot at once, and starts a canceller thread that
+// cancels the statement start() or the reader is blocked in (a snapshot's COPY, a
+// CREATE_REPLICATION_SLOT waiting for running transactions, START_REPLICATION), again every
+// 200 ms until the task is destroyed, since a cancel that reaches the server between two
+// statements is ignored. stop() itself never waits on the network (PQcancel connects to the
+// server). The connections sql_ and repl_ are replaced only by the thread that uses them (start(),
+// then the reader), under conn_mu_; the canceller copies the shared pointers under it, so a
+// reconnect never frees a connection it is cancelling. A statement cut by the stop ends the task
+// quietly (no error, no reconnect). The destructor joins the reader and the canceller and
+// confirms what the last commit() allowed.
 #pragma once
 
 #include <atomic>
@@ -22,6 +31,7 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -65,6 +75,17 @@ class PostgresTask : public SourceTask {
   bool reconnect();
   void ensure_publication();
   void prepare_slot_and_snapshot();
+  /// Runs `step` (taking the replication slot: the checks before a snapshot, START_REPLICATION)
+  /// again while the slot is active in another session: up to slot.max.retries more times,
+  /// slot.retry.delay.ms apart (a replaced task's walsender may take a moment to go), then fails
+  /// naming the slot and the other session's pid. stop() ends the wait at once.
+  void taking_slot(const std::function<void()>& step);
+  /// Sleeps `ms` unless stop() comes first; false when stopped.
+  bool sleep_unless_stopped(std::int64_t ms);
+  /// Replaces the connections stop() may cancel (the owning thread only).
+  void set_connections(std::shared_ptr<Connection> sql, std::shared_ptr<Connection> repl);
+  /// The canceller thread: cancels the calls blocking on sql_ and repl_ until the destructor.
+  void cancel_loop();
   /// The reader thread: fills batches and queues them until stopped or failed.
   void reader_loop();
   /// One batch of the snapshot or the stream into `out` (the reader's former poll()); handles a
@@ -100,6 +121,8 @@ class PostgresTask : public SourceTask {
   SourceTaskContext* context_ = nullptr;
   std::int64_t retry_wait_ms_ = 10000;
   int max_retries_ = -1;
+  int slot_max_retries_ = 6;
+  std::int64_t slot_retry_delay_ms_ = 10000;
   std::string prefix_, slot_, publication_, autocreate_, db_;
   SnapshotMode snapshot_mode_ = SnapshotMode::Initial;
   int max_batch_ = 2048;
@@ -121,9 +144,10 @@ class PostgresTask : public SourceTask {
   ValueModes modes_;
   std::string version_ = "2.7.4.Final";
 
-  // State.
-  std::unique_ptr<Connection> sql_;   // catalog and snapshot
-  std::unique_ptr<Connection> repl_;  // walsender
+  // State. The connections are written under conn_mu_ by the thread that uses them, which reads
+  // them without it; the canceller reads them under it.
+  std::shared_ptr<Connection> sql_;   // catalog and snapshot
+  std::shared_ptr<Connection> repl_;  // walsender
   TypeCatalog types_;
   PartitionPtr partition_;
   std::unique_ptr<Snapshot> snap_;
@@ -173,6 +197,7 @@ class PostgresTask : public SourceTask {
   std::mutex mu_;
   std::condition_variable data_cv_;   // a batch queued, the reader failed or ended
   std::condition_variable space_cv_;  // room in the queue, offsets to commit, or stop
+  std::condition_variable stop_cv_;   // stop(), for waits between attempts to take the slot
   std::deque<Queued> queue_;
   std::atomic<std::size_t> queued_records_{0};
   std::atomic<std::size_t> queued_bytes_{0};
@@ -183,6 +208,11 @@ class PostgresTask : public SourceTask {
   std::optional<std::int64_t> reconnect_at_ms_;
   int failed_attempts_ = 0;
   std::int64_t last_slot_check_ms_ = 0;
+  // Cancelling on stop(): the canceller thread and when it is to end, guarded by conn_mu_.
+  std::mutex conn_mu_;
+  std::condition_variable cancel_cv_;
+  std::thread canceller_;
+  bool cancel_done_ = false;
 };
 
 }  // namespace tributary::pg

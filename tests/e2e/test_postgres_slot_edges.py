@@ -9,16 +9,24 @@ Kafka broker and worker binary:
   confirmed_flush_lsn follows the WAL (so PostgreSQL can recycle it) and so do the stored
   offsets, with a publication of every table (the other tables' changes reach the connector and
   are filtered out) and with one of the captured table only (PostgreSQL 15 then sends nothing but
-  keepalives for them); without heartbeats the second holds every byte written since.
+  keepalives for them); without heartbeats the second holds every byte written since;
+- a slot another session streams from (pg_recvlogical, as a replaced task's walsender that has
+  not gone yet) when the task starts: the task waits slot.retry.delay.ms between attempts, with
+  a warning naming the slot and the other session's pid, and streams once the slot is free; held
+  past slot.max.retries attempts, the task fails naming the slot.
 """
+import pathlib
+import subprocess
 import time
 import uuid
 
 import pytest
 
 from conftest import unique, wait_for
-from pg_util import (new_database, payloads, pg_config, pg_run,  # noqa: F401
-                     psql, read_topic, wait_streaming)
+from pg_util import (PG_HOST, PG_PORT, new_database, payloads, pg_config,  # noqa: F401
+                     pg_run, psql, read_topic, wait_streaming)
+
+PG_RECVLOGICAL = sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin/pg_recvlogical"))
 
 pytestmark = pytest.mark.kafka
 
@@ -179,3 +187,118 @@ def test_heartbeats_let_the_slot_follow_while_only_uncaptured_tables_write(worke
     psql(db, "debezium", sql="INSERT INTO captured VALUES (2, 'y')")
     for name, prefix, slot, config in shapes.values():
         assert ids(read_topic(f"{prefix}.public.captured", expect=2)) == [1, 2]
+
+
+def hold_slot(db, slot):
+    """pg_recvlogical streaming from `slot` (as the superuser): the slot is active in its session
+    until the process ends. Returns (process, its walsender's pid)."""
+    cmd = [str(PG_RECVLOGICAL[-1]) if PG_RECVLOGICAL else "pg_recvlogical", "-h", PG_HOST,
+           "-p", str(PG_PORT), "-U", "postgres", "-d", db, "-S", slot, "--start",
+           "-o", "proto_version=1", "-o", "publication_names=dbz_publication", "-f", "/dev/null"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def active_pid():
+        assert proc.poll() is None, f"pg_recvlogical ended: {proc.stderr.read()}"
+        out = psql(db, "postgres", sql="SELECT active_pid FROM pg_replication_slots "
+                                       f"WHERE slot_name = '{slot}' AND active").strip()
+        return out or None
+    try:
+        return proc, wait_for(active_pid, 30, what=f"pg_recvlogical streaming from {slot}")
+    except BaseException:
+        release_slot(proc)
+        raise
+
+
+def release_slot(proc):
+    proc.terminate()
+    proc.wait(30)
+
+
+def stopped_with_slot_free(worker, db, name, slot):
+    assert worker.call("PUT", f"/connectors/{name}/stop").status == 204
+    worker.wait_state(name, "STOPPED", timeout=30)
+    wait_for(lambda: (slot_row(db, slot) or ("t",))[0] == "f", 30, what="slot released")
+
+
+def test_a_slot_active_elsewhere_is_waited_for_then_streamed_from(worker, pg_run):
+    run = uuid.uuid4().hex[:8]
+    db = new_database(tables_sql="CREATE TABLE t (id integer PRIMARY KEY, v text)")
+    prefix, slot, name = f"sa{run}", f"sa_{run}", unique("pg-slot-active")
+    pg_run(name, pg_config(db, prefix, slot, **{"snapshot.mode": "no_data",
+                                                "slot.retry.delay.ms": "1000"}))
+    wait_streaming(db, slot)
+    stopped_with_slot_free(worker, db, name, slot)
+
+    # Another session streams from the slot when the task starts again (resume does not
+    # validate, as a task restarted by the worker would not).
+    holder, pid = hold_slot(db, slot)
+    try:
+        held_at = time.monotonic()
+        assert worker.call("PUT", f"/connectors/{name}/resume").status == 202
+        warning = (f"Replication slot '{slot}' is active in another session (pid {pid}); "
+                   "trying again in 1000 ms (retry 1 of 6, slot.max.retries)")
+        wait_for(lambda: warning in worker.log_path.read_text(), 30,
+                 what="the slot-active warning")
+        # Released about 3 s after it was taken; the task takes the slot at a later attempt.
+        time.sleep(max(0.0, 3.0 - (time.monotonic() - held_at)))
+        tasks = worker.status(name)["tasks"]
+        assert not any(t["state"] == "FAILED" for t in tasks), tasks
+    finally:
+        release_slot(holder)
+    worker.wait_state(name, "RUNNING", "RUNNING", timeout=30)
+    wait_streaming(db, slot)
+    psql(db, "debezium", sql="INSERT INTO t VALUES (1, 'after the wait')")
+    assert ids(read_topic(f"{prefix}.public.t", expect=1)) == [1]
+    assert worker.status(name)["tasks"][0]["state"] == "RUNNING"
+
+
+def test_a_slot_held_past_the_retries_fails_the_task_naming_it(worker, pg_run):
+    run = uuid.uuid4().hex[:8]
+    db = new_database(tables_sql="CREATE TABLE t (id integer PRIMARY KEY, v text)")
+    prefix, slot, name = f"sb{run}", f"sb_{run}", unique("pg-slot-held")
+    pg_run(name, pg_config(db, prefix, slot, **{"snapshot.mode": "no_data",
+                                                "slot.max.retries": "1",
+                                                "slot.retry.delay.ms": "1000"}))
+    wait_streaming(db, slot)
+    stopped_with_slot_free(worker, db, name, slot)
+
+    holder, pid = hold_slot(db, slot)
+    try:
+        started = time.monotonic()
+        assert worker.call("PUT", f"/connectors/{name}/resume").status == 202
+        status = worker.wait_state(name, "RUNNING", "FAILED", timeout=30)
+        # One retry, one second after the first attempt.
+        assert time.monotonic() - started >= 1.0
+        trace = status["tasks"][0].get("trace", "")
+        assert (f"Replication slot '{slot}' is active in another session (pid {pid}); "
+                "stop the other consumer or choose another slot.name") in trace, trace
+        assert "slot.max.retries=1" in trace, trace
+        assert holder.poll() is None, "the slot's other session was left alone"
+    finally:
+        release_slot(holder)
+
+
+def test_updating_a_running_connector_replaces_its_task_without_losing_a_change(worker, pg_run):
+    """PUT .../config on a running connector: validation used to refuse it because the
+    connector's own task held the slot ("active in another session"). The update is accepted,
+    the old task lets go of the slot, its replacement takes it (waiting if it must) and streams
+    on from the committed position: every row written before, during and after the update
+    arrives, none twice."""
+    run = uuid.uuid4().hex[:8]
+    db = new_database(tables_sql="CREATE TABLE t (id integer PRIMARY KEY, v text)")
+    prefix, slot, name = f"up{run}", f"up_{run}", unique("pg-update")
+    cfg = pg_config(db, prefix, slot, **{"snapshot.mode": "no_data",
+                                         "slot.retry.delay.ms": "500"})
+    pg_run(name, cfg)
+    wait_streaming(db, slot)
+    psql(db, "debezium", sql="INSERT INTO t SELECT g, 'before' FROM generate_series(1, 50) g")
+    cfg = dict(cfg, **{"heartbeat.interval.ms": "1000"})
+    r = worker.call("PUT", f"/connectors/{name}/config", body=cfg)
+    assert r.status == 200, r
+    psql(db, "debezium", sql="INSERT INTO t SELECT g, 'during' FROM generate_series(51, 100) g")
+    worker.wait_state(name, "RUNNING", "RUNNING", timeout=60)
+    wait_streaming(db, slot)
+    psql(db, "debezium", sql="INSERT INTO t SELECT g, 'after' FROM generate_series(101, 150) g")
+    got = ids(read_topic(f"{prefix}.public.t", expect=150))
+    assert sorted(set(got)) == list(range(1, 151)), got
+    assert len(got) == 150, "a change arrived twice"

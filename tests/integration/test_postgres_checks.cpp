@@ -91,6 +91,15 @@ TEST(PostgresChecks, UserWithoutReplicationNamesTheUser) {
   su.exec("drop role norep");
 }
 
+void wait_inactive(Connection& admin, const std::string& slot) {
+  for (int i = 0; i < 50; ++i) {
+    if (admin.exec("select 1 from pg_replication_slots where slot_name='" + slot + "' and active")
+            .rows() == 0)
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 TEST(PostgresChecks, SlotActiveElsewhereNamesTheSlot) {
   REQUIRE_PG();
   auto c = config(pg_address());
@@ -106,6 +115,17 @@ TEST(PostgresChecks, SlotActiveElsewhereNamesTheSlot) {
     auto e = only_error(check_server(c), "slot.name");
     EXPECT_NE(e.find("'check_slot'"), std::string::npos) << e;
     EXPECT_NE(e.find("active"), std::string::npos) << e;
+  }
+  {
+    // Held by a task's own stream (a running connector whose config is being updated): its
+    // replacement waits for the slot, so validation accepts it.
+    Connection repl(settings, true, stream_application_name("check_slot"));
+    wait_inactive(admin, "check_slot");
+    Result r(PQexec(repl.raw(),
+                    "START_REPLICATION SLOT check_slot LOGICAL 0/0 (proto_version '1', "
+                    "publication_names 'none')"));
+    ASSERT_EQ(PQresultStatus(r.raw()), PGRES_COPY_BOTH) << repl.error();
+    EXPECT_EQ(check_server(c).count("slot.name"), 0u);
   }
   // The walsender lets go of the slot once the session is gone.
   for (int i = 0; i < 50; ++i) {
