@@ -1,0 +1,569 @@
+#include "converters/avro_data.h"
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "converters/json_converter.h"
+#include "tributary/java_text.h"
+
+namespace tributary::avro {
+namespace {
+
+constexpr const char* kDefaultNamespace = "io.confluent.connect.avro";
+constexpr const char* kDefaultName = "ConnectDefault";
+constexpr const char* kMapEntry = "MapEntry";
+constexpr const char* kFieldDefaultParam = "io.confluent.connect.avro.field.default";
+constexpr const char* kDecimalPrecisionParam = "connect.decimal.precision";
+constexpr int kDefaultDecimalPrecision = 64;
+
+// ---- A JSON value as Jackson holds it (floats and doubles apart: they print differently) ----
+
+struct JNode;
+struct JMember;
+using JArray = std::vector<JNode>;
+using JObject = std::vector<JMember>;  // members in insertion order
+struct JNode {
+  std::variant<std::monostate, bool, std::int64_t, float, double, std::string, JArray, JObject> v;
+};
+struct JMember {
+  std::string key;
+  JNode value;
+};
+bool operator==(const JNode& a, const JNode& b);
+bool operator==(const JMember& a, const JMember& b) {
+  return a.key == b.key && a.value == b.value;
+}
+bool operator==(const JNode& a, const JNode& b) {
+  return a.v == b.v;
+}
+
+// Jackson's escaping and Java's number text: the JsonConverter's primitives (one home).
+void write_string(const std::string& s, std::string& out) {
+  json::append_string(s, out);
+}
+
+void write_json(const JNode& n, std::string& out) {
+  std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          out += "null";
+        } else if constexpr (std::is_same_v<T, bool>) {
+          out += x ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          out += std::to_string(x);
+        } else if constexpr (std::is_same_v<T, float>) {
+          append_java_float(x, out);
+        } else if constexpr (std::is_same_v<T, double>) {
+          append_java_double(x, out);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          write_string(x, out);
+        } else if constexpr (std::is_same_v<T, JArray>) {
+          out += '[';
+          for (std::size_t i = 0; i < x.size(); ++i) {
+            if (i) out += ',';
+            write_json(x[i], out);
+          }
+          out += ']';
+        } else {
+          out += '{';
+          for (std::size_t i = 0; i < x.size(); ++i) {
+            if (i) out += ',';
+            write_string(x[i].key, out);
+            out += ':';
+            write_json(x[i].value, out);
+          }
+          out += '}';
+        }
+      },
+      n.v);
+}
+
+// A field default goes through Jackson's toObject and back (§4.2): floats become doubles.
+JNode widen(const JNode& n) {
+  if (const auto* f = std::get_if<float>(&n.v)) return JNode{static_cast<double>(*f)};
+  if (const auto* a = std::get_if<JArray>(&n.v)) {
+    JArray out;
+    for (const auto& e : *a) out.push_back(widen(e));
+    return JNode{std::move(out)};
+  }
+  if (const auto* o = std::get_if<JObject>(&n.v)) {
+    JObject out;
+    for (const auto& [k, e] : *o) out.push_back({k, widen(e)});
+    return JNode{std::move(out)};
+  }
+  return n;
+}
+
+// ---- The Avro schema model ----------------------------------------------------------------
+
+struct Node;
+using NodePtr = std::shared_ptr<Node>;
+struct AvroField {
+  std::string name;
+  NodePtr type;
+  std::optional<JNode> default_value;
+};
+struct Node {
+  enum class Kind { Primitive, Record, Array, Map, Union } kind = Kind::Primitive;
+  std::string primitive;  // "null", "int", ...
+  std::string name;       // record
+  std::optional<std::string> ns;
+  std::optional<std::string> doc;  // record doc: parameter io.confluent.connect.avro.record.doc
+  std::vector<AvroField> fields;
+  NodePtr items;  // array items, map values
+  std::vector<NodePtr> branches;
+  JObject props;
+
+  std::string full_name() const { return ns && !ns->empty() ? *ns + "." + name : name; }
+};
+
+NodePtr primitive(std::string type) {
+  auto n = std::make_shared<Node>();
+  n->primitive = std::move(type);
+  return n;
+}
+
+bool same(const NodePtr& a, const NodePtr& b);
+bool same_fields(const std::vector<AvroField>& a, const std::vector<AvroField>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].name != b[i].name || a[i].default_value != b[i].default_value ||
+        !same(a[i].type, b[i].type))
+      return false;
+  return true;
+}
+bool same(const NodePtr& a, const NodePtr& b) {
+  if (a == b) return true;
+  if (!a || !b || a->kind != b->kind || a->primitive != b->primitive || a->name != b->name ||
+      a->ns != b->ns || a->doc != b->doc || !(a->props == b->props) ||
+      !same_fields(a->fields, b->fields) || !same(a->items, b->items) ||
+      a->branches.size() != b->branches.size())
+    return false;
+  for (std::size_t i = 0; i < a->branches.size(); ++i)
+    if (!same(a->branches[i], b->branches[i])) return false;
+  return true;
+}
+
+// ---- Connect → Avro (AvroData.fromConnectSchema) ------------------------------------------
+
+bool valid_avro_name(const std::string& s) {
+  if (s.empty()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+    if (!(alpha || (i > 0 && c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
+bool equal_as_required(const Schema& a, const Schema& b) {
+  return a.type() == b.type() && a.name() == b.name() && a.version() == b.version() &&
+         a.doc() == b.doc() && a.parameters() == b.parameters() &&
+         a.default_value() == b.default_value() && a.fields().size() == b.fields().size() &&
+         [&] {
+           for (std::size_t i = 0; i < a.fields().size(); ++i)
+             if (a.fields()[i].name != b.fields()[i].name ||
+                 !(*a.fields()[i].schema == *b.fields()[i].schema))
+               return false;
+           return true;
+         }() &&
+         ((!a.key_schema() && !b.key_schema()) ||
+          (a.key_schema() && b.key_schema() && *a.key_schema() == *b.key_schema())) &&
+         ((!a.value_schema() && !b.value_schema()) ||
+          (a.value_schema() && b.value_schema() && *a.value_schema() == *b.value_schema()));
+}
+
+class FromConnect {
+ public:
+  explicit FromConnect(const AvroDataConfig& config) : config_(config) {}
+
+  NodePtr convert(const Schema& s, bool ignore_optional) {
+    const bool optional = s.optional() && !ignore_optional;
+    if (!optional) {
+      // One conversion reuses the Avro schema of an equal required Connect schema (so a record
+      // met twice is one record, written the second time as a reference, §1.1, §2.3).
+      for (const auto& [seen, node] : seen_)
+        if (equal_as_required(*seen, s)) return node;
+    }
+    if (s.type() == Type::Struct && optional) {
+      auto u = std::make_shared<Node>();
+      u->kind = Node::Kind::Union;
+      u->branches = {primitive("null"), convert(s, true)};
+      return u;
+    }
+    NodePtr base = convert_base(s);
+    if (!optional) {
+      seen_.emplace_back(&s, base);
+      return base;
+    }
+    auto u = std::make_shared<Node>();
+    u->kind = Node::Kind::Union;
+    const bool has_default = s.default_value() && !s.default_value()->is_null();
+    if (has_default)
+      u->branches = {base, primitive("null")};
+    else
+      u->branches = {primitive("null"), base};
+    return u;
+  }
+
+ private:
+  std::string part(const std::string& p) const {
+    if (config_.scrub_invalid_names) return scrub_name(p);
+    if (!valid_avro_name(p))
+      throw AvroSchemaError("Illegal character in: " + p +
+                            " (Avro names are [A-Za-z_][A-Za-z0-9_]*; scrub.invalid.names=true "
+                            "rewrites them)");
+    return p;
+  }
+
+  // Splits a Connect name at every '.' into the Avro name and namespace (§2.1).
+  void set_name(Node& n, const std::string& full) const {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t dot; (dot = full.find('.', start)) != std::string::npos; start = dot + 1)
+      parts.push_back(full.substr(start, dot - start));
+    parts.push_back(full.substr(start));
+    n.name = part(parts.back());
+    if (parts.size() > 1) {
+      std::string ns;
+      for (std::size_t i = 0; i + 1 < parts.size(); ++i) ns += (i ? "." : "") + part(parts[i]);
+      n.ns = ns;
+    }
+  }
+
+  AvroField field(const std::string& name, const Schema& schema) {
+    AvroField f;
+    f.name = config_.scrub_invalid_names ? scrub_name(name) : part(name);
+    f.type = convert(schema, false);
+    if (schema.default_value() && !schema.default_value()->is_null())
+      f.default_value = widen(json_of(schema, *schema.default_value()));
+    else if (schema.optional())
+      f.default_value = JNode{};
+    // Avro drops a default that does not fit the field's type (the first branch of a union):
+    // an optional struct's default, whose union starts with null (§1.4).
+    if (f.default_value && !fits(*f.default_value, f.type)) f.default_value.reset();
+    return f;
+  }
+
+  NodePtr convert_base(const Schema& s) {
+    NodePtr n;
+    switch (s.type()) {
+      case Type::Int8:
+      case Type::Int16:
+      case Type::Int32: n = primitive("int"); break;
+      case Type::Int64: n = primitive("long"); break;
+      case Type::Float32: n = primitive("float"); break;
+      case Type::Float64: n = primitive("double"); break;
+      case Type::Boolean: n = primitive("boolean"); break;
+      case Type::String: n = primitive("string"); break;
+      case Type::Bytes:
+        n = primitive("bytes");
+        if (s.name() && *s.name() == logical::kDecimal) {
+          int scale = 0, precision = kDefaultDecimalPrecision;
+          if (auto v = s.parameter(logical::kDecimalScaleParam)) scale = std::stoi(*v);
+          if (auto v = s.parameter(kDecimalPrecisionParam)) precision = std::stoi(*v);
+          n->props.push_back({"scale", JNode{std::int64_t{scale}}});
+          n->props.push_back({"precision", JNode{std::int64_t{precision}}});
+        }
+        break;
+      case Type::Array:
+        n = std::make_shared<Node>();
+        n->kind = Node::Kind::Array;
+        n->items = convert(*s.value_schema(), false);
+        break;
+      case Type::Map:
+        if (s.key_schema()->type() == Type::String && !s.key_schema()->optional()) {
+          n = std::make_shared<Node>();
+          n->kind = Node::Kind::Map;
+          n->items = convert(*s.value_schema(), false);
+        } else {
+          // An array of key/value records (§6).
+          auto entry = std::make_shared<Node>();
+          entry->kind = Node::Kind::Record;
+          if (s.name()) {
+            set_name(*entry, *s.name());
+          } else {
+            entry->name = kMapEntry;
+            entry->ns = kDefaultNamespace;
+          }
+          entry->fields.push_back(field("key", *s.key_schema()));
+          entry->fields.push_back(field("value", *s.value_schema()));
+          if (s.name()) entry->props.push_back({"connect.internal.type", JNode{kMapEntry}});
+          n = std::make_shared<Node>();
+          n->kind = Node::Kind::Array;
+          n->items = entry;
+        }
+        break;
+      case Type::Struct:
+        n = std::make_shared<Node>();
+        n->kind = Node::Kind::Record;
+        if (s.name()) {
+          set_name(*n, *s.name());
+        } else {
+          // Counted before use: ConnectDefault, ConnectDefault2, ... (§2.2).
+          ++name_index_;
+          n->name = name_index_ == 1 ? kDefaultName : kDefaultName + std::to_string(name_index_);
+          n->ns = kDefaultNamespace;
+        }
+        n->doc = s.parameter("io.confluent.connect.avro.record.doc");
+        for (const auto& f : s.fields()) n->fields.push_back(field(f.name, *f.schema));
+        break;
+    }
+    add_properties(s, *n);
+    return n;
+  }
+
+  // The connect.* properties, the logical type and the avro* parameters, in AvroData's order (§3).
+  void add_properties(const Schema& s, Node& n) {
+    const bool field_default_param = s.parameter(kFieldDefaultParam).has_value();
+    if (config_.connect_meta_data) {
+      if (s.doc()) n.props.push_back({"connect.doc", JNode{*s.doc()}});
+      if (s.version()) n.props.push_back({"connect.version", JNode{std::int64_t{*s.version()}}});
+      JObject params;
+      for (const auto& [k, v] : s.parameters())
+        if (k != kFieldDefaultParam) params.push_back({k, JNode{v}});
+      if (!params.empty()) n.props.push_back({"connect.parameters", JNode{std::move(params)}});
+      if (s.default_value() && !s.default_value()->is_null() && !field_default_param)
+        n.props.push_back({"connect.default", json_of(s, *s.default_value())});
+      if (s.name()) n.props.push_back({"connect.name", JNode{*s.name()}});
+      if (s.type() == Type::Int8) n.props.push_back({"connect.type", JNode{"int8"}});
+      if (s.type() == Type::Int16) n.props.push_back({"connect.type", JNode{"int16"}});
+    }
+    if (s.name()) {
+      const std::string& name = *s.name();
+      const char* logical_type = nullptr;
+      if (name == logical::kDecimal) logical_type = "decimal";
+      if (name == logical::kDate) logical_type = "date";
+      if (name == logical::kTime) logical_type = "time-millis";
+      if (name == logical::kTimestamp) logical_type = "timestamp-millis";
+      if (logical_type != nullptr) n.props.push_back({"logicalType", JNode{logical_type}});
+    }
+    for (const auto& [k, v] : s.parameters())
+      if (k.rfind("avro", 0) == 0) n.props.push_back({k, JNode{v}});
+  }
+
+  // A Connect value as the JSON AvroData writes for defaults (§4.1); values are already physical.
+  JNode json_of(const Schema& s, const Value& v) const {
+    if (v.is_null()) return JNode{};
+    switch (s.type()) {
+      case Type::Int8: return JNode{std::int64_t{v.as<std::int8_t>()}};
+      case Type::Int16: return JNode{std::int64_t{v.as<std::int16_t>()}};
+      case Type::Int32: return JNode{std::int64_t{v.as<std::int32_t>()}};
+      case Type::Int64: return JNode{v.as<std::int64_t>()};
+      case Type::Float32: return JNode{v.as<float>()};
+      case Type::Float64: return JNode{v.as<double>()};
+      case Type::Boolean: return JNode{v.as<bool>()};
+      case Type::String: return JNode{v.as<std::string>()};
+      case Type::Bytes: {
+        // Each byte as the character of that code point (ISO-8859-1), written as UTF-8.
+        std::string out;
+        for (std::uint8_t b : v.as<Bytes>()) {
+          if (b < 0x80) {
+            out += static_cast<char>(b);
+          } else {
+            out += static_cast<char>(0xC0 | (b >> 6));
+            out += static_cast<char>(0x80 | (b & 0x3F));
+          }
+        }
+        return JNode{std::move(out)};
+      }
+      case Type::Array: {
+        JArray a;
+        for (const auto& e : v.as<Value::Array>()) a.push_back(json_of(*s.value_schema(), e));
+        return JNode{std::move(a)};
+      }
+      case Type::Map: {
+        if (s.key_schema()->type() == Type::String) {
+          JObject o;
+          for (const auto& [k, e] : v.as<Value::MapEntries>())
+            o.push_back({k.as<std::string>(), json_of(*s.value_schema(), e)});
+          return JNode{std::move(o)};
+        }
+        JArray a;
+        for (const auto& [k, e] : v.as<Value::MapEntries>())
+          a.push_back(JNode{JArray{json_of(*s.key_schema(), k), json_of(*s.value_schema(), e)}});
+        return JNode{std::move(a)};
+      }
+      case Type::Struct: {
+        JObject o;
+        const auto& data = v.as_struct();
+        for (const auto& f : s.fields())
+          o.push_back({config_.scrub_invalid_names ? scrub_name(f.name) : f.name,
+                       json_of(*f.schema, data.fields.at(static_cast<std::size_t>(f.index)))});
+        return JNode{std::move(o)};
+      }
+    }
+    return JNode{};
+  }
+
+  // Avro's check of a default against a schema (a union: against its first branch).
+  static bool fits(const JNode& d, const NodePtr& n) {
+    switch (n->kind) {
+      case Node::Kind::Union: return fits(d, n->branches.front());
+      case Node::Kind::Array: {
+        const auto* a = std::get_if<JArray>(&d.v);
+        if (a == nullptr) return false;
+        for (const auto& e : *a)
+          if (!fits(e, n->items)) return false;
+        return true;
+      }
+      case Node::Kind::Map: {
+        const auto* o = std::get_if<JObject>(&d.v);
+        if (o == nullptr) return false;
+        for (const auto& [_, e] : *o)
+          if (!fits(e, n->items)) return false;
+        return true;
+      }
+      case Node::Kind::Record: {
+        const auto* o = std::get_if<JObject>(&d.v);
+        if (o == nullptr) return false;
+        for (const auto& f : n->fields) {
+          const JNode* value = nullptr;
+          for (const auto& [k, e] : *o)
+            if (k == f.name) value = &e;
+          if (value != nullptr ? !fits(*value, f.type) : !f.default_value) return false;
+        }
+        return true;
+      }
+      case Node::Kind::Primitive: break;
+    }
+    const std::string& t = n->primitive;
+    if (t == "null") return std::holds_alternative<std::monostate>(d.v);
+    if (t == "boolean") return std::holds_alternative<bool>(d.v);
+    if (t == "string" || t == "bytes") return std::holds_alternative<std::string>(d.v);
+    if (t == "int" || t == "long") return std::holds_alternative<std::int64_t>(d.v);
+    return std::holds_alternative<std::int64_t>(d.v) || std::holds_alternative<float>(d.v) ||
+           std::holds_alternative<double>(d.v);
+  }
+
+  const AvroDataConfig& config_;
+  int name_index_ = 0;
+  std::vector<std::pair<const Schema*, NodePtr>> seen_;
+};
+
+// ---- Avro's Schema.toString (compact) -----------------------------------------------------
+
+class Writer {
+ public:
+  void write(const NodePtr& n, const std::optional<std::string>& current_ns, std::string& out) {
+    switch (n->kind) {
+      case Node::Kind::Primitive:
+        if (n->props.empty()) {
+          write_string(n->primitive, out);
+        } else {
+          out += "{\"type\":";
+          write_string(n->primitive, out);
+          write_props(n->props, out);
+          out += '}';
+        }
+        return;
+      case Node::Kind::Union:
+        out += '[';
+        for (std::size_t i = 0; i < n->branches.size(); ++i) {
+          if (i) out += ',';
+          write(n->branches[i], current_ns, out);
+        }
+        out += ']';
+        return;
+      case Node::Kind::Array:
+      case Node::Kind::Map:
+        out += n->kind == Node::Kind::Array ? "{\"type\":\"array\",\"items\":"
+                                            : "{\"type\":\"map\",\"values\":";
+        write(n->items, current_ns, out);
+        write_props(n->props, out);
+        out += '}';
+        return;
+      case Node::Kind::Record: break;
+    }
+    const std::string full = n->full_name();
+    if (auto it = defined_.find(full); it != defined_.end()) {
+      // Defined before: a reference (short when in the current namespace), or Avro's refusal.
+      if (!same(it->second, n)) throw AvroSchemaError("Can't redefine: " + full);
+      write_string(n->ns == current_ns || (!n->ns && !current_ns) ? n->name : full, out);
+      return;
+    }
+    defined_.emplace(full, n);
+    out += "{\"type\":\"record\",\"name\":";
+    write_string(n->name, out);
+    if (n->ns != current_ns) {
+      out += ",\"namespace\":";
+      write_string(n->ns.value_or(""), out);
+    }
+    if (n->doc) {
+      out += ",\"doc\":";
+      write_string(*n->doc, out);
+    }
+    out += ",\"fields\":[";
+    for (std::size_t i = 0; i < n->fields.size(); ++i) {
+      const auto& f = n->fields[i];
+      if (i) out += ',';
+      out += "{\"name\":";
+      write_string(f.name, out);
+      out += ",\"type\":";
+      write(f.type, n->ns, out);
+      if (f.default_value) {
+        out += ",\"default\":";
+        write_json(*f.default_value, out);
+      }
+      out += '}';
+    }
+    out += ']';
+    write_props(n->props, out);
+    out += '}';
+  }
+
+ private:
+  static void write_props(const JObject& props, std::string& out) {
+    for (const auto& [k, v] : props) {
+      out += ',';
+      write_string(k, out);
+      out += ':';
+      write_json(v, out);
+    }
+  }
+  std::map<std::string, NodePtr> defined_;
+};
+
+}  // namespace
+
+std::string scrub_name(const std::string& part) {
+  if (valid_avro_name(part)) return part;
+  // Java's URLEncoder (UTF-8): letters, digits and . - * _ stay, space becomes '+', the rest %XX.
+  std::string enc;
+  for (char ch : part) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+        c == '-' || c == '*' || c == '_') {
+      enc += ch;
+    } else if (c == ' ') {
+      enc += '+';
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      enc += buf;
+    }
+  }
+  if (!enc.empty() && enc[0] >= '0' && enc[0] <= '9') enc.insert(0, "x");
+  for (char& ch : enc) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+      ch = '_';
+  }
+  return enc;
+}
+
+std::string avro_schema_json(const SchemaPtr& schema, const AvroDataConfig& config) {
+  FromConnect from(config);
+  NodePtr root = from.convert(*schema, false);
+  std::string out;
+  Writer().write(root, std::nullopt, out);
+  return out;
+}
+
+}  // namespace tributary::avro
