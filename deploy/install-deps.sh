@@ -7,6 +7,7 @@ PKGS=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev
   librdkafka-dev libpq-dev libssl-dev nlohmann-json3-dev prometheus-cpp-dev libgoogle-perftools-dev
+  libavro-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy clang libclang-rt-14-dev ccache
   postgresql postgresql-contrib

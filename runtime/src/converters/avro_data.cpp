@@ -1,5 +1,7 @@
 #include "converters/avro_data.h"
 
+#include <avro.h>
+
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -564,6 +566,159 @@ std::string avro_schema_json(const SchemaPtr& schema, const AvroDataConfig& conf
   std::string out;
   Writer().write(root, std::nullopt, out);
   return out;
+}
+
+// ---- Values: AvroData.fromConnectData through avro-c's generic values ----------------------
+
+namespace {
+
+void check(int rc, const std::string& what) {
+  if (rc != 0) throw std::invalid_argument(what + ": " + avro_strerror());
+}
+
+std::string describe(const std::string& path) {
+  return path.empty() ? std::string("the value") : "field " + path;
+}
+
+void set_value(avro_value_t& av, const Schema& s, const Value& v, const std::string& path,
+               bool ignore_optional = false) {
+  if (s.optional() && !ignore_optional) {
+    // The union AvroData made: ["null", T], or [T, "null"] for a non-struct with a default.
+    const bool null_first =
+        s.type() == Type::Struct || !(s.default_value() && !s.default_value()->is_null());
+    avro_value_t branch;
+    if (v.is_null()) {
+      check(avro_value_set_branch(&av, null_first ? 0 : 1, &branch), describe(path));
+      check(avro_value_set_null(&branch), describe(path));
+      return;
+    }
+    check(avro_value_set_branch(&av, null_first ? 1 : 0, &branch), describe(path));
+    set_value(branch, s, v, path, true);
+    return;
+  }
+  if (v.is_null()) {
+    // A required value left null is its default (Connect's Struct.get), else an error.
+    if (s.default_value() && !s.default_value()->is_null())
+      return set_value(av, s, *s.default_value(), path, true);
+    throw std::invalid_argument("Invalid null value for required " + describe(path));
+  }
+  try {
+    switch (s.type()) {
+      case Type::Int8: check(avro_value_set_int(&av, v.as<std::int8_t>()), describe(path)); break;
+      case Type::Int16: check(avro_value_set_int(&av, v.as<std::int16_t>()), describe(path)); break;
+      case Type::Int32: check(avro_value_set_int(&av, v.as<std::int32_t>()), describe(path)); break;
+      case Type::Int64:
+        check(avro_value_set_long(&av, v.as<std::int64_t>()), describe(path));
+        break;
+      case Type::Float32: check(avro_value_set_float(&av, v.as<float>()), describe(path)); break;
+      case Type::Float64: check(avro_value_set_double(&av, v.as<double>()), describe(path)); break;
+      case Type::Boolean: check(avro_value_set_boolean(&av, v.as<bool>()), describe(path)); break;
+      case Type::String: {
+        const auto& str = v.as<std::string>();
+        // avro-c's length counts the terminating NUL it keeps.
+        check(avro_value_set_string_len(&av, str.c_str(), str.size() + 1), describe(path));
+        break;
+      }
+      case Type::Bytes: {
+        const auto& b = v.as<Bytes>();
+        check(avro_value_set_bytes(&av, const_cast<std::uint8_t*>(b.data()), b.size()),
+              describe(path));
+        break;
+      }
+      case Type::Array: {
+        std::size_t i = 0;
+        for (const auto& e : v.as<Value::Array>()) {
+          avro_value_t child;
+          check(avro_value_append(&av, &child, nullptr), describe(path));
+          set_value(child, *s.value_schema(), e, path + "[" + std::to_string(i++) + "]");
+        }
+        break;
+      }
+      case Type::Map: {
+        const bool string_keys =
+            s.key_schema()->type() == Type::String && !s.key_schema()->optional();
+        for (const auto& [k, e] : v.as<Value::MapEntries>()) {
+          avro_value_t child;
+          if (string_keys) {
+            check(avro_value_add(&av, k.as<std::string>().c_str(), &child, nullptr, nullptr),
+                  describe(path));
+            set_value(child, *s.value_schema(), e, path + "[" + k.as<std::string>() + "]");
+          } else {
+            avro_value_t entry, key;
+            check(avro_value_append(&av, &entry, nullptr), describe(path));
+            check(avro_value_get_by_index(&entry, 0, &key, nullptr), describe(path));
+            set_value(key, *s.key_schema(), k, path + ".key");
+            check(avro_value_get_by_index(&entry, 1, &child, nullptr), describe(path));
+            set_value(child, *s.value_schema(), e, path + ".value");
+          }
+        }
+        break;
+      }
+      case Type::Struct: {
+        const auto& data = v.as_struct();
+        for (const auto& f : s.fields()) {
+          avro_value_t child;
+          check(avro_value_get_by_index(&av, static_cast<std::size_t>(f.index), &child, nullptr),
+                describe(path));
+          const auto at = static_cast<std::size_t>(f.index);
+          set_value(child, *f.schema, at < data.fields.size() ? data.fields[at] : Value(),
+                    path.empty() ? f.name : path + "." + f.name);
+        }
+        break;
+      }
+    }
+  } catch (const std::bad_variant_access&) {
+    throw std::invalid_argument("Invalid value for " + describe(path) + ": not a " +
+                                std::string(type_name(s.type())));
+  }
+}
+
+}  // namespace
+
+struct AvroEncoder::Impl {
+  SchemaPtr connect;
+  std::string json;
+  avro_schema_t schema = nullptr;
+  avro_value_iface_t* iface = nullptr;
+  avro_value_t value{};
+  bool has_value = false;
+
+  ~Impl() {
+    if (has_value) avro_value_decref(&value);
+    if (iface != nullptr) avro_value_iface_decref(iface);
+    if (schema != nullptr) avro_schema_decref(schema);
+  }
+};
+
+AvroEncoder::AvroEncoder(SchemaPtr schema, const AvroDataConfig& config)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->connect = std::move(schema);
+  impl_->json = avro_schema_json(impl_->connect, config);
+  if (avro_schema_from_json_length(impl_->json.data(), impl_->json.size(), &impl_->schema) != 0)
+    throw AvroSchemaError(std::string("Avro refused the schema: ") + avro_strerror());
+  impl_->iface = avro_generic_class_from_schema(impl_->schema);
+  if (impl_->iface == nullptr || avro_generic_value_new(impl_->iface, &impl_->value) != 0)
+    throw AvroSchemaError(std::string("Cannot make Avro values of the schema: ") + avro_strerror());
+  impl_->has_value = true;
+}
+
+AvroEncoder::~AvroEncoder() = default;
+
+const std::string& AvroEncoder::schema_json() const {
+  return impl_->json;
+}
+
+void AvroEncoder::encode(const Value& value, std::string& out) {
+  check(avro_value_reset(&impl_->value), "resetting the Avro value");
+  set_value(impl_->value, *impl_->connect, value, "");
+  std::size_t size = 0;
+  check(avro_value_sizeof(&impl_->value, &size), "sizing the Avro value");
+  const std::size_t at = out.size();
+  out.resize(at + size);
+  avro_writer_t w = avro_writer_memory(out.data() + at, static_cast<int64_t>(size));
+  const int rc = avro_value_write(w, &impl_->value);
+  avro_writer_free(w);
+  check(rc, "writing the Avro value");
 }
 
 }  // namespace tributary::avro

@@ -3,12 +3,14 @@
 // the schema registry stores and which compatibility it computes. The rules, each with where it
 // was read, are in docs/AVRODATA.md (§ numbers below refer to it).
 //
-// First piece of issue 13: the schema mapping. Values (Avro binary through a kept library) and the
+// Issue 13's first pieces: the schema mapping and the binary encoding of values (AvroData's
+// fromConnectData written by the Apache Avro C library, Debian's libavro). The wire format and the
 // registry client come next.
 //
-// Threading: pure functions; any thread.
+// Threading: the free functions are pure (any thread); an AvroEncoder belongs to one thread.
 #pragma once
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -36,5 +38,27 @@ std::string avro_schema_json(const SchemaPtr& schema, const AvroDataConfig& conf
 /// URL-encoded (Java's URLEncoder), prefixed with 'x' when it starts with a digit, and every
 /// remaining character outside [A-Za-z0-9_] replaced by '_' (§2.4).
 std::string scrub_name(const std::string& part);
+
+/// Encodes Connect values of one Connect schema as Avro binary, in the schema avro_schema_json()
+/// gives: optional values as their union branch (["null",T] or [T,"null"]), maps with non-string
+/// keys as arrays of key/value records, logical types as their physical values, a required field
+/// left null as its default. Throws AvroSchemaError (schema) or std::invalid_argument (a value
+/// that does not fit, naming the field).
+class AvroEncoder {
+ public:
+  AvroEncoder(SchemaPtr schema, const AvroDataConfig& config = {});
+  ~AvroEncoder();
+  AvroEncoder(const AvroEncoder&) = delete;
+  AvroEncoder& operator=(const AvroEncoder&) = delete;
+
+  /// The Avro schema text (what is registered).
+  const std::string& schema_json() const;
+  /// Appends the Avro binary of `value` to `out`.
+  void encode(const Value& value, std::string& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace tributary::avro
