@@ -1,11 +1,14 @@
 // CPU cost per record of the task thread's own work, without Kafka: the generator's poll(), the
-// JsonConverter (schemas on) for key and value, and both together, as the pipeline runs them
-// (buffers reused, records dropped after conversion). Google Benchmark; figures go in the notes.
+// JsonConverter (schemas on, and off) for key and value, the Avro binary of key and value
+// (AvroEncoder: the body AvroConverter will write after its 5-byte header), and poll + JSON
+// together, as the pipeline runs them (buffers reused, records dropped after conversion). The
+// bytes_per_record counter compares the sizes. Google Benchmark; figures go in the notes.
 //
 //   build/tests/bench/bench_convert [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 
 #include "bench_common.h"
+#include "converters/avro_data.h"
 
 using namespace tributary;
 
@@ -62,6 +65,51 @@ void BM_JsonConverterKeyValue(benchmark::State& state) {
   }
   state.SetItemsProcessed(n);
   state.SetBytesProcessed(bytes);
+  state.counters["bytes_per_record"] = static_cast<double>(bytes) / static_cast<double>(n);
+}
+
+void BM_JsonConverterSchemasOff(benchmark::State& state) {
+  Fixture f(static_cast<int>(state.range(0)));
+  f.key->configure({{"schemas.enable", "false"}}, true);
+  f.value->configure({{"schemas.enable", "false"}}, false);
+  std::vector<SourceRecord> batch;
+  f.task->poll(batch);
+  std::string kb, vb;
+  std::int64_t n = 0, bytes = 0;
+  for (auto _ : state) {
+    for (auto& r : batch) {
+      f.key->from_connect(r.topic, r.key_schema, r.key, kb);
+      f.value->from_connect(r.topic, r.value_schema, r.value, vb);
+      bytes += static_cast<std::int64_t>(kb.size() + vb.size());
+    }
+    n += static_cast<std::int64_t>(batch.size());
+  }
+  state.SetItemsProcessed(n);
+  state.SetBytesProcessed(bytes);
+  state.counters["bytes_per_record"] = static_cast<double>(bytes) / static_cast<double>(n);
+}
+
+void BM_AvroEncoderKeyValue(benchmark::State& state) {
+  Fixture f(static_cast<int>(state.range(0)));
+  std::vector<SourceRecord> batch;
+  f.task->poll(batch);
+  // The generator gives every record of a topic the same schemas: one encoder each.
+  avro::AvroEncoder key(batch.front().key_schema), value(batch.front().value_schema);
+  std::string kb, vb;
+  std::int64_t n = 0, bytes = 0;
+  for (auto _ : state) {
+    for (auto& r : batch) {
+      kb.clear();
+      vb.clear();
+      key.encode(r.key, kb);
+      value.encode(r.value, vb);
+      bytes += static_cast<std::int64_t>(kb.size() + vb.size() + 10);  // + the 2 wire headers
+    }
+    n += static_cast<std::int64_t>(batch.size());
+  }
+  state.SetItemsProcessed(n);
+  state.SetBytesProcessed(bytes);
+  state.counters["bytes_per_record"] = static_cast<double>(bytes) / static_cast<double>(n);
 }
 
 void BM_GeneratePlusConvert(benchmark::State& state) {
@@ -84,6 +132,8 @@ void BM_GeneratePlusConvert(benchmark::State& state) {
 
 BENCHMARK(BM_GeneratorPoll)->Arg(5)->Arg(30);
 BENCHMARK(BM_JsonConverterKeyValue)->Arg(5)->Arg(30);
+BENCHMARK(BM_JsonConverterSchemasOff)->Arg(5)->Arg(30);
+BENCHMARK(BM_AvroEncoderKeyValue)->Arg(5)->Arg(30);
 BENCHMARK(BM_GeneratePlusConvert)->Arg(5)->Arg(30);
 
 }  // namespace
