@@ -2,7 +2,10 @@
 
 #include <avro.h>
 
+#include <algorithm>
+#include <bit>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -621,7 +624,9 @@ void set_value(avro_value_t& av, const Schema& s, const Value& v, const std::str
       }
       case Type::Bytes: {
         const auto& b = v.as<Bytes>();
-        check(avro_value_set_bytes(&av, const_cast<std::uint8_t*>(b.data()), b.size()),
+        static std::uint8_t none = 0;  // libavro refuses a null pointer, even for no bytes
+        check(avro_value_set_bytes(&av, b.empty() ? &none : const_cast<std::uint8_t*>(b.data()),
+                                   b.size()),
               describe(path));
         break;
       }
@@ -708,7 +713,7 @@ const std::string& AvroEncoder::schema_json() const {
   return impl_->json;
 }
 
-void AvroEncoder::encode(const Value& value, std::string& out) {
+void AvroEncoder::encode_with_libavro(const Value& value, std::string& out) {
   check(avro_value_reset(&impl_->value), "resetting the Avro value");
   set_value(impl_->value, *impl_->connect, value, "");
   std::size_t size = 0;
@@ -719,6 +724,143 @@ void AvroEncoder::encode(const Value& value, std::string& out) {
   const int rc = avro_value_write(w, &impl_->value);
   avro_writer_free(w);
   check(rc, "writing the Avro value");
+}
+
+// ---- The hand-written binary writer ---------------------------------------------------------
+//
+// Hand-written on purpose: bench_convert measured libavro's generic values at 819 ns per record
+// (5 fields) and 3.9 us (30 fields), 4.7-5.2x the JsonConverter with schemas off, the issue's
+// floor. The format is the Avro spec's binary encoding; libavro stays the oracle the tests compare
+// every byte with (encode_with_libavro).
+
+namespace {
+
+// A value that does not fit, with the path to it filled in on the way out.
+struct FieldError : std::invalid_argument {
+  FieldError(std::string path, const std::string& what)
+      : std::invalid_argument(what), path(std::move(path)) {}
+  std::string path;
+};
+
+void write_long(std::int64_t v, std::string& out) {
+  auto z = (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+  while (z > 0x7F) {
+    out += static_cast<char>((z & 0x7F) | 0x80);
+    z >>= 7;
+  }
+  out += static_cast<char>(z);
+}
+
+template <class T>
+void write_little_endian(T v, std::string& out) {
+  char raw[sizeof(T)];
+  std::memcpy(raw, &v, sizeof(T));
+  if constexpr (std::endian::native == std::endian::big) std::reverse(raw, raw + sizeof(T));
+  out.append(raw, sizeof(T));
+}
+
+void write_bytes(const void* data, std::size_t size, std::string& out) {
+  write_long(static_cast<std::int64_t>(size), out);
+  out.append(static_cast<const char*>(data), size);
+}
+
+void write_value(const Schema& s, const Value& v, std::string& out, bool ignore_optional = false) {
+  if (s.optional() && !ignore_optional) {
+    const bool null_first =
+        s.type() == Type::Struct || !(s.default_value() && !s.default_value()->is_null());
+    if (v.is_null()) {
+      write_long(null_first ? 0 : 1, out);
+      return;
+    }
+    write_long(null_first ? 1 : 0, out);
+    write_value(s, v, out, true);
+    return;
+  }
+  if (v.is_null()) {
+    if (s.default_value() && !s.default_value()->is_null())
+      return write_value(s, *s.default_value(), out, true);
+    throw FieldError("", "Invalid null value for required ");
+  }
+  try {
+    switch (s.type()) {
+      case Type::Int8: write_long(v.as<std::int8_t>(), out); return;
+      case Type::Int16: write_long(v.as<std::int16_t>(), out); return;
+      case Type::Int32: write_long(v.as<std::int32_t>(), out); return;
+      case Type::Int64: write_long(v.as<std::int64_t>(), out); return;
+      case Type::Float32: write_little_endian(v.as<float>(), out); return;
+      case Type::Float64: write_little_endian(v.as<double>(), out); return;
+      case Type::Boolean: out += static_cast<char>(v.as<bool>() ? 1 : 0); return;
+      case Type::String: {
+        const auto& str = v.as<std::string>();
+        write_bytes(str.data(), str.size(), out);
+        return;
+      }
+      case Type::Bytes: {
+        const auto& b = v.as<Bytes>();
+        write_bytes(b.data(), b.size(), out);
+        return;
+      }
+      case Type::Array: {
+        const auto& items = v.as<Value::Array>();
+        if (!items.empty()) write_long(static_cast<std::int64_t>(items.size()), out);
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          try {
+            write_value(*s.value_schema(), items[i], out);
+          } catch (FieldError& e) {
+            e.path = "[" + std::to_string(i) + "]" + e.path;
+            throw;
+          }
+        }
+        out += '\0';
+        return;
+      }
+      case Type::Map: {
+        const auto& entries = v.as<Value::MapEntries>();
+        const bool string_keys =
+            s.key_schema()->type() == Type::String && !s.key_schema()->optional();
+        if (!entries.empty()) write_long(static_cast<std::int64_t>(entries.size()), out);
+        for (const auto& [k, e] : entries) {
+          if (string_keys) {
+            const auto& key = k.as<std::string>();
+            write_bytes(key.data(), key.size(), out);
+          } else {
+            write_value(*s.key_schema(), k, out);
+          }
+          write_value(*s.value_schema(), e, out);
+        }
+        out += '\0';
+        return;
+      }
+      case Type::Struct: {
+        const auto& data = v.as_struct();
+        static const Value kNull;
+        for (const auto& f : s.fields()) {
+          const auto at = static_cast<std::size_t>(f.index);
+          try {
+            write_value(*f.schema, at < data.fields.size() ? data.fields[at] : kNull, out);
+          } catch (FieldError& e) {
+            e.path = (e.path.empty() || e.path[0] == '[' ? f.name : f.name + ".") + e.path;
+            throw;
+          }
+        }
+        return;
+      }
+    }
+  } catch (const std::bad_variant_access&) {
+    throw FieldError("", "Invalid value: not a " + std::string(type_name(s.type())) + " for ");
+  }
+}
+
+}  // namespace
+
+void AvroEncoder::encode(const Value& value, std::string& out) {
+  const std::size_t at = out.size();
+  try {
+    write_value(*impl_->connect, value, out);
+  } catch (const FieldError& e) {
+    out.resize(at);  // nothing of a record that cannot be written
+    throw std::invalid_argument(e.what() + describe(e.path));
+  }
 }
 
 }  // namespace tributary::avro
