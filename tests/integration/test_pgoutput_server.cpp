@@ -8,15 +8,13 @@
 #include <memory>
 
 #include "kafka_test_util.h"
+#include "pg_test_util.h"
 #include "pgoutput.h"
 
 namespace tributary::pg {
 namespace {
 
-std::string pg_address() {
-  const char* a = std::getenv("TRIBUTARY_TEST_PG");
-  return a ? a : "";
-}
+using testing::pg_address;
 
 struct Conn {
   std::unique_ptr<PGconn, decltype(&PQfinish)> c{nullptr, &PQfinish};
@@ -48,8 +46,7 @@ struct Conn {
 };
 
 TEST(PgOutputServer, DecodesWhatPostgresSends) {
-  if (pg_address().empty())
-    FAIL() << "TRIBUTARY_TEST_PG is not set: run through tests/run.sh, which starts PostgreSQL";
+  REQUIRE_PG();
   Conn db(pg_address());
   const std::string t = testing::unique_name("pgo").substr(4), table = "pgo_" + t;
   db.exec("create table " + table +

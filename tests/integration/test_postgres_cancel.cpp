@@ -13,6 +13,7 @@
 
 #include "kafka_test_util.h"
 #include "pg_connection.h"
+#include "pg_test_util.h"
 #include "plugins/registry.h"
 
 namespace tributary::pg {
@@ -20,17 +21,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string pg_address() {
-  const char* a = std::getenv("TRIBUTARY_TEST_PG");
-  return a ? a : "";
-}
-
-#define REQUIRE_PG()                                                                    \
-  do {                                                                                  \
-    if (pg_address().empty())                                                           \
-      FAIL() << "TRIBUTARY_TEST_PG is not set: run through tests/run.sh, which starts " \
-                "PostgreSQL";                                                           \
-  } while (0)
+using testing::pg_address;
 
 // The superuser (trusted on loopback), so that the task may create publications FOR ALL TABLES.
 ConnectionSettings settings() {

@@ -9,21 +9,12 @@
 
 #include "kafka_test_util.h"
 #include "pg_connection.h"
+#include "pg_test_util.h"
 
 namespace tributary::pg {
 namespace {
 
-std::string pg_address() {
-  const char* a = std::getenv("TRIBUTARY_TEST_PG");
-  return a ? a : "";
-}
-
-#define REQUIRE_PG()                                                                    \
-  do {                                                                                  \
-    if (pg_address().empty())                                                           \
-      FAIL() << "TRIBUTARY_TEST_PG is not set: run through tests/run.sh, which starts " \
-                "PostgreSQL";                                                           \
-  } while (0)
+using testing::pg_address;
 
 ConfigMap config(const std::string& addr) {
   const auto colon = addr.rfind(':');
