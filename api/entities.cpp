@@ -57,10 +57,9 @@ ojson to_json(const StateInfo& state) {
 
 ojson to_json(const TaskStateInfo& task) {
   ojson o;
-  o["id"] = task.id;
-  o["state"] = run_state_name(task.state.state);
-  o["worker_id"] = task.state.worker_id;
-  if (!task.state.trace.empty()) o["trace"] = task.state.trace;
+  o["id"] = task.id;  // first, then the StateInfo's keys in their order
+  ojson state = to_json(task.state);
+  for (auto& el : state.items()) o[el.key()] = std::move(el.value());
   return o;
 }
 

@@ -166,11 +166,6 @@ bool StandaloneHerder::enqueue(std::function<void()> job) {
   return true;
 }
 
-std::size_t StandaloneHerder::queued() const {
-  std::lock_guard lk(queue_mu_);
-  return queue_.size();
-}
-
 template <class T>
 void StandaloneHerder::await(std::future<T>& f, Clock::time_point deadline) const {
   // In slices, so a stopping worker answers waiting requests at once.
@@ -461,7 +456,7 @@ ConnectorInfo StandaloneHerder::info_of(const std::string& name, const Connector
   return info;
 }
 
-ConnectorStateInfo StandaloneHerder::status_of(const std::string& name, const Connector&) const {
+ConnectorStateInfo StandaloneHerder::status_of(const std::string& name) const {
   ConnectorStateInfo out;
   out.name = name;
   const std::string wid = worker_id();
@@ -482,7 +477,8 @@ ConnectorInfo StandaloneHerder::connector_info(const std::string& name) {
 
 ConnectorStateInfo StandaloneHerder::connector_status(const std::string& name) {
   auto s = snapshot();
-  return status_of(name, find(*s, name));
+  find(*s, name);
+  return status_of(name);
 }
 
 ConfigMap StandaloneHerder::connector_config(const std::string& name) {
@@ -651,7 +647,7 @@ std::optional<ConnectorStateInfo> StandaloneHerder::restart_connector(const std:
           restart_instance(name, c);
           return std::nullopt;
         }
-        ConnectorStateInfo plan = status_of(name, c);
+        ConnectorStateInfo plan = status_of(name);
         const bool restart_conn = !only_failed || plan.connector.state == RunState::Failed;
         std::vector<int> restart_ids;
         if (include_tasks)

@@ -97,8 +97,6 @@ class StandaloneHerder : public Herder {
                                             const std::string& level) override;
   std::string metrics_text() override;
 
-  /// Jobs waiting for the control thread.
-  std::size_t queued() const;
   /// Tasks abandoned past their graceful timeout (fenced) whose threads have not ended yet.
   std::size_t abandoned_tasks() const { return abandoned_.load(); }
 
@@ -130,7 +128,8 @@ class StandaloneHerder : public Herder {
   template <class T>
   void await(std::future<T>& f, Clock::time_point deadline) const;
   Clock::time_point request_deadline() const { return Clock::now() + config_.rest_request_timeout; }
-  ConnectorStateInfo status_of(const std::string& name, const Connector& c) const;
+  /// The connector's and its tasks' states from the status store.
+  ConnectorStateInfo status_of(const std::string& name) const;
   std::string worker_id() const;
 
   // ---- control thread only

@@ -258,7 +258,7 @@ void TaskRunner::run_loop() {
   std::vector<SourceRecord> batch;
   while (!stop_requested_.load(std::memory_order_relaxed)) {
     if (paused_.load(std::memory_order_relaxed)) {
-      set_state(RunState::Paused);
+      if (status().state != RunState::Paused) set_state(RunState::Paused);
       poll_producer(100);
     } else {
       if (status().state != RunState::Running) set_state(RunState::Running);
