@@ -39,7 +39,7 @@ class RestServer {
     /// Kafka Connect's `listeners`: a comma list of http://host:port and https://host:port
     /// ("http://:8083" binds every interface; port 0 picks a free port, see port()).
     std::string listeners = "http://:8083";
-    /// For https listeners (api/tls.h builds it from the worker config); required when one is.
+    /// For https listeners (common/tls.h builds it from the worker config); required when one is.
     std::shared_ptr<boost::asio::ssl::context> tls;
     /// Basic authentication of every request (api/basic_auth.h); none when empty.
     std::optional<BasicAuth> auth;

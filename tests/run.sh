@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it, and on a fresh Debian machine too: installs the Debian
-# packages it needs (deploy/install-deps.sh; Kafka comes from Maven Central through tests/env),
-# builds, starts a real Kafka broker (KRaft) and a real PostgreSQL (wal_level=logical) on free
-# loopback ports in directories this script owns, runs unit + integration (ctest) and end-to-end
-# (pytest + curl against the real binary) tests, checks the generated config reference and
-# formatting, builds Release (warnings are errors), then builds the unit and integration tests and
-# the binary again under ASan + UBSan and runs them (the REST end-to-end tests against the
-# sanitized binary), the unit and integration tests under ThreadSanitizer, and each libFuzzer
-# target for a bounded time (tests/fuzz/run.sh). Stops both servers on exit. Fails when any test
-# fails.
+# packages it needs (deploy/install-deps.sh; Kafka and the schema registry come from Maven Central
+# through tests/env), builds, starts a real Kafka broker (KRaft), a real PostgreSQL
+# (wal_level=logical) and a real Confluent-API schema registry (Apicurio Registry, built once by
+# tests/env/registry.sh) on free loopback ports in directories this script owns, runs unit +
+# integration (ctest) and end-to-end (pytest + curl against the real binary) tests, checks the
+# generated config reference and formatting, builds Release (warnings are errors), then builds the
+# unit and integration tests and the binary again under ASan + UBSan and runs them (the REST
+# end-to-end tests against the sanitized binary), the unit and integration tests under
+# ThreadSanitizer, and each libFuzzer target for a bounded time (tests/fuzz/run.sh). Stops the
+# servers on exit. Fails when any test fails.
 #   TRIBUTARY_SKIP_SANITIZE=1  skip the sanitizer pass (quicker local runs)
 #   TRIBUTARY_SKIP_RELEASE=1   skip the Release build
 #   TRIBUTARY_SKIP_TSAN=1      skip the ThreadSanitizer build and its tests
@@ -45,7 +46,7 @@ step "python test dependencies"
 tests/env/python.sh "$build/venv" >/dev/null
 py="$build/venv/bin/python"
 
-step "start Kafka and PostgreSQL"
+step "start Kafka, PostgreSQL and the schema registry"
 free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 kport="$(free_port)"
 rm -rf "$envdir/kafka"
@@ -53,6 +54,7 @@ mkdir -p "$envdir"
 cleanup() {
   "$root/tests/env/kafka.sh" stop "$envdir/kafka" || true
   "$root/tests/env/postgres.sh" stop "$envdir/postgres" || true
+  "$root/tests/env/registry.sh" stop "$envdir/registry" || true
 }
 trap cleanup EXIT
 tests/env/kafka.sh start "$envdir/kafka" "$kport"
@@ -61,6 +63,10 @@ pport="$(free_port)"
 rm -rf "$envdir/postgres"
 tests/env/postgres.sh start "$envdir/postgres" "$pport"
 export TRIBUTARY_TEST_PG="127.0.0.1:$pport"
+rport="$(free_port)"
+rm -rf "$envdir/registry"
+tests/env/registry.sh start "$envdir/registry" "$rport"
+export TRIBUTARY_TEST_REGISTRY="http://127.0.0.1:$rport/apis/ccompat/v7"
 export TRIBUTARY_BIN="$build/bin/tributary"
 export TRIBUTARY_PLUGIN_DIR="$build/plugins"
 

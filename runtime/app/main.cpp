@@ -13,9 +13,9 @@
 #include <tuple>
 
 #include "api/server.h"
-#include "api/tls.h"
 #include "common/log.h"
 #include "common/properties.h"
+#include "common/tls.h"
 #include "common/version.h"
 #include "converters/builtin.h"
 #include "herder/standalone_herder.h"
@@ -175,7 +175,7 @@ int standalone(const std::string& worker_file, const std::vector<std::string>& c
     // TLS is set up only when a listener is https, so a worker without one never reads keys.
     if (opts.listeners.find("https://") != std::string::npos ||
         opts.listeners.find("HTTPS://") != std::string::npos)
-      opts.tls = api::make_server_tls_context(wc.props);
+      opts.tls = tls::make_server_tls_context(wc.props);
     opts.auth = api::BasicAuth::from_worker_config(wc.props, std::getenv("KAFKA_OPTS"));
   } catch (const std::exception& e) {
     std::cerr << "tributary: cannot set up the REST listeners: " << e.what() << "\n";

@@ -6,6 +6,9 @@ Environment:
   TRIBUTARY_PLUGIN_DIR       plugin.path (default <repo>/build/plugins)
   TRIBUTARY_TEST_BOOTSTRAP   Kafka bootstrap servers (default 127.0.0.1:19092); tests/env/kafka.sh
                              starts one: tests/env/kafka.sh start /tmp/kafka 19092
+  TRIBUTARY_TEST_PG          PostgreSQL host:port (tests/env/postgres.sh; see pg_util.py)
+  TRIBUTARY_TEST_REGISTRY    schema registry base URL (tests/env/registry.sh start DIR PORT:
+                             http://127.0.0.1:PORT/apis/ccompat/v7; see test_avro.py)
 """
 
 import json

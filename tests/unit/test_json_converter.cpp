@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "converters/avro_converter.h"
 #include "converters/builtin.h"
 #include "converters/json_converter.h"
 #include "converters/string_converter.h"
@@ -1124,8 +1125,9 @@ class CollectingRegistrar : public PluginRegistrar {
 TEST(BuiltinConverters, RegisteredUnderKafkaNames) {
   CollectingRegistrar r;
   register_builtin_converters(r);
-  // Four converters, and the three that Kafka also uses as header converters once more.
-  ASSERT_EQ(r.added.size(), 7u);
+  // Five converters, and the three that Kafka also uses as header converters once more
+  // (Confluent's AvroConverter is not a header converter).
+  ASSERT_EQ(r.added.size(), 8u);
   std::map<std::string, const PluginDescriptor*> by_name;
   std::set<std::pair<std::string, PluginType>> names;
   for (const auto& d : r.added) {
@@ -1154,6 +1156,11 @@ TEST(BuiltinConverters, RegisteredUnderKafkaNames) {
   const auto* bytes = by_name.at("org.apache.kafka.connect.converters.ByteArrayConverter");
   EXPECT_EQ(bytes->aliases, std::vector<std::string>{"ByteArrayConverter"});
   EXPECT_NE(dynamic_cast<ByteArrayConverter*>(bytes->make_converter().get()), nullptr);
+
+  const auto* avro = by_name.at("io.confluent.connect.avro.AvroConverter");
+  EXPECT_EQ(avro->aliases, std::vector<std::string>{"AvroConverter"});
+  EXPECT_NE(avro->config_def.find("schema.registry.url"), nullptr);
+  EXPECT_NE(dynamic_cast<avro::AvroConverter*>(avro->make_converter().get()), nullptr);
 
   const auto* header = by_name.at("org.apache.kafka.connect.storage.SimpleHeaderConverter");
   EXPECT_EQ(header->type, PluginType::HeaderConverter);

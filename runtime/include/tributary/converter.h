@@ -3,7 +3,8 @@
 // Mirrors org.apache.kafka.connect.storage.Converter / HeaderConverter. Only the source direction
 // (fromConnectData) is on the hot path; toConnect is for reading the internal topics and tests.
 //
-// Threading: one instance per task and role (key / value / header); never shared between threads.
+// Threading: one instance per task and role (key / value / header); never shared between threads,
+// except Converter::interrupt(), which any thread may call.
 #pragma once
 
 #include <string>
@@ -23,6 +24,9 @@ class Converter {
   /// Throws std::invalid_argument (naming the field) when the value does not fit its schema.
   virtual bool from_connect(std::string_view topic, const SchemaPtr& schema, const Value& value,
                             std::string& out) = 0;
+  /// Any thread: makes a from_connect() blocked on the network (a schema registry call) end soon,
+  /// throwing. Called when the task is asked to stop. Converters that never block ignore it.
+  virtual void interrupt() noexcept {}
 };
 
 class HeaderConverter {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <utility>
 
+#include "converters/avro_converter.h"
 #include "converters/json_converter.h"
 #include "converters/string_converter.h"
 
@@ -58,6 +59,9 @@ void register_builtin_converters(PluginRegistrar& registrar) {
   converter_and_header_converter<ByteArrayConverter>(
       registrar, "org.apache.kafka.connect.converters.ByteArrayConverter", "ByteArrayConverter",
       byte_array_converter_config_def());
+  // Confluent's AvroConverter is a Converter only (not a HeaderConverter).
+  registrar.add(converter<avro::AvroConverter>("io.confluent.connect.avro.AvroConverter",
+                                               "AvroConverter", avro::avro_converter_config_def()));
   registrar.add(header_converter<SimpleHeaderConverter>(
       "org.apache.kafka.connect.storage.SimpleHeaderConverter", "SimpleHeaderConverter",
       simple_header_converter_config_def()));

@@ -109,6 +109,12 @@ void TaskRunner::request_stop() {
   {
     std::lock_guard lk(task_ptr_mu_);
     t = task_;
+    // A converter blocked on a schema registry ends its call; interrupt() only sets a flag
+    // (noexcept, never blocks), so calling it under the lock is safe.
+    if (converters_published_) {
+      key_converter_->interrupt();
+      value_converter_->interrupt();
+    }
   }
   if (t) {
     try {
@@ -237,6 +243,10 @@ void TaskRunner::run_loop() {
   key_converter_ = make_converter("key", connector_config_, env_.worker, env_.registry);
   value_converter_ = make_converter("value", connector_config_, env_.worker, env_.registry);
   header_converter_ = make_header_converter(connector_config_, env_.worker, env_.registry);
+  {
+    std::lock_guard lk(task_ptr_mu_);
+    converters_published_ = true;  // request_stop() may interrupt them from now on
+  }
   chain_ = std::make_unique<TransformChain>(connector_config_, env_.registry);
   producer_ = std::make_unique<kafka::Producer>(
       env_.worker.producer_props(connector_config_),
@@ -345,7 +355,12 @@ void TaskRunner::process_batch(std::vector<SourceRecord>& batch) {
       send(r, pidx);
     } catch (const StopInterrupted&) {
       throw;
-    } catch (const std::invalid_argument& e) {  // converter rejected the data
+    } catch (const std::exception& e) {
+      // A converter interrupted by the stop (a schema registry call): the record was never sent
+      // and its offset is not committed.
+      if (stop_requested_.load()) throw StopInterrupted{};
+      if (dynamic_cast<const std::invalid_argument*>(&e) == nullptr) throw;
+      // The converter rejected the data.
       std::string msg = "Error converting record for topic '" + r.topic + "' at offset " +
                         compact_json(r.source_offset) + ": " + e.what();
       if (!tolerate_all_) throw std::runtime_error(msg);

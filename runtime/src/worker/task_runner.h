@@ -141,6 +141,7 @@ class TaskRunner : private SourceTaskContext {
   std::unique_ptr<SourceConnector> connector_instance_;  // keeps the task's factory alive
   std::shared_ptr<SourceTask> task_;  // shared with request_stop() for a safe stop() call
   mutable std::mutex task_ptr_mu_;
+  bool converters_published_ = false;  // guarded by task_ptr_mu_; the converters below are set
   std::unique_ptr<Converter> key_converter_;
   std::unique_ptr<Converter> value_converter_;
   std::unique_ptr<HeaderConverter> header_converter_;

@@ -1,4 +1,4 @@
-#include "api/tls.h"
+#include "common/tls.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tributary::api {
+namespace tributary::tls {
 namespace {
 
 namespace ssl = boost::asio::ssl;
@@ -127,12 +127,13 @@ KeyPtr pem_key(const Settings& s, const std::string& key, const std::string& pem
   return KeyPtr(k, EVP_PKEY_free);
 }
 
-void load_keystore(const Settings& s, SSL_CTX* ctx) {
+void load_keystore(const Settings& s, SSL_CTX* ctx, bool required) {
   const std::string type = upper(s.get("ssl.keystore.type", "JKS"));
   const std::string location = s.get("ssl.keystore.location");
   const std::string chain_text = s.get("ssl.keystore.certificate.chain");
   const std::string key_text = s.get("ssl.keystore.key");
   if (type == "PEM") {
+    if (!required && location.empty() && chain_text.empty() && key_text.empty()) return;
     std::string pem = chain_text.empty() && !location.empty()
                           ? read_file(s, "ssl.keystore.location", location)
                           : chain_text + "\n" + key_text;
@@ -152,24 +153,28 @@ void load_keystore(const Settings& s, SSL_CTX* ctx) {
   }
   if (type != "PKCS12" && type != "JKS")
     s.fail("ssl.keystore.type", "'" + type + "' (supported: PKCS12, PEM, and JKS files in PKCS12)");
-  if (location.empty()) s.fail("ssl.keystore.location", "an https listener needs a keystore");
+  if (location.empty()) {
+    if (!required) return;
+    s.fail("ssl.keystore.location", "an https listener needs a keystore");
+  }
   auto bytes = read_file(s, "ssl.keystore.location", location);
   auto p = read_pkcs12(s, "ssl.keystore.location", bytes, location, s.get("ssl.keystore.password"));
   use_key_and_chain(s, "ssl.keystore.location", ctx, p.key.get(), p.cert.get(), p.others);
 }
 
-void load_truststore(const Settings& s, SSL_CTX* ctx) {
+// Returns whether any certificate was loaded.
+bool load_truststore(const Settings& s, SSL_CTX* ctx, bool client_cas) {
   const std::string type = upper(s.get("ssl.truststore.type", "JKS"));
   const std::string location = s.get("ssl.truststore.location");
   const std::string certs_text = s.get("ssl.truststore.certificates");
   std::vector<X509Ptr> certs;
   if (type == "PEM") {
-    if (location.empty() && certs_text.empty()) return;
+    if (location.empty() && certs_text.empty()) return false;
     certs = pem_certificates(
         s, location.empty() ? "ssl.truststore.certificates" : "ssl.truststore.location",
         location.empty() ? certs_text : read_file(s, "ssl.truststore.location", location));
   } else if (type == "PKCS12" || type == "JKS") {
-    if (location.empty()) return;
+    if (location.empty()) return false;
     auto bytes = read_file(s, "ssl.truststore.location", location);
     auto p = read_pkcs12(s, "ssl.truststore.location", bytes, location,
                          s.get("ssl.truststore.password"));
@@ -183,8 +188,9 @@ void load_truststore(const Settings& s, SSL_CTX* ctx) {
   for (auto& c : certs) {
     if (X509_STORE_add_cert(store, c.get()) != 1) ERR_clear_error();  // duplicates are fine
     // Clients are told which CAs we accept.
-    SSL_CTX_add_client_CA(ctx, c.get());
+    if (client_cas) SSL_CTX_add_client_CA(ctx, c.get());
   }
+  return true;
 }
 
 void set_protocols(const Settings& s, SSL_CTX* ctx) {
@@ -242,8 +248,8 @@ std::shared_ptr<ssl::context> make_server_tls_context(const ConfigMap& props) {
   SSL_CTX_set_options(
       c, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   set_protocols(s, c);
-  load_keystore(s, c);
-  load_truststore(s, c);
+  load_keystore(s, c, true);
+  load_truststore(s, c, true);
   set_ciphers(s, c);
   const std::string auth = s.get("ssl.client.auth", "none");
   if (auth == "required")
@@ -255,4 +261,21 @@ std::shared_ptr<ssl::context> make_server_tls_context(const ConfigMap& props) {
   return ctx;
 }
 
-}  // namespace tributary::api
+std::shared_ptr<ssl::context> make_client_tls_context(const ConfigMap& props,
+                                                      const std::string& prefix) {
+  Settings s{props, prefix};
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+  SSL_CTX* c = ctx->native_handle();
+  SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+  set_protocols(s, c);
+  load_keystore(s, c, false);
+  if (!load_truststore(s, c, false) && SSL_CTX_set_default_verify_paths(c) != 1)
+    s.fail("ssl.truststore.location",
+           "no truststore given and the system's CA certificates cannot be loaded: " +
+               openssl_error());
+  set_ciphers(s, c);
+  SSL_CTX_set_verify(c, SSL_VERIFY_PEER, nullptr);
+  return ctx;
+}
+
+}  // namespace tributary::tls
