@@ -3,9 +3,9 @@
 // the schema registry stores and which compatibility it computes. The rules, each with where it
 // was read, are in docs/AVRODATA.md (§ numbers below refer to it).
 //
-// Issue 13's first pieces: the schema mapping and the binary encoding of values (AvroData's
-// fromConnectData written by the Apache Avro C library, Debian's libavro). The wire format and the
-// registry client come next.
+// Also the binary encoding of values (AvroData's fromConnectData then Avro's binary encoder), by a
+// hand-written writer; Debian's Apache Avro C library (libavro) is the tests' byte-for-byte oracle.
+// The wire format and the registry are avro_converter.h and schema_registry.h.
 //
 // Threading: the free functions are pure (any thread); an AvroEncoder belongs to one thread.
 #pragma once

@@ -175,7 +175,7 @@ std::string url_path_segment(const std::string& s) {
 struct RegistryClient::Impl {
   RegistrySettings settings;
   std::vector<Url> urls;
-  std::shared_ptr<net::ssl::context> tls;  // built on the first https request
+  std::shared_ptr<net::ssl::context> tls;  // when a URL is https
   std::size_t current = 0;                 // the URL that answered last
   std::atomic<bool> interrupted{false};
   std::mt19937_64 rng{std::random_device{}()};
@@ -296,13 +296,6 @@ struct RegistryClient::Impl {
       connect(socket);
       return send(socket, ioc, req, u, socket);
     }
-    if (!tls) {
-      try {
-        tls = tls::make_client_tls_context(settings.ssl_props, "schema.registry.");
-      } catch (const ConfigError& e) {
-        throw RegistryError(e.what(), 0, 0);
-      }
-    }
     beast::ssl_stream<beast::tcp_stream> stream(ioc, *tls);
     if (!SSL_set_tlsext_host_name(stream.native_handle(), u.host.c_str()))
       throw RegistryError("Cannot set the TLS server name '" + u.host + "'", 0, 0);
@@ -402,9 +395,17 @@ struct RegistryClient::Impl {
 
 RegistryClient::RegistryClient(RegistrySettings settings) : impl_(std::make_unique<Impl>()) {
   impl_->settings = std::move(settings);
-  for (const auto& u : impl_->settings.urls) impl_->urls.push_back(parse_url(u));
+  bool https = false;
+  for (const auto& u : impl_->settings.urls) {
+    impl_->urls.push_back(parse_url(u));
+    https = https || impl_->urls.back().https;
+  }
   if (impl_->urls.empty())
     throw ConfigError("schema.registry.url", "schema.registry.url names no registry");
+  // Built now, so an unreadable truststore or keystore is a configuration error (naming the key)
+  // when the converter is configured, not a failure of the first record.
+  if (https)
+    impl_->tls = tls::make_client_tls_context(impl_->settings.ssl_props, "schema.registry.");
 }
 
 RegistryClient::~RegistryClient() = default;
