@@ -1,22 +1,30 @@
 // PostgreSQL -> Kafka benchmark: the PostgreSQL connector in the real TaskRunner (pgoutput ->
-// Debezium envelope -> JsonConverter -> librdkafka -> broker), against the lower of two ceilings
-// measured in the same run on the same WAL:
+// Debezium envelope -> JsonConverter or AvroConverter -> librdkafka -> broker), against the lower
+// of two ceilings measured in the same run on the same WAL:
 //   source: a raw libpq drain of a pgoutput slot that decodes nothing (streaming), or
 //           COPY (SELECT * FROM t) TO STDOUT into a discard (snapshot);
 //   sink:   librdkafka alone producing serialized events of the same sizes (the first 100k
-//           events the connector itself serializes, cycled) with the same producer settings.
+//           events the connector itself serializes with the configured converters, cycled) with
+//           the same producer settings.
+// Each case also prints the serialized sizes (average key and value bytes per event, from those
+// 100k events) and the bytes/s they make at each throughput, so that converters compare by size.
 //
 //   bench_postgres BOOTSTRAP PG_HOST:PORT MODE ROWS COLS SCHEMAS REPS
 //     MODE     stream | snapshot | latency
 //     ROWS     changes (stream: inserted in 1000-row transactions) or table rows (snapshot)
 //     COLS     columns per row (5 narrow, 30 wide)
-//     SCHEMAS  on | off (value.converter.schemas.enable and key...)
+//     SCHEMAS  on | off: JsonConverter with {key,value}.converter.schemas.enable true | false;
+//              avro: key.converter and value.converter io.confluent.connect.avro.AvroConverter
+//              with {key,value}.converter.schema.registry.url from BENCH_REGISTRY (a Confluent
+//              API registry, e.g. tests/env/registry.sh's http://127.0.0.1:PORT/apis/ccompat/v7;
+//              subjects <topic>-key / <topic>-value, one topic per run)
 //   latency: inserts 10 rows per transaction at a steady 10k rows/s for ROWS rows and reports
 //   the p50/p99/max from each transaction's COMMIT returning to its rows being readable by a
 //   consumer (an upper bound of commit -> Kafka ack).
 //
 // The server needs the superuser "postgres" trusted on loopback (tests/env/postgres.sh).
-// Environment: BENCH_WORKER_PROPS="k=v,..." adds worker keys (e.g. producer.linger.ms=0);
+// Environment: BENCH_REGISTRY: the schema registry URL (SCHEMAS avro only);
+//              BENCH_WORKER_PROPS="k=v,..." adds worker keys (e.g. producer.linger.ms=0);
 //              BENCH_ONLY=capture stops after the connector-alone pass (for profilers);
 //              BENCH_DRAIN_PAUSE_US (default 200) pauses the raw drain before each read: a
 //              drain that reads every message at once makes the walsender send() each message
@@ -41,6 +49,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -237,16 +246,33 @@ ConfigMap connector_config(const std::string& name, const std::string& slot,
           {"task.id", "0"}};
 }
 
+// The worker's {key,value}.converter class (JsonConverter unless set).
+std::string converter_class(const WorkerConfig& wc, const std::string& role) {
+  const auto it = wc.props.find(role + ".converter");
+  return it == wc.props.end() ? "org.apache.kafka.connect.json.JsonConverter" : it->second;
+}
+
+// "JsonConverter" or "AvroConverter", for the output.
+std::string converter_name(const WorkerConfig& wc) {
+  const std::string c = converter_class(wc, "value");
+  return c.substr(c.rfind('.') + 1);
+}
+
 // What the connector serializes for its first `limit` events (keys, values), read through the
-// plugin's task and the converters, from slot `slot` (or a snapshot).
+// plugin's task and the worker's converters, from slot `slot` (or a snapshot).
 void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap& cfg,
              std::int64_t limit, std::vector<std::string>& keys, std::vector<std::string>& values) {
   bench::BenchTaskContext ctx;
   auto conn = reg.find("PostgresConnector", PluginType::Source)->make_source();
   auto task = conn->create_task();
   task->start(cfg, ctx);
-  auto kc = reg.find("org.apache.kafka.connect.json.JsonConverter")->make_converter();
-  auto vc = reg.find("org.apache.kafka.connect.json.JsonConverter")->make_converter();
+  auto make = [&](const std::string& role) {
+    const auto* d = reg.find(converter_class(wc, role), PluginType::Converter);
+    if (d == nullptr) die("no converter " + converter_class(wc, role));
+    return d->make_converter();
+  };
+  auto kc = make("key");
+  auto vc = make("value");
   kc->configure(with_prefix_stripped(wc.props, "key.converter."), true);
   vc->configure(with_prefix_stripped(wc.props, "value.converter."), false);
   std::vector<SourceRecord> batch;
@@ -265,8 +291,9 @@ void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap&
     if (secs_since(t0) > 300) die("capture stalled");
   }
   const double s = secs_since(t0);
-  std::printf("  connector task + JsonConverter alone (no Kafka): %.0f ev/s, %.2f us/event\n",
-              static_cast<double>(limit) / s, s * 1e6 / static_cast<double>(limit));
+  std::printf("  connector task + %s alone (no Kafka): %.0f ev/s, %.2f us/event\n",
+              converter_name(wc).c_str(), static_cast<double>(limit) / s,
+              s * 1e6 / static_cast<double>(limit));
   task->stop();
 }
 
@@ -303,10 +330,33 @@ void delete_topic(const WorkerConfig& wc, const std::string& topic) {
   kafka::delete_topics(wc.client_props(), {topic}, std::chrono::seconds(30));
 }
 
+// The id in an event's key, -1 when there is none: JSON {"schema":..,"payload":{"id":N}} or
+// {"id":N} (the last "id": in it), or Avro in Confluent's wire format (magic byte and schema id,
+// then the record {id: long}: one zigzag varint).
+std::int64_t key_id(const char* key, std::size_t len, bool avro) {
+  if (avro) {
+    std::uint64_t v = 0;
+    int shift = 0;
+    for (std::size_t i = 5; i < len && shift < 64; ++i, shift += 7) {
+      const auto b = static_cast<unsigned char>(key[i]);
+      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0)
+        return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+    }
+    return -1;
+  }
+  static const std::string needle = "\"id\":";
+  const std::string_view k(key, len);
+  const auto at = k.rfind(needle);
+  if (at == std::string_view::npos) return -1;
+  return std::strtoll(std::string(k.substr(at + needle.size(), 24)).c_str(), nullptr, 10);
+}
+
 // Steady 10k rows/s in 10-row transactions; latency from COMMIT returning to a consumer
 // reading the transaction's last row.
 void latency(const PluginRegistry& reg, const WorkerConfig& wc, const std::string& bootstrap,
              std::int64_t rows, int cols) {
+  const bool avro = converter_name(wc) == "AvroConverter";
   const std::string name = unique("benchlat");
   const std::string slot = name;
   create_slot(slot);
@@ -347,21 +397,15 @@ void latency(const PluginRegistry& reg, const WorkerConfig& wc, const std::strin
   std::atomic<bool> done{false};
   std::atomic<bool> warmed{false};
   std::thread reader([&] {
-    const std::string needle = "\"id\":";
     while (!done) {
       rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer, 100);
       if (!m) continue;
-      if (!m->err && m->payload) {
-        // The key is {"schema":..,"payload":{"id":N}} or {"id":N}: the last "id": in it.
-        const std::string key(static_cast<const char*>(m->key), m->key_len);
-        const auto at = key.rfind(needle);
-        if (at != std::string::npos) {
-          const std::int64_t id = std::strtoll(key.c_str() + at + needle.size(), nullptr, 10);
-          if (id == 0) warmed = true;
-          if (id > 0 && id % 10 == 0 && id / 10 - 1 < txns) {
-            seen[static_cast<size_t>(id / 10 - 1)] = Clock::now();
-            ++seen_count;
-          }
+      if (!m->err && m->payload && m->key) {
+        const std::int64_t id = key_id(static_cast<const char*>(m->key), m->key_len, avro);
+        if (id == 0) warmed = true;
+        if (id > 0 && id % 10 == 0 && id / 10 - 1 < txns) {
+          seen[static_cast<size_t>(id / 10 - 1)] = Clock::now();
+          ++seen_count;
         }
       }
       rd_kafka_message_destroy(m);
@@ -437,7 +481,7 @@ int main(int argc, char** argv) {
   if (argc < 8) {
     std::fprintf(stderr,
                  "usage: bench_postgres BOOTSTRAP PG_HOST:PORT stream|snapshot|latency ROWS "
-                 "COLS on|off REPS\n");
+                 "COLS on|off|avro REPS\n");
     return 2;
   }
   const std::string bootstrap = argv[1];
@@ -447,16 +491,28 @@ int main(int argc, char** argv) {
   const std::string mode = argv[3];
   const std::int64_t rows = std::stoll(argv[4]);
   const int cols = std::stoi(argv[5]);
-  const std::string schemas = std::string(argv[6]) == "on" ? "true" : "false";
+  const std::string schemas = argv[6];
+  if (schemas != "on" && schemas != "off" && schemas != "avro")
+    die("SCHEMAS is on, off or avro, not " + schemas);
   const int reps = std::stoi(argv[7]);
 
   auto dir = std::filesystem::temp_directory_path() / unique("tributary-bench-pg");
   std::filesystem::create_directories(dir);
   ConfigMap worker_props{{"bootstrap.servers", bootstrap},
                          {"offset.storage.file.filename", (dir / "off").string()},
-                         {"offset.flush.interval.ms", "1000"},
-                         {"key.converter.schemas.enable", schemas},
-                         {"value.converter.schemas.enable", schemas}};
+                         {"offset.flush.interval.ms", "1000"}};
+  if (schemas == "avro") {
+    const char* url = std::getenv("BENCH_REGISTRY");
+    if (url == nullptr || *url == '\0') die("SCHEMAS avro needs BENCH_REGISTRY (a registry URL)");
+    for (const std::string role : {"key", "value"}) {
+      worker_props[role + ".converter"] = "io.confluent.connect.avro.AvroConverter";
+      worker_props[role + ".converter.schema.registry.url"] = url;
+    }
+  } else {
+    const std::string enable = schemas == "on" ? "true" : "false";
+    worker_props["key.converter.schemas.enable"] = enable;
+    worker_props["value.converter.schemas.enable"] = enable;
+  }
   WorkerConfig wc = bench::bench_worker_config(worker_props);
   PluginRegistry reg;
   bench::load_bench_plugins(reg);
@@ -473,7 +529,7 @@ int main(int argc, char** argv) {
   }
   std::vector<double> src_s, sink_s, tri_s, ratios;
   const std::int64_t sample = std::min<std::int64_t>(rows, 100000);
-  std::size_t sample_bytes = 0;
+  std::size_t sample_key_bytes = 0, sample_value_bytes = 0;
   for (int rep = 0; rep < reps; ++rep) {
     const std::string raw_slot = unique("bench_raw"), cap_slot = unique("bench_cap"),
                       tri_slot = unique("bench_tri"), after_slot = unique("bench_after");
@@ -508,8 +564,11 @@ int main(int argc, char** argv) {
       std::filesystem::remove_all(dir);
       return 0;
     }
-    sample_bytes = 0;
-    for (size_t i = 0; i < values.size(); ++i) sample_bytes += keys[i].size() + values[i].size();
+    sample_key_bytes = sample_value_bytes = 0;
+    for (size_t i = 0; i < values.size(); ++i) {
+      sample_key_bytes += keys[i].size();
+      sample_value_bytes += values[i].size();
+    }
     const std::string raw_topic = unique("bench-raw");
     const bench::CpuMeter sink_cpu;
     const double sink =
@@ -568,18 +627,28 @@ int main(int argc, char** argv) {
     auto busy = [&](double cpu_s, double wall_s) { return 100.0 * cpu_s / (wall_s * cores); };
     std::printf(
         "  cpu us/event, machine | this process: source %.1f | %.1f, sink %.1f | %.1f, "
-        "tributary %.1f | %.1f; connector + JsonConverter alone %.1f (this process); "
+        "tributary %.1f | %.1f; connector + %s alone %.1f (this process); "
         "cores busy: sink %.0f %%, tributary %.0f %%\n",
         us(src_machine), us(src_self), us(sink_machine), us(sink_self), us(tri_machine),
-        us(tri_self), cap_self * 1e6 / static_cast<double>(sample), busy(sink_machine, sink),
-        busy(tri_machine, tri));
+        us(tri_self), converter_name(wc).c_str(), cap_self * 1e6 / static_cast<double>(sample),
+        busy(sink_machine, sink), busy(tri_machine, tri));
   }
-  const double avg = static_cast<double>(sample_bytes) / static_cast<double>(sample);
-  std::printf("mode=%s rows=%lld cols=%d schemas=%s reps=%d avg_event_bytes=%.0f\n", mode.c_str(),
-              static_cast<long long>(rows), cols, schemas == "true" ? "on" : "off", reps, avg);
-  std::printf("median: source %.0f ev/s, sink %.0f ev/s, tributary %.0f ev/s\n",
-              static_cast<double>(rows) / median(src_s), static_cast<double>(rows) / median(sink_s),
-              static_cast<double>(rows) / median(tri_s));
+  // Serialized sizes of the captured events (keys and values as produced, Avro's 5-byte headers
+  // included), and the bytes/s of keys + values they make at the sink's and tributary's rates.
+  const double avg_key = static_cast<double>(sample_key_bytes) / static_cast<double>(sample);
+  const double avg_value = static_cast<double>(sample_value_bytes) / static_cast<double>(sample);
+  const double avg = avg_key + avg_value;
+  std::printf(
+      "mode=%s rows=%lld cols=%d schemas=%s (%s) reps=%d avg_event_bytes=%.0f (key %.1f + value "
+      "%.1f)\n",
+      mode.c_str(), static_cast<long long>(rows), cols, schemas.c_str(), converter_name(wc).c_str(),
+      reps, avg, avg_key, avg_value);
+  auto mbps = [&](double s) { return static_cast<double>(rows) * avg / s / 1e6; };
+  std::printf(
+      "median: source %.0f ev/s, sink %.0f ev/s = %.1f MB/s, tributary %.0f ev/s = %.1f MB/s "
+      "(keys + values)\n",
+      static_cast<double>(rows) / median(src_s), static_cast<double>(rows) / median(sink_s),
+      mbps(median(sink_s)), static_cast<double>(rows) / median(tri_s), mbps(median(tri_s)));
   std::printf("ratio tributary/ceiling: %.2f (median of paired reps; goal >= %.2f)\n",
               median(ratios), mode == "stream" ? 0.85 : 0.8);
   std::filesystem::remove_all(dir);

@@ -2,7 +2,12 @@
 # Runs bench_postgres against a PostgreSQL and a Kafka broker of its own and prints the figures.
 #   tests/bench/run_postgres.sh [BUILD_DIR=build] [ROWS=1000000] [REPS=1] [CASES]
 # CASES (default all): space-separated MODE:COLS:SCHEMAS, e.g. "stream:5:on snapshot:30:off
-# latency:5:on"; "none" runs only the RSS measurement. The broker's logs live on tmpfs (topics are deleted after each run); the
+# latency:5:on stream:5:avro"; "none" runs only the RSS measurement. SCHEMAS is on / off
+# (JsonConverter with schemas.enable true / false) or avro (AvroConverter for key and value): when
+# a case uses avro, a schema registry of its own is started (tests/env/registry.sh, in a temp dir
+# on a free port, stopped on exit) and its URL passed in BENCH_REGISTRY. Each case prints its
+# average key and value bytes per event and the bytes/s of the sink ceiling and of tributary.
+# The broker's logs live on tmpfs (topics are deleted after each run); the
 # PostgreSQL cluster lives in a temp dir. Also prints the worker binary's peak RSS while it
 # streams ROWS narrow changes (schemas on), sampled from /proc every 100 ms; RSS_ONE_TXN=1 makes
 # them one transaction (e.g. ten million rows: tests/bench/run_postgres.sh build 10000000 1 none).
@@ -16,15 +21,24 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 kdir="$(mktemp -d /dev/shm/tributary-bench-kafka.XXXXXX)"
 pdir="$(mktemp -d /tmp/tributary-bench-pg.XXXXXX)"
 wdir="$(mktemp -d /tmp/tributary-bench-worker.XXXXXX)"
+rdir=""
 kport="$(free_port)"
 pport="$(free_port)"
 cleanup() {
   [ -f "$wdir/pid" ] && kill "$(cat "$wdir/pid")" 2>/dev/null || true
   "$root/tests/env/kafka.sh" stop "$kdir" || true
   "$root/tests/env/postgres.sh" stop "$pdir" || true
-  rm -rf "$kdir" "$pdir" "$wdir"
+  if [ -n "$rdir" ]; then "$root/tests/env/registry.sh" stop "$rdir" || true; fi
+  rm -rf "$kdir" "$pdir" "$wdir" ${rdir:+"$rdir"}
 }
 trap cleanup EXIT
+# A schema registry only when some case writes Avro.
+if [[ " $cases " == *:avro\ * ]]; then
+  rdir="$(mktemp -d /tmp/tributary-bench-registry.XXXXXX)"
+  regport="$(free_port)"
+  "$root/tests/env/registry.sh" start "$rdir" "$regport" >/dev/null
+  export BENCH_REGISTRY="http://127.0.0.1:$regport/apis/ccompat/v7"
+fi
 # Old segments go while a run streams (2 GB per partition), so a long run fits in tmpfs.
 KAFKA_EXTRA_PROPS="file.delete.delay.ms=0
 log.retention.bytes=2147483648
