@@ -127,6 +127,29 @@ TEST(AvroConverterRegistry, RegistersOnceAndWritesConfluentWireFormat) {
   // A tombstone registers nothing and is a Kafka null.
   EXPECT_FALSE(c.from_connect(topic, s, Value(), out));
   EXPECT_TRUE(out.empty());
+
+  // Read back by another converter: the writer schema by id, the same Connect schema and value.
+  AvroConverter reader;
+  reader.configure(base_props(registry_url()), false);
+  ASSERT_TRUE(c.from_connect(topic, s, order(s, 7, "read me"), out));
+  auto [schema, value] = reader.to_connect(topic, &out);
+  ASSERT_TRUE(schema);
+  EXPECT_TRUE(*schema == *s);
+  EXPECT_TRUE(value == order(s, 7, "read me"));
+  reader.to_connect(topic, &out);
+  EXPECT_EQ(reader.registry_calls(), 1u);  // the schema is fetched once
+  EXPECT_EQ(reader.to_connect(topic, nullptr).first, nullptr);
+  const std::string not_avro = "{\"json\":1}";
+  EXPECT_THROW(reader.to_connect(topic, &not_avro), AvroConversionError);
+  std::string cut = out.substr(0, out.size() - 1);
+  EXPECT_THROW(reader.to_connect(topic, &cut), AvroConversionError);
+  std::string unknown_id("\0\x7f\xff\xff\xf0\x02", 6);
+  try {
+    reader.to_connect(topic, &unknown_id);
+    FAIL() << "an unknown schema id was read";
+  } catch (const RegistryError& e) {
+    EXPECT_EQ(e.status, 404) << e.what();
+  }
 }
 
 TEST(AvroConverterRegistry, SubjectNameStrategies) {

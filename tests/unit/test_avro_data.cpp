@@ -379,3 +379,183 @@ TEST(AvroSchemaChanges, AddedRemovedAndChangedFieldsOfEveryNamedRecord) {
 
 }  // namespace
 }  // namespace tributary::avro
+
+namespace tributary::avro {
+namespace {
+
+SchemaPtr all_kinds_schema() {
+  auto inner = SchemaBuilder::struct_()
+                   .name("x.Inner")
+                   .optional()
+                   .field("s", schemas::string(true))
+                   .field("l", schemas::int64())
+                   .build();
+  auto unnamed = SchemaBuilder::struct_().optional().field("k", schemas::int32()).build();
+  return SchemaBuilder::struct_()
+      .name("x.All")
+      .version(4)
+      .doc("all kinds")
+      .field("i8", schemas::int8())
+      .field("i16", SchemaBuilder(Type::Int16).optional().default_value(std::int16_t{3}).build())
+      .field("i32", schemas::int32(true))
+      .field("i64", schemas::int64())
+      .field("f32", schemas::float32(true))
+      .field("f64", SchemaBuilder(Type::Float64).default_value(1.5).build())
+      .field("b", schemas::boolean(true))
+      .field("str", SchemaBuilder(Type::String).optional().default_value("d").build())
+      .field("bytes", SchemaBuilder(Type::Bytes).default_value(Bytes{0, 0x7f, 0x80, 0xff}).build())
+      .field("dec", schemas::decimal(3, true))
+      .field("date", schemas::date())
+      .field("time", schemas::time(true))
+      .field("ts", schemas::timestamp())
+      .field("enum", SchemaBuilder(Type::String)
+                         .name("io.debezium.data.Enum")
+                         .version(1)
+                         .parameter("allowed", "a,b")
+                         .optional()
+                         .default_value("a")
+                         .build())
+      .field("arr", SchemaBuilder::array(schemas::int32(true)).optional().build())
+      .field("smap", SchemaBuilder::map(schemas::string(), schemas::string(true)).build())
+      .field("imap", SchemaBuilder::map(schemas::int64(), inner).optional().build())
+      .field("inner", inner)
+      .field("again", inner)
+      .field("unnamed", unnamed)
+      .build();
+}
+
+TEST(AvroDecoder, TheSchemaAvroDataWroteComesBackEqual) {
+  for (const auto& s : {all_kinds_schema(), item_schema()}) {
+    AvroDecoder dec(avro_schema_json(s));
+    EXPECT_TRUE(*dec.schema() == *s) << avro_schema_json(s) << "\n"
+                                     << avro_schema_json(dec.schema());
+    EXPECT_EQ(avro_schema_json(dec.schema()), avro_schema_json(s));
+  }
+}
+
+TEST(AvroDecoder, RandomValuesRoundTrip) {
+  auto s = all_kinds_schema();
+  auto inner = s->field("inner")->schema;
+  auto unnamed = s->field("unnamed")->schema;
+  AvroEncoder enc(s);
+  AvroDecoder dec(enc.schema_json());
+  std::mt19937_64 rng(777);
+  auto coin = [&] { return rng() % 3 == 0; };
+  auto text = [&] {
+    std::string t(rng() % 20, 'a');
+    for (auto& c : t) c = static_cast<char>(rng() % 256);
+    return t;
+  };
+  auto make_inner = [&]() -> Value {
+    if (coin()) return Value();
+    Struct v(inner);
+    v.put("s", coin() ? Value() : Value(text()));
+    v.put("l", static_cast<std::int64_t>(rng()));
+    return std::move(v).build();
+  };
+  for (int n = 0; n < 500; ++n) {
+    Struct v(s);
+    v.put("i8", static_cast<std::int8_t>(rng()));
+    v.put("i16", coin() ? Value() : Value(static_cast<std::int16_t>(rng())));
+    v.put("i32", coin() ? Value() : Value(static_cast<std::int32_t>(rng())));
+    v.put("i64", static_cast<std::int64_t>(rng()));
+    v.put("f32", coin() ? Value() : Value(static_cast<float>(rng() % 100000) / 7.0f));
+    v.put("f64", static_cast<double>(rng()) / 3.0);
+    v.put("b", coin() ? Value() : Value(rng() % 2 == 0));
+    v.put("str", coin() ? Value() : Value(text()));
+    auto t = text();
+    v.put("bytes", Bytes(t.begin(), t.end()));
+    if (!coin()) v.put("dec", decimal_unscaled_from_string("-" + std::to_string(rng() % 1000000)));
+    v.put("date", static_cast<std::int32_t>(rng() % 100000) - 50000);
+    if (!coin()) v.put("time", static_cast<std::int32_t>(rng() % 86400000));
+    v.put("ts", static_cast<std::int64_t>(rng() % 4000000000000ULL) - std::int64_t{2000000000000});
+    v.put("enum", coin() ? Value() : Value(rng() % 2 ? "a" : "b"));
+    if (!coin()) {
+      Value::Array a;
+      for (std::size_t i = rng() % 5; i > 0; --i)
+        a.push_back(coin() ? Value() : Value(static_cast<std::int32_t>(rng())));
+      v.put("arr", std::move(a));
+    }
+    Value::MapEntries sm;
+    for (std::size_t i = rng() % 4; i > 0; --i)
+      sm.emplace_back(Value("k" + std::to_string(i)), coin() ? Value() : Value(text()));
+    v.put("smap", std::move(sm));
+    if (!coin()) {
+      Value::MapEntries im;
+      for (std::size_t i = rng() % 4; i > 0; --i)
+        im.emplace_back(Value(static_cast<std::int64_t>(rng())), make_inner());
+      v.put("imap", std::move(im));
+    }
+    v.put("inner", make_inner());
+    v.put("again", make_inner());
+    if (!coin()) {
+      Struct u(unnamed);
+      u.put("k", static_cast<std::int32_t>(rng()));
+      v.put("unnamed", std::move(u).build());
+    }
+    Value value = std::move(v).build();
+    std::string bytes;
+    enc.encode(value, bytes);
+    Value back = dec.decode(bytes);
+    ASSERT_TRUE(back == value) << "record " << n;
+  }
+}
+
+TEST(AvroDecoder, SchemasWithoutConnectPropertiesFollowAvroData) {
+  AvroDecoder dec(
+      R"({"type":"record","name":"R","namespace":"n","fields":[)"
+      R"({"name":"d","type":{"type":"int","logicalType":"date"}},)"
+      R"({"name":"m","type":{"type":"bytes","logicalType":"decimal","precision":5,"scale":2}},)"
+      R"({"name":"o","type":["string","null"],"default":"x"},)"
+      R"({"name":"e","type":{"type":"array","items":{"type":"record","name":"MapEntry",)"
+      R"("namespace":"io.confluent.connect.avro","fields":[{"name":"key","type":"int"},)"
+      R"({"name":"value","type":"string"}]}}}]})");
+  const auto& s = *dec.schema();
+  EXPECT_EQ(s.name(), std::optional<std::string>("n.R"));
+  EXPECT_TRUE(*s.field("d")->schema == *schemas::date());
+  EXPECT_TRUE(*s.field("m")->schema == *schemas::decimal(2));
+  EXPECT_TRUE(s.field("o")->schema->optional());
+  EXPECT_EQ(s.field("o")->schema->default_value(), std::optional<Value>(Value("x")));
+  EXPECT_EQ(s.field("e")->schema->type(), Type::Map);
+  EXPECT_EQ(s.field("e")->schema->key_schema()->type(), Type::Int32);
+}
+
+TEST(AvroDecoder, HostileDataAndSchemasAreErrorsNotCrashes) {
+  auto s = all_kinds_schema();
+  AvroEncoder enc(s);
+  AvroDecoder dec(enc.schema_json());
+  Struct v(s);
+  v.put("i8", std::int8_t{1}).put("i64", std::int64_t{2}).put("f64", 1.0);
+  v.put("bytes", Bytes{1}).put("date", std::int32_t{1}).put("ts", std::int64_t{1});
+  v.put("smap", Value::MapEntries{});
+  std::string good;
+  enc.encode(std::move(v).build(), good);
+  // Every truncation, and every byte flipped: a value or a clean error.
+  for (std::size_t n = 0; n < good.size(); ++n)
+    EXPECT_THROW(dec.decode(good.substr(0, n)), std::invalid_argument) << n;
+  EXPECT_THROW(dec.decode(good + "x"), std::invalid_argument);
+  std::mt19937_64 rng(9);
+  for (int i = 0; i < 20000; ++i) {
+    std::string bad = good;
+    bad[rng() % bad.size()] = static_cast<char>(rng());
+    if (rng() % 2) bad.resize(rng() % (bad.size() + 1));
+    try {
+      dec.decode(bad);
+    } catch (const std::invalid_argument&) {
+    }
+  }
+  // An array claiming 2^62 items of no bytes each.
+  AvroDecoder nulls(R"({"type":"array","items":{"type":"record","name":"E","fields":[]}})");
+  EXPECT_THROW(nulls.decode(std::string("\xfe\xff\xff\xff\xff\xff\xff\xff\x7f", 9)),
+               std::invalid_argument);
+  // Schemas that have no Connect form.
+  for (const char* bad_schema :
+       {"not json", R"({"type":"enum","name":"E","symbols":["A"]})", R"(["int","string"])",
+        R"({"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]}]})",
+        R"({"type":"record","name":"R","fields":[{"name":"a","type":"nosuch"}]})", "[[[[[[[[[["}) {
+    EXPECT_THROW(AvroDecoder{bad_schema}, AvroSchemaError) << bad_schema;
+  }
+}
+
+}  // namespace
+}  // namespace tributary::avro

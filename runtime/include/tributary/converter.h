@@ -1,14 +1,16 @@
 // Converters: Connect data to the bytes of a Kafka key, value or header.
 //
 // Mirrors org.apache.kafka.connect.storage.Converter / HeaderConverter. Only the source direction
-// (fromConnectData) is on the hot path; toConnect is for reading the internal topics and tests.
+// (fromConnectData) is on the hot path; to_connect (toConnectData) is for reading records back.
 //
 // Threading: one instance per task and role (key / value / header); never shared between threads,
 // except Converter::interrupt(), which any thread may call.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "tributary/config.h"
 #include "tributary/data.h"
@@ -24,6 +26,15 @@ class Converter {
   /// Throws std::invalid_argument (naming the field) when the value does not fit its schema.
   virtual bool from_connect(std::string_view topic, const SchemaPtr& schema, const Value& value,
                             std::string& out) = 0;
+  /// Deserializes (Connect's toConnectData): the schema and value of `data`, which is nullptr
+  /// for a Kafka null (a null schema and value then). Throws std::invalid_argument naming the
+  /// topic when the bytes are not in this converter's format. Converters without a read side
+  /// throw std::logic_error.
+  virtual std::pair<SchemaPtr, Value> to_connect(std::string_view topic, const std::string* data) {
+    (void)data;
+    throw std::logic_error("this converter cannot read records (topic '" + std::string(topic) +
+                           "')");
+  }
   /// Any thread: makes a from_connect() blocked on the network (a schema registry call) end soon,
   /// throwing. Called when the task is asked to stop. Converters that never block ignore it.
   virtual void interrupt() noexcept {}

@@ -321,6 +321,7 @@ void AvroConverter::configure(const ConfigMap& props, bool is_key) {
   entries_.clear();
   encoders_.clear();
   ids_.clear();
+  decoders_.clear();
   last_ = nullptr;
 }
 
@@ -462,6 +463,40 @@ bool AvroConverter::from_connect(std::string_view topic, const SchemaPtr& schema
   out.push_back(static_cast<char>(id));
   e.encoder->encode(value, out);
   return true;
+}
+
+std::pair<SchemaPtr, Value> AvroConverter::to_connect(std::string_view topic,
+                                                      const std::string* data) {
+  if (data == nullptr) return {nullptr, Value()};
+  const std::string where =
+      std::string(is_key_ ? "key" : "value") + " of a record of topic '" + std::string(topic) + "'";
+  if (data->size() < 5 || (*data)[0] != '\0')
+    throw AvroConversionError("The " + where +
+                              " is not in Confluent's wire format (magic byte 0, then a 4-byte "
+                              "schema id)");
+  const auto* b = reinterpret_cast<const unsigned char*>(data->data());
+  const int id = static_cast<int>((std::uint32_t{b[1]} << 24) | (std::uint32_t{b[2]} << 16) |
+                                  (std::uint32_t{b[3]} << 8) | std::uint32_t{b[4]});
+  auto it = decoders_.find(id);
+  if (it == decoders_.end()) {
+    ++registry_calls_;
+    std::string text = client_->schema_by_id(id);
+    std::shared_ptr<AvroDecoder> decoder;
+    try {
+      decoder = std::make_shared<AvroDecoder>(text);
+    } catch (const AvroSchemaError& e) {
+      throw AvroConversionError("The schema " + std::to_string(id) + " of the " + where +
+                                " has no Connect form: " + e.what());
+    }
+    if (decoders_.size() >= cache_capacity_) decoders_.clear();
+    it = decoders_.emplace(id, std::move(decoder)).first;
+  }
+  try {
+    return {it->second->schema(), it->second->decode(std::string_view(*data).substr(5))};
+  } catch (const std::invalid_argument& e) {
+    throw AvroConversionError("The " + where + " (schema " + std::to_string(id) +
+                              ") cannot be read: " + e.what());
+  }
 }
 
 }  // namespace tributary::avro

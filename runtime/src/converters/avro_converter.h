@@ -62,6 +62,11 @@ class AvroConverter : public Converter {
   void configure(const ConfigMap& props, bool is_key) override;
   bool from_connect(std::string_view topic, const SchemaPtr& schema, const Value& value,
                     std::string& out) override;
+  /// Confluent's toConnectData: the magic byte and id, the writer schema fetched by id (cached),
+  /// AvroDecoder's Connect schema and value. Throws std::invalid_argument for bytes that are
+  /// not this wire format or not a datum of their schema, RegistryError when the schema cannot
+  /// be fetched.
+  std::pair<SchemaPtr, Value> to_connect(std::string_view topic, const std::string* data) override;
   void interrupt() noexcept override;
 
   /// The subject a record of `topic` with this Avro schema is registered under.
@@ -99,6 +104,8 @@ class AvroConverter : public Converter {
   std::string key_scratch_;
   // One encoder per Connect schema, shared by the topics that use it.
   std::unordered_map<const Schema*, std::shared_ptr<AvroEncoder>> encoders_;
+  // Writer schemas by id (to_connect).
+  std::unordered_map<int, std::shared_ptr<AvroDecoder>> decoders_;
   // subject -> schema text -> id.
   std::map<std::string, std::unordered_map<std::string, int>> ids_;
 };

@@ -6,14 +6,17 @@
 #include <bit>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 #include <variant>
 #include <vector>
 
 #include "converters/json_converter.h"
+#include "tributary/bounded_json.h"
 #include "tributary/java_text.h"
 
 namespace tributary::avro {
@@ -867,6 +870,537 @@ void AvroEncoder::encode(const Value& value, std::string& out) {
     out.resize(at);  // nothing of a record that cannot be written
     throw std::invalid_argument(e.what() + describe(e.path));
   }
+}
+
+}  // namespace tributary::avro
+
+// ---- Avro -> Connect: AvroData's toConnectSchema and toConnectData ---------------------------
+//
+// The schema side reads the connect.* properties AvroData writes (so a schema this file wrote
+// comes back equal, tested over random schemas and values) and otherwise follows AvroData's
+// defaults: ["null",T] / [T,"null"] unions are optional T; an array of MapEntry records (named
+// io.confluent.connect.avro.MapEntry or marked connect.internal.type) is a map; logicalType date /
+// time-millis / timestamp-millis / decimal are Connect's logical types; ConnectDefault records are
+// unnamed structs. Other unions, enums and fixed are refused (AvroData maps them to its own
+// Union struct, Enum parameters and fixed-size bytes; no Connect schema we write uses them).
+
+namespace tributary::avro {
+namespace {
+
+using Json = nlohmann::json;
+
+struct DecNode {
+  enum class Kind {
+    Null,
+    Boolean,
+    Int,
+    Long,
+    Float,
+    Double,
+    Bytes,
+    String,
+    Record,
+    Array,
+    Map,
+    MapArray,
+    Union
+  };
+  Kind kind = Kind::Null;
+  Type connect = Type::Int32;            // Int: int8 / int16 / int32
+  std::vector<const DecNode*> children;  // record fields; array/map items; union branches
+  int null_branch = -1;                  // union: the index of "null"
+};
+
+class ToConnect {
+ public:
+  explicit ToConnect(std::vector<std::unique_ptr<DecNode>>& pool) : pool_(pool) {}
+
+  // Collects named records first, so references resolve.
+  void collect(const Json& t, const std::string& ns, int depth = 0) {
+    if (depth > kMaxJsonDepth) throw AvroSchemaError("the Avro schema is nested too deeply");
+    if (t.is_array()) {
+      for (const auto& b : t) collect(b, ns, depth + 1);
+      return;
+    }
+    if (!t.is_object()) return;
+    const Json& type = t.contains("type") ? t["type"] : Json();
+    if (!type.is_string()) {
+      if (!type.is_null()) collect(type, ns, depth + 1);
+      return;
+    }
+    const std::string kind = type.get<std::string>();
+    if (kind == "record") {
+      const std::string full = full_name_of(t, ns);
+      named_[full] = {&t, namespace_of(full)};
+      if (t.contains("fields") && t["fields"].is_array())
+        for (const auto& f : t["fields"])
+          if (f.is_object() && f.contains("type"))
+            collect(f["type"], namespace_of(full), depth + 1);
+    } else if (kind == "array" && t.contains("items")) {
+      collect(t["items"], ns, depth + 1);
+    } else if (kind == "map" && t.contains("values")) {
+      collect(t["values"], ns, depth + 1);
+    }
+  }
+
+  // The Connect schema and the decode node of type `t`; `field_default` is the Avro field's
+  // default (used when the type has no connect.default).
+  std::pair<SchemaPtr, const DecNode*> convert(const Json& t, const std::string& ns, bool optional,
+                                               const Json* field_default, int depth = 0) {
+    if (depth > 64) throw AvroSchemaError("the Avro schema is recursive or nested too deeply");
+    if (t.is_array()) {
+      if (t.size() == 2 && (t[0] == "null" || t[1] == "null") && t[0] != t[1]) {
+        const int null_at = t[0] == "null" ? 0 : 1;
+        auto [schema, inner] = convert(t[1 - null_at], ns, true, field_default, depth + 1);
+        auto* u = node(DecNode::Kind::Union);
+        u->null_branch = null_at;
+        u->children = null_at == 0 ? std::vector<const DecNode*>{null_node(), inner}
+                                   : std::vector<const DecNode*>{inner, null_node()};
+        return {schema, u};
+      }
+      throw AvroSchemaError("Avro union " + t.dump() +
+                            " is not [\"null\", T]; AvroData's general unions are not supported");
+    }
+    if (t.is_string()) {
+      const std::string name = t.get<std::string>();
+      if (auto p = primitive(name, Json::object(), optional, field_default)) return *p;
+      const std::string full =
+          name.find('.') == std::string::npos && !ns.empty() ? ns + "." + name : name;
+      auto it = named_.find(full);
+      if (it == named_.end()) it = named_.find(name);
+      if (it == named_.end()) throw AvroSchemaError("unknown Avro type name '" + name + "'");
+      return convert(*it->second.first, namespace_of(it->first), optional, field_default,
+                     depth + 1);
+    }
+    if (!t.is_object() || !t.contains("type"))
+      throw AvroSchemaError("not an Avro schema: " + t.dump().substr(0, 200));
+    const Json& type = t["type"];
+    if (!type.is_string()) return convert(type, ns, optional, field_default, depth + 1);
+    const std::string kind = type.get<std::string>();
+    if (auto p = primitive(kind, t, optional, field_default)) return *p;
+    if (kind == "array") {
+      const Json& items = t.value("items", Json());
+      // An array of MapEntry records is a Connect map with non-string keys.
+      const Json* entry = resolve_record(items, ns);
+      if (entry != nullptr && is_map_entry(*entry, ns)) {
+        const std::string entry_ns = namespace_of(full_name_of(*entry, ns));
+        const Json* key_field = nullptr;
+        const Json* value_field = nullptr;
+        for (const auto& f : (*entry)["fields"]) {
+          if (f.value("name", "") == "key") key_field = &f;
+          if (f.value("name", "") == "value") value_field = &f;
+        }
+        if (key_field == nullptr || value_field == nullptr)
+          throw AvroSchemaError("a MapEntry record needs fields 'key' and 'value'");
+        auto [ks, kn] =
+            convert((*key_field)["type"], entry_ns, false,
+                    key_field->contains("default") ? &(*key_field)["default"] : nullptr, depth + 1);
+        auto [vs, vn] = convert(
+            (*value_field)["type"], entry_ns, false,
+            value_field->contains("default") ? &(*value_field)["default"] : nullptr, depth + 1);
+        SchemaBuilder b = SchemaBuilder::map(ks, vs);
+        if (entry->contains("connect.internal.type")) b.name(full_name_of(*entry, ns));
+        auto* n = node(DecNode::Kind::MapArray);
+        n->children = {kn, vn};
+        return {finish(b, t, optional, field_default, Type::Map), n};
+      }
+      auto [is, in] = convert(items, ns, false, nullptr, depth + 1);
+      SchemaBuilder b = SchemaBuilder::array(is);
+      auto* n = node(DecNode::Kind::Array);
+      n->children = {in};
+      return {finish(b, t, optional, field_default, Type::Array), n};
+    }
+    if (kind == "map") {
+      auto [vs, vn] = convert(t.value("values", Json()), ns, false, nullptr, depth + 1);
+      SchemaBuilder b = SchemaBuilder::map(schemas::string(), vs);
+      auto* n = node(DecNode::Kind::Map);
+      n->children = {vn};
+      return {finish(b, t, optional, field_default, Type::Map), n};
+    }
+    if (kind == "record") {
+      const std::string full = full_name_of(t, ns);
+      const std::string inner_ns = namespace_of(full);
+      SchemaBuilder b = SchemaBuilder::struct_();
+      auto* n = node(DecNode::Kind::Record);
+      if (!t.contains("fields") || !t["fields"].is_array())
+        throw AvroSchemaError("Avro record " + full + " has no fields");
+      for (const auto& f : t["fields"]) {
+        if (!f.is_object() || !f.contains("name") || !f["name"].is_string() || !f.contains("type"))
+          throw AvroSchemaError("a field of Avro record " + full + " has no name or type");
+        auto [fs, fn] = convert(f["type"], inner_ns, false,
+                                f.contains("default") ? &f["default"] : nullptr, depth + 1);
+        b.field(f["name"].get<std::string>(), fs);
+        n->children.push_back(fn);
+      }
+      // An unnamed Connect struct was written as ConnectDefault (without connect.name).
+      if (!t.contains("connect.name") &&
+          full.rfind(std::string(kDefaultNamespace) + "." + kDefaultName, 0) != 0)
+        b.name(full);
+      return {finish(b, t, optional, field_default, Type::Struct), n};
+    }
+    throw AvroSchemaError("Avro type '" + kind + "' is not supported (enum and fixed are not)");
+  }
+
+ private:
+  static std::string namespace_of(const std::string& full) {
+    auto dot = full.rfind('.');
+    return dot == std::string::npos ? "" : full.substr(0, dot);
+  }
+  static std::string full_name_of(const Json& t, const std::string& ns) {
+    std::string name = t.value("name", "");
+    if (name.find('.') != std::string::npos) return name;
+    std::string n = t.contains("namespace") && t["namespace"].is_string()
+                        ? t["namespace"].get<std::string>()
+                        : ns;
+    return n.empty() ? name : n + "." + name;
+  }
+  const Json* resolve_record(const Json& t, const std::string& ns) const {
+    if (t.is_object() && t.value("type", Json()) == "record") return &t;
+    if (t.is_string()) {
+      const std::string name = t.get<std::string>();
+      auto it =
+          named_.find(name.find('.') == std::string::npos && !ns.empty() ? ns + "." + name : name);
+      if (it == named_.end()) it = named_.find(name);
+      if (it != named_.end()) return it->second.first;
+    }
+    return nullptr;
+  }
+  static bool is_map_entry(const Json& r, const std::string& ns) {
+    return r.contains("connect.internal.type") ||
+           full_name_of(r, ns) == std::string(kDefaultNamespace) + "." + kMapEntry;
+  }
+
+  DecNode* node(DecNode::Kind k) {
+    pool_.push_back(std::make_unique<DecNode>());
+    pool_.back()->kind = k;
+    return pool_.back().get();
+  }
+  const DecNode* null_node() {
+    if (null_ == nullptr) null_ = node(DecNode::Kind::Null);
+    return null_;
+  }
+
+  std::optional<std::pair<SchemaPtr, const DecNode*>> primitive(const std::string& kind,
+                                                                const Json& t, bool optional,
+                                                                const Json* field_default) {
+    Type type;
+    DecNode::Kind k;
+    if (kind == "boolean")
+      type = Type::Boolean, k = DecNode::Kind::Boolean;
+    else if (kind == "int")
+      type = Type::Int32, k = DecNode::Kind::Int;
+    else if (kind == "long")
+      type = Type::Int64, k = DecNode::Kind::Long;
+    else if (kind == "float")
+      type = Type::Float32, k = DecNode::Kind::Float;
+    else if (kind == "double")
+      type = Type::Float64, k = DecNode::Kind::Double;
+    else if (kind == "bytes")
+      type = Type::Bytes, k = DecNode::Kind::Bytes;
+    else if (kind == "string")
+      type = Type::String, k = DecNode::Kind::String;
+    else if (kind == "null")
+      throw AvroSchemaError("a bare Avro null type has no Connect schema");
+    else
+      return std::nullopt;
+    if (type == Type::Int32 && t.is_object() && t.contains("connect.type")) {
+      if (t["connect.type"] == "int8") type = Type::Int8;
+      if (t["connect.type"] == "int16") type = Type::Int16;
+    }
+    auto* n = node(k);
+    n->connect = type;
+    SchemaBuilder b(type);
+    if (t.is_object()) {
+      const std::string logical = t.value("logicalType", "");
+      if (!t.contains("connect.name")) {  // AvroData: the logical type names the Connect type
+        if (logical == "decimal" && type == Type::Bytes) {
+          b.name(std::string(logical::kDecimal));
+          if (!t.contains("connect.parameters"))
+            b.parameter(std::string(logical::kDecimalScaleParam),
+                        std::to_string(t.value("scale", 0)));
+        } else if (logical == "date" && type == Type::Int32) {
+          b.name(std::string(logical::kDate));
+        } else if (logical == "time-millis" && type == Type::Int32) {
+          b.name(std::string(logical::kTime));
+        } else if (logical == "timestamp-millis" && type == Type::Int64) {
+          b.name(std::string(logical::kTimestamp));
+        }
+        // Connect's logical schemas are version 1.
+        if (b.build()->name() && !t.contains("connect.version")) b.version(1);
+      }
+    }
+    return std::make_pair(
+        finish(b, t.is_object() ? t : Json::object(), optional, field_default, type),
+        static_cast<const DecNode*>(n));
+  }
+
+  // The connect.* properties, the optional flag and the default.
+  SchemaPtr finish(SchemaBuilder& b, const Json& t, bool optional, const Json* field_default,
+                   Type type) {
+    if (t.contains("connect.doc") && t["connect.doc"].is_string())
+      b.doc(t["connect.doc"].get<std::string>());
+    if (t.contains("connect.version") && t["connect.version"].is_number_integer())
+      b.version(t["connect.version"].get<int>());
+    if (t.contains("connect.parameters") && t["connect.parameters"].is_object())
+      for (const auto& [k, v] : t["connect.parameters"].items())
+        if (v.is_string()) b.parameter(k, v.get<std::string>());
+    if (t.contains("connect.name") && t["connect.name"].is_string())
+      b.name(t["connect.name"].get<std::string>());
+    if (optional) b.optional();
+    const Json* d = t.contains("connect.default") ? &t["connect.default"] : nullptr;
+    if (d == nullptr && field_default != nullptr && !field_default->is_null()) d = field_default;
+    if (d != nullptr && !d->is_null()) {
+      SchemaPtr bare = b.build();
+      try {
+        b.default_value(value_of(bare, *d));
+      } catch (const std::exception& e) {
+        throw AvroSchemaError("a default of type " + std::string(type_name(type)) +
+                              " does not fit: " + e.what());
+      }
+    }
+    return b.build();
+  }
+
+  // A JSON default as the Connect value of `s` (the inverse of FromConnect::json_of).
+  static Value value_of(const SchemaPtr& sp, const Json& j) {
+    const Schema& s = *sp;
+    auto need = [&](bool ok) {
+      if (!ok) throw std::invalid_argument(j.dump().substr(0, 100));
+    };
+    if (j.is_null()) return Value();
+    switch (s.type()) {
+      case Type::Int8: need(j.is_number_integer()); return Value(j.get<std::int8_t>());
+      case Type::Int16: need(j.is_number_integer()); return Value(j.get<std::int16_t>());
+      case Type::Int32: need(j.is_number_integer()); return Value(j.get<std::int32_t>());
+      case Type::Int64: need(j.is_number_integer()); return Value(j.get<std::int64_t>());
+      case Type::Float32: need(j.is_number()); return Value(j.get<float>());
+      case Type::Float64: need(j.is_number()); return Value(j.get<double>());
+      case Type::Boolean: need(j.is_boolean()); return Value(j.get<bool>());
+      case Type::String: need(j.is_string()); return Value(j.get<std::string>());
+      case Type::Bytes: {
+        need(j.is_string());
+        // Each character is one byte (ISO-8859-1 code points, as Avro writes bytes defaults).
+        const std::string text = j.get<std::string>();
+        Bytes out;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+          const auto c = static_cast<unsigned char>(text[i]);
+          if (c < 0x80) {
+            out.push_back(c);
+          } else {
+            need((c & 0xE0) == 0xC0 && i + 1 < text.size());
+            const auto c2 = static_cast<unsigned char>(text[++i]);
+            const unsigned cp = ((c & 0x1Fu) << 6) | (c2 & 0x3Fu);
+            need(cp <= 0xFF);
+            out.push_back(static_cast<std::uint8_t>(cp));
+          }
+        }
+        return Value(std::move(out));
+      }
+      case Type::Array: {
+        need(j.is_array());
+        Value::Array a;
+        for (const auto& e : j) a.push_back(value_of(s.value_schema(), e));
+        return Value(std::move(a));
+      }
+      case Type::Map: {
+        Value::MapEntries m;
+        if (j.is_object()) {
+          for (const auto& [k, e] : j.items())
+            m.emplace_back(Value(k), value_of(s.value_schema(), e));
+        } else {
+          need(j.is_array());
+          for (const auto& kv : j) {
+            need(kv.is_array() && kv.size() == 2);
+            m.emplace_back(value_of(s.key_schema(), kv[0]), value_of(s.value_schema(), kv[1]));
+          }
+        }
+        return Value(std::move(m));
+      }
+      case Type::Struct: {
+        need(j.is_object());
+        auto data = std::make_shared<Value::StructData>();
+        data->schema = sp;
+        for (const auto& f : s.fields())
+          data->fields.push_back(j.contains(f.name) ? value_of(f.schema, j[f.name]) : Value());
+        return Value(std::move(data));
+      }
+    }
+    return Value();
+  }
+
+  std::vector<std::unique_ptr<DecNode>>& pool_;
+  const DecNode* null_ = nullptr;
+  std::map<std::string, std::pair<const Json*, std::string>> named_;
+};
+
+// Reads Avro binary; every length is checked against what is left.
+class Reader {
+ public:
+  explicit Reader(std::string_view data) : p_(data.data()), end_(data.data() + data.size()) {}
+  bool done() const { return p_ == end_; }
+  std::size_t left() const { return static_cast<std::size_t>(end_ - p_); }
+
+  std::int64_t varlong() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+      if (p_ == end_) fail("the data ends inside a number");
+      const auto b = static_cast<std::uint8_t>(*p_++);
+      v |= std::uint64_t{b & 0x7Fu} << shift;
+      if ((b & 0x80) == 0) return static_cast<std::int64_t>((v >> 1) ^ (~(v & 1) + 1));
+    }
+    fail("a number is longer than 10 bytes");
+  }
+  std::string_view take(std::int64_t n) {
+    if (n < 0 || static_cast<std::uint64_t>(n) > left()) fail("a length runs past the end");
+    std::string_view out(p_, static_cast<std::size_t>(n));
+    p_ += n;
+    return out;
+  }
+  template <class T>
+  T fixed() {
+    auto bytes = take(sizeof(T));
+    T v;
+    std::memcpy(&v, bytes.data(), sizeof(T));  // little-endian, as the writer (x86/ARM)
+    return v;
+  }
+  [[noreturn]] static void fail(const std::string& what) {
+    throw std::invalid_argument("Invalid Avro data: " + what);
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+// Items of an array or map block: at most what the remaining bytes could hold (each item takes a
+// byte at least, except items of no bytes, bounded by a fixed count).
+std::int64_t block_count(Reader& r, std::int64_t& total) {
+  std::int64_t n = r.varlong();
+  if (n < 0) {
+    if (n == std::numeric_limits<std::int64_t>::min()) Reader::fail("a block count out of range");
+    n = -n;
+    r.varlong();  // the block's size in bytes
+  }
+  total += n;
+  if (total > std::int64_t{1} << 24 && static_cast<std::uint64_t>(total) > r.left() * 2 + 16)
+    Reader::fail("a block holds more items than the data can");
+  return n;
+}
+
+Value read_value(Reader& r, const DecNode& n, const SchemaPtr& sp, int depth = 0) {
+  if (depth > 256) Reader::fail("nested too deeply");
+  const Schema& s = *sp;
+  switch (n.kind) {
+    case DecNode::Kind::Null: return Value();
+    case DecNode::Kind::Boolean: {
+      auto b = r.take(1);
+      if (b[0] != 0 && b[0] != 1) Reader::fail("a boolean is neither 0 nor 1");
+      return Value(b[0] == 1);
+    }
+    case DecNode::Kind::Int: {
+      const std::int64_t v = r.varlong();
+      if (v < INT32_MIN || v > INT32_MAX) Reader::fail("an int out of range");
+      if (s.type() == Type::Int8) return Value(static_cast<std::int8_t>(v));
+      if (s.type() == Type::Int16) return Value(static_cast<std::int16_t>(v));
+      return Value(static_cast<std::int32_t>(v));
+    }
+    case DecNode::Kind::Long: return Value(r.varlong());
+    case DecNode::Kind::Float: return Value(r.fixed<float>());
+    case DecNode::Kind::Double: return Value(r.fixed<double>());
+    case DecNode::Kind::String: {
+      auto t = r.take(r.varlong());
+      return Value(std::string(t));
+    }
+    case DecNode::Kind::Bytes: {
+      auto t = r.take(r.varlong());
+      return Value(Bytes(t.begin(), t.end()));
+    }
+    case DecNode::Kind::Union: {
+      const std::int64_t i = r.varlong();
+      if (i < 0 || i >= static_cast<std::int64_t>(n.children.size()))
+        Reader::fail("union branch " + std::to_string(i) + " does not exist");
+      if (i == n.null_branch) return Value();
+      return read_value(r, *n.children[static_cast<std::size_t>(i)], sp, depth + 1);
+    }
+    case DecNode::Kind::Record: {
+      auto data = std::make_shared<Value::StructData>();
+      data->schema = sp;
+      const auto& fields = s.fields();
+      data->fields.reserve(fields.size());
+      for (std::size_t i = 0; i < fields.size(); ++i)
+        data->fields.push_back(read_value(r, *n.children[i], fields[i].schema, depth + 1));
+      return Value(std::move(data));
+    }
+    case DecNode::Kind::Array: {
+      Value::Array a;
+      std::int64_t total = 0;
+      while (std::int64_t count = block_count(r, total))
+        for (; count > 0; --count)
+          a.push_back(read_value(r, *n.children[0], s.value_schema(), depth + 1));
+      return Value(std::move(a));
+    }
+    case DecNode::Kind::Map:
+    case DecNode::Kind::MapArray: {
+      Value::MapEntries m;
+      std::int64_t total = 0;
+      while (std::int64_t count = block_count(r, total)) {
+        for (; count > 0; --count) {
+          if (n.kind == DecNode::Kind::Map) {
+            auto k = r.take(r.varlong());
+            m.emplace_back(Value(std::string(k)),
+                           read_value(r, *n.children[0], s.value_schema(), depth + 1));
+          } else {
+            Value k = read_value(r, *n.children[0], s.key_schema(), depth + 1);
+            Value v = read_value(r, *n.children[1], s.value_schema(), depth + 1);
+            m.emplace_back(std::move(k), std::move(v));
+          }
+        }
+      }
+      return Value(std::move(m));
+    }
+  }
+  return Value();
+}
+
+}  // namespace
+
+struct AvroDecoder::Impl {
+  Json json;
+  std::vector<std::unique_ptr<DecNode>> pool;
+  SchemaPtr schema;
+  const DecNode* root = nullptr;
+};
+
+AvroDecoder::AvroDecoder(const std::string& avro_schema) : impl_(std::make_unique<Impl>()) {
+  try {
+    impl_->json = parse_bounded_json<Json>(avro_schema, "The Avro schema");
+  } catch (const std::exception& e) {
+    throw AvroSchemaError(std::string("not an Avro schema: ") + e.what());
+  }
+  ToConnect t(impl_->pool);
+  t.collect(impl_->json, "");
+  try {
+    auto [schema, root] = t.convert(impl_->json, "", false, nullptr);
+    impl_->schema = std::move(schema);
+    impl_->root = root;
+  } catch (const std::invalid_argument& e) {  // SchemaBuilder: a duplicate field name
+    throw AvroSchemaError(e.what());
+  } catch (const Json::exception& e) {
+    throw AvroSchemaError(std::string("not an Avro schema: ") + e.what());
+  }
+}
+
+AvroDecoder::~AvroDecoder() = default;
+
+const SchemaPtr& AvroDecoder::schema() const {
+  return impl_->schema;
+}
+
+Value AvroDecoder::decode(std::string_view data) const {
+  Reader r(data);
+  Value v = read_value(r, *impl_->root, impl_->schema);
+  if (!r.done()) Reader::fail(std::to_string(r.left()) + " bytes left after the datum");
+  return v;
 }
 
 }  // namespace tributary::avro

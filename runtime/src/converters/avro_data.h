@@ -13,6 +13,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "tributary/data.h"
 
@@ -57,6 +58,30 @@ class AvroEncoder {
   void encode(const Value& value, std::string& out);
   /// The same through libavro's generic values: the tests' byte-for-byte oracle (5x slower).
   void encode_with_libavro(const Value& value, std::string& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// AvroData's toConnectSchema and toConnectData: the Connect schema of an Avro schema text (the
+/// connect.* properties restore names, versions, docs, parameters, defaults, int8 / int16 and
+/// logical types; ["null",T] / [T,"null"] unions are optional T; arrays of MapEntry records are
+/// maps with non-string keys; ConnectDefault records are unnamed structs), and Connect values of
+/// Avro binary written in that schema. A schema avro_schema_json() wrote comes back equal.
+/// General unions, enums and fixed are refused (AvroSchemaError).
+class AvroDecoder {
+ public:
+  explicit AvroDecoder(const std::string& avro_schema);
+  ~AvroDecoder();
+  AvroDecoder(const AvroDecoder&) = delete;
+  AvroDecoder& operator=(const AvroDecoder&) = delete;
+
+  const SchemaPtr& schema() const;
+  /// The value of one whole datum. Throws std::invalid_argument ("Invalid Avro data: ...") when
+  /// `data` is truncated, has bytes left over, names a union branch that does not exist, or
+  /// claims more items or bytes than it holds; never reads past `data`.
+  Value decode(std::string_view data) const;
 
  private:
   struct Impl;
