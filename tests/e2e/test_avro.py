@@ -563,3 +563,20 @@ def test_every_golden_postgres_type_through_avro(config_name, tmp_path):
             checked += 1
     print(f"{config_name}: {checked} change events equal to Debezium's through Avro")
     assert checked > 50
+
+
+def test_converter_settings_are_validated_with_the_connector(worker):
+    config = seed_avro_config("nodb", "p", "s")
+    del config["value.converter.schema.registry.url"]
+    config["key.converter.max.retries"] = "-1"
+    r = worker.call("POST", "/connectors", body={"name": f"badconv-{uuid.uuid4().hex[:6]}",
+                                                 "config": config})
+    assert r.status == 400, r
+    assert '"value.converter.schema.registry.url"' in r.json["message"], r
+    assert "key.converter.max.retries" in r.json["message"], r
+    v = worker.call("PUT", "/connector-plugins/PostgresConnector/config/validate", body=config)
+    assert v.status == 200, v
+    errors = {c["value"]["name"]: c["value"]["errors"] for c in v.json["configs"]
+              if c["value"]["errors"]}
+    assert "value.converter.schema.registry.url" in errors, errors
+    assert "key.converter.max.retries" in errors, errors
