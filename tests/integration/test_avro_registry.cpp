@@ -259,6 +259,39 @@ TEST(AvroConverterRegistry, WithoutAutoRegisterLooksUpAndRefusesUnknownSchemas) 
   latest.configure(props, false);
   ASSERT_TRUE(latest.from_connect(topic, s, order(s, 3, "c"), out));
   EXPECT_EQ(wire_id(out), id);
+
+  // A newer version (a nullable column added by another producer): records of the old schema are
+  // written in it, the new field as its default, as Avro's schema resolution reads them.
+  auto v2 = order_schema(true);
+  Struct r2(v2);
+  r2.put("id", std::int32_t{9}).put("status", "v2").put("priority", "p");
+  ASSERT_TRUE(reg.from_connect(topic, v2, std::move(r2).build(), out));
+  const auto id2 = wire_id(out);
+  AvroConverter latest2;
+  latest2.configure(props, false);
+  ASSERT_TRUE(latest2.from_connect(topic, s, order(s, 4, "old"), out));
+  EXPECT_EQ(wire_id(out), id2);
+  AvroConverter reader;
+  reader.configure(base_props(registry_url()), false);
+  auto [schema, value] = reader.to_connect(topic, &out);
+  ASSERT_TRUE(schema && *schema == *v2);
+  Struct expect(v2);
+  expect.put("id", std::int32_t{4}).put("status", "old");
+  EXPECT_TRUE(value == std::move(expect).build());
+
+  // A newest version with a required column the record cannot fill: refused, naming it.
+  auto v3 = order_schema(true, true);
+  Struct r3(v3);
+  r3.put("id", std::int32_t{10}).put("status", "v3").put("priority", "must");
+  ASSERT_TRUE(reg.from_connect(topic, v3, std::move(r3).build(), out));  // global NONE
+  AvroConverter latest3;
+  latest3.configure(props, false);
+  try {
+    latest3.from_connect(topic, s, order(s, 5, "x"), out);
+    FAIL() << "a record without a required field of the latest schema was written";
+  } catch (const AvroConversionError& e) {
+    EXPECT_NE(std::string(e.what()).find("no field 'priority'"), std::string::npos) << e.what();
+  }
 }
 
 // A peer that answers each connection with the next scripted reply (or stays silent), recording

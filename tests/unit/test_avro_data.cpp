@@ -559,3 +559,44 @@ TEST(AvroDecoder, HostileDataAndSchemasAreErrorsNotCrashes) {
 
 }  // namespace
 }  // namespace tributary::avro
+
+namespace tributary::avro {
+namespace {
+
+// use.latest.version's projection: Avro's schema resolution on Connect data.
+TEST(AvroProjection, FieldsByNameDefaultsAndPromotions) {
+  auto from = SchemaBuilder::struct_()
+                  .name("r")
+                  .field("n", schemas::int32())
+                  .field("s", schemas::string())
+                  .field("gone", schemas::string())
+                  .build();
+  auto to = SchemaBuilder::struct_()
+                .name("r")
+                .field("s", schemas::bytes())
+                .field("n", schemas::float64())
+                .field("added", SchemaBuilder(Type::Int64).default_value(std::int64_t{7}).build())
+                .field("opt", schemas::string(true))
+                .build();
+  Struct v(from);
+  v.put("n", std::int32_t{3}).put("s", "ab").put("gone", "x");
+  const Value in = std::move(v).build();
+  Value out = project_value(*from, &in, to);
+  Struct expect(to);
+  expect.put("s", Bytes{'a', 'b'}).put("n", 3.0).put("added", std::int64_t{7});
+  EXPECT_TRUE(out == std::move(expect).build());
+  EXPECT_NO_THROW(project_value(*from, nullptr, to));
+
+  auto needs = SchemaBuilder::struct_().name("r").field("must", schemas::int32()).build();
+  try {
+    project_value(*from, nullptr, needs);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("no field 'must'"), std::string::npos) << e.what();
+  }
+  auto narrower = SchemaBuilder::struct_().name("r").field("n", schemas::string()).build();
+  EXPECT_THROW(project_value(*from, nullptr, narrower), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace tributary::avro

@@ -5,9 +5,11 @@
 
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "converters/json_converter.h"
 #include "tributary/bounded_json.h"
 
 namespace tributary::avro {
@@ -130,6 +132,120 @@ std::string field_text(const Json& f) {
 
 }  // namespace
 
+Value project_value(const Schema& from, const Value* value, const SchemaPtr& to_ptr,
+                    const std::string& path) {
+  const Schema& to = *to_ptr;
+  auto fail = [&](const std::string& why) -> Value {
+    throw std::invalid_argument("field '" + (path.empty() ? std::string("(root)") : path) +
+                                "': " + why);
+  };
+  auto missing = [&]() -> Value {  // no value from the record: the reader's default
+    if (to.default_value()) return *to.default_value();
+    if (to.optional()) return Value();
+    return fail("the record has no value and the latest schema has no default");
+  };
+  const bool check_only = value == nullptr;
+  if (!check_only && value->is_null()) return to.optional() ? Value() : missing();
+  if (check_only && from.optional() && !to.optional() && !to.default_value())
+    fail("optional in the record, required without a default in the latest schema");
+  const Type a = from.type();
+  const Type b = to.type();
+  auto is_int = [](Type t) { return t == Type::Int8 || t == Type::Int16 || t == Type::Int32; };
+  auto as_i64 = [&]() -> std::int64_t {
+    const auto& st = value->storage();
+    if (auto p = std::get_if<std::int8_t>(&st)) return *p;
+    if (auto p = std::get_if<std::int16_t>(&st)) return *p;
+    if (auto p = std::get_if<std::int32_t>(&st)) return *p;
+    return value->as<std::int64_t>();
+  };
+  if (a == Type::Struct && b == Type::Struct) {
+    if (check_only) {
+      for (const auto& f : to.fields()) {
+        const Field* src = from.field(f.name);
+        if (src == nullptr) {
+          if (!f.schema->default_value() && !f.schema->optional())
+            fail("the record has no field '" + f.name +
+                 "' and the latest schema gives it no default");
+        } else {
+          project_value(*src->schema, nullptr, f.schema,
+                        path.empty() ? f.name : path + "." + f.name);
+        }
+      }
+      return Value();
+    }
+    const auto& data = value->as_struct();
+    auto out = std::make_shared<Value::StructData>();
+    out->schema = to_ptr;
+    for (const auto& f : to.fields()) {
+      const Field* src = from.field(f.name);
+      const std::string sub = path.empty() ? f.name : path + "." + f.name;
+      if (src == nullptr) {
+        if (!f.schema->default_value() && !f.schema->optional())
+          fail("the record has no field '" + f.name +
+               "' and the latest schema gives it no default");
+        out->fields.push_back(f.schema->default_value() ? *f.schema->default_value() : Value());
+      } else {
+        const auto at = static_cast<std::size_t>(src->index);
+        out->fields.push_back(project_value(*src->schema, &data.fields.at(at), f.schema, sub));
+      }
+    }
+    return Value(std::move(out));
+  }
+  if (a == Type::Array && b == Type::Array) {
+    if (check_only)
+      return project_value(*from.value_schema(), nullptr, to.value_schema(), path + "[]");
+    Value::Array out;
+    for (const auto& e : value->as<Value::Array>())
+      out.push_back(project_value(*from.value_schema(), &e, to.value_schema(), path + "[]"));
+    return Value(std::move(out));
+  }
+  if (a == Type::Map && b == Type::Map) {
+    if (check_only) {
+      project_value(*from.key_schema(), nullptr, to.key_schema(), path + "{key}");
+      return project_value(*from.value_schema(), nullptr, to.value_schema(), path + "{}");
+    }
+    Value::MapEntries out;
+    for (const auto& [k, v] : value->as<Value::MapEntries>())
+      out.emplace_back(project_value(*from.key_schema(), &k, to.key_schema(), path + "{key}"),
+                       project_value(*from.value_schema(), &v, to.value_schema(), path + "{}"));
+    return Value(std::move(out));
+  }
+  if (a == b) return check_only ? Value() : *value;
+  // Avro's promotions: int -> long, float, double; long -> float, double; float -> double;
+  // string <-> bytes. (int8 / int16 / int32 are all Avro int.)
+  if (is_int(a) && is_int(b)) {
+    if (check_only) return Value();
+    const std::int64_t v = as_i64();
+    if (b == Type::Int8) return Value(static_cast<std::int8_t>(v));
+    if (b == Type::Int16) return Value(static_cast<std::int16_t>(v));
+    return Value(static_cast<std::int32_t>(v));
+  }
+  if ((is_int(a) || a == Type::Int64) &&
+      (b == Type::Int64 || b == Type::Float32 || b == Type::Float64) &&
+      !(a == Type::Int64 && b == Type::Int64)) {
+    if (check_only) return Value();
+    const std::int64_t v = as_i64();
+    if (b == Type::Int64) return Value(v);
+    if (b == Type::Float32) return Value(static_cast<float>(v));
+    return Value(static_cast<double>(v));
+  }
+  if (a == Type::Float32 && b == Type::Float64)
+    return check_only ? Value() : Value(static_cast<double>(value->as<float>()));
+  if (a == Type::String && b == Type::Bytes) {
+    if (check_only) return Value();
+    const auto& t = value->as<std::string>();
+    return Value(Bytes(t.begin(), t.end()));
+  }
+  if (a == Type::Bytes && b == Type::String) {
+    if (check_only) return Value();
+    const auto& t = value->as<Bytes>();
+    return Value(std::string(t.begin(), t.end()));
+  }
+  return fail(std::string("a ") + std::string(json::connect_type_enum_name(a)) +
+              " in the record cannot be read as the latest schema's " +
+              std::string(json::connect_type_enum_name(b)));
+}
+
 std::string describe_schema_changes(const std::string& old_schema, const std::string& new_schema) {
   Json a, b;
   try {
@@ -203,8 +319,9 @@ ConfigDef avro_converter_config_def() {
                "Registry"));
   d.define(key("use.latest.version", CT::Boolean, "false", I::Low,
                "Specify if the Serializer should use the latest subject version for "
-               "serialization. Tributary: the record is written in the latest version's schema "
-               "only when that schema equals the record's own (see docs/COMPATIBILITY.md)."));
+               "serialization. Tributary: with auto.register.schemas=false, the record is "
+               "projected on the latest schema as Avro's schema resolution reads it (fields by "
+               "name, defaults for missing ones) and fails naming the field when it cannot be."));
   d.define(key("latest.compatibility.strict", CT::Boolean, "true", I::Low,
                "If true, and use.latest.version is true, check that the latest subject version is "
                "backward compatible with the schema of the object being serialized."));
@@ -384,23 +501,6 @@ int AvroConverter::schema_id(std::string_view topic, const std::string& subject,
     ++registry_calls_;
     if (auto_register_) {
       id = client_->register_schema(subject, text);
-    } else if (use_latest_) {
-      auto latest = client_->latest(subject);
-      Json ours = parse_bounded_json<Json>(text, "The Avro schema");
-      Json theirs;
-      try {
-        theirs = parse_bounded_json<Json>(latest.schema, "The latest registered schema");
-      } catch (const std::exception&) {
-      }
-      if (ours != theirs)
-        throw AvroConversionError("use.latest.version: the latest version " +
-                                  std::to_string(latest.version) + " (id " +
-                                  std::to_string(latest.id) + ") of subject '" + subject +
-                                  "' is not the record's schema" +
-                                  (latest_strict_ ? "" : " (latest.compatibility.strict=false)") +
-                                  "; Tributary writes a record only in its own schema. Changes: " +
-                                  describe_schema_changes(latest.schema, text));
-      id = latest.id;
     } else {
       id = client_->lookup(subject, text).id;
     }
@@ -410,6 +510,55 @@ int AvroConverter::schema_id(std::string_view topic, const std::string& subject,
   if (known.size() >= max_per_subject_) known.clear();
   known.emplace(text, id);
   return id;
+}
+
+std::pair<int, SchemaPtr> AvroConverter::latest_for(std::string_view topic,
+                                                    const std::string& subject,
+                                                    const std::string& text,
+                                                    const SchemaPtr& schema) {
+  RegisteredSchema latest;
+  try {
+    ++registry_calls_;
+    latest = client_->latest(subject);
+  } catch (const RegistryError& e) {
+    fail(topic, subject, text, e);
+  }
+  const std::string what = "use.latest.version: the latest version " +
+                           std::to_string(latest.version) + " (id " + std::to_string(latest.id) +
+                           ") of subject '" + subject + "'";
+  Json ours = parse_bounded_json<Json>(text, "The Avro schema");
+  Json theirs;
+  try {
+    theirs = parse_bounded_json<Json>(latest.schema, "The latest registered schema");
+  } catch (const std::exception& e) {
+    throw AvroConversionError(what + " is not JSON: " + e.what());
+  }
+  if (ours == theirs) return {latest.id, nullptr};
+  SchemaPtr target;
+  try {
+    target = AvroDecoder(latest.schema).schema();
+  } catch (const AvroSchemaError& e) {
+    throw AvroConversionError(what + " has no Connect form: " + e.what());
+  }
+  // The record is written by AvroEncoder(target): only right when that is the latest's layout.
+  Json rewritten;
+  try {
+    rewritten = parse_bounded_json<Json>(avro_schema_json(target, data_config_), "The schema");
+  } catch (const std::exception&) {
+  }
+  if (rewritten != theirs)
+    throw AvroConversionError(what +
+                              " is not a schema AvroData writes, so Tributary cannot write "
+                              "records in it");
+  try {
+    project_value(*schema, nullptr, target);
+  } catch (const std::invalid_argument& e) {
+    throw AvroConversionError(what + " cannot read the record's schema" +
+                              (latest_strict_ ? "" : " (latest.compatibility.strict=false)") +
+                              ": " + e.what() +
+                              ". Changes: " + describe_schema_changes(latest.schema, text));
+  }
+  return {latest.id, target};
 }
 
 AvroConverter::Encoded& AvroConverter::entry_for(std::string_view topic, const SchemaPtr& schema) {
@@ -433,13 +582,21 @@ AvroConverter::Encoded& AvroConverter::entry_for(std::string_view topic, const S
       }
     }
     const std::string subject = subject_for(topic, encoder->schema_json());
-    const int id = schema_id(topic, subject, encoder->schema_json());
+    int id = 0;
+    SchemaPtr project_to;
+    std::shared_ptr<AvroEncoder> writer = encoder;
+    if (use_latest_ && !auto_register_) {
+      std::tie(id, project_to) = latest_for(topic, subject, encoder->schema_json(), schema);
+      if (project_to) writer = std::make_shared<AvroEncoder>(project_to, data_config_);
+    } else {
+      id = schema_id(topic, subject, encoder->schema_json());
+    }
     if (entries_.size() >= cache_capacity_) {
       entries_.clear();
       encoders_.clear();
     }
     encoders_.emplace(addr, encoder);
-    it = entries_.emplace(key_scratch_, Encoded{schema, std::move(encoder), id}).first;
+    it = entries_.emplace(key_scratch_, Encoded{schema, std::move(writer), id, project_to}).first;
   }
   last_ = &it->second;
   last_topic_.assign(topic);
@@ -461,6 +618,18 @@ bool AvroConverter::from_connect(std::string_view topic, const SchemaPtr& schema
   out.push_back(static_cast<char>(id >> 16));
   out.push_back(static_cast<char>(id >> 8));
   out.push_back(static_cast<char>(id));
+  if (e.project_to) {
+    Value projected;
+    try {
+      projected = project_value(*schema, &value, e.project_to);
+    } catch (const std::invalid_argument& err) {
+      out.clear();
+      throw AvroConversionError("use.latest.version: a record of topic '" + std::string(topic) +
+                                "' does not fit the latest schema: " + err.what());
+    }
+    e.encoder->encode(projected, out);
+    return true;
+  }
   e.encoder->encode(value, out);
   return true;
 }

@@ -19,6 +19,12 @@
 //     would skip every record of the outage: data loss an operator did not ask for);
 //   - interrupt() (the task is stopping): RegistryError{interrupted}.
 //
+// use.latest.version (with auto.register.schemas=false) writes each record in the subject's
+// latest schema: the record is projected on it as Avro's schema resolution would read it (fields
+// by name, a field the record lacks gets its default, numbers widen), and fails naming the
+// field when that cannot be done (latest.compatibility.strict's check) or when the latest schema
+// is not one AvroData would write (its layout could not be reproduced).
+//
 // Threading: one instance per task and role, used by the task thread; interrupt() from any thread.
 #pragma once
 
@@ -45,6 +51,13 @@ ConfigDef avro_converter_config_def();
 struct AvroConversionError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
+
+/// Avro's schema resolution on Connect data: `value` of schema `from` as a value of `to` (fields
+/// matched by name, missing ones from `to`'s defaults, int → long → float → double and
+/// string ↔ bytes widened). Throws std::invalid_argument naming the field that cannot be carried
+/// over. With a null `value`, only checks that the schemas allow it (for every value).
+Value project_value(const Schema& from, const Value* value, const SchemaPtr& to,
+                    const std::string& path = "");
 
 /// What changed between two Avro schema texts, for messages: "R: added field 'f' (type, default
 /// null); R: removed field 'g' (string, no default); R: field 'h' changed from int to string".
@@ -79,10 +92,15 @@ class AvroConverter : public Converter {
     SchemaPtr schema;  // keeps the key's address alive while cached
     std::shared_ptr<AvroEncoder> encoder;
     int id = 0;
+    SchemaPtr project_to;  // use.latest.version: the latest version's schema, when not `schema`
   };
 
   Encoded& entry_for(std::string_view topic, const SchemaPtr& schema);
   int schema_id(std::string_view topic, const std::string& subject, const std::string& text);
+  // use.latest.version: the latest version of `subject`, and the schema to project records on
+  // (null when it is the record's own).
+  std::pair<int, SchemaPtr> latest_for(std::string_view topic, const std::string& subject,
+                                       const std::string& text, const SchemaPtr& schema);
   [[noreturn]] void fail(std::string_view topic, const std::string& subject,
                          const std::string& text, const RegistryError& e);
 
