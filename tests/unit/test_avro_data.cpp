@@ -250,6 +250,60 @@ TEST(AvroEncoder, MapsDecimalsAndBytes) {
   EXPECT_EQ(hex(out), "02 02 61 02 00 02 04 02 62 00 04 cf c7");
 }
 
+// A random value of any Connect schema: optional values null a third of the time (never a
+// required field with a default, which Avro cannot tell from its default), strings of any bytes
+// (NUL and invalid UTF-8 too), decimals as unscaled digits.
+Value random_value(const SchemaPtr& s, std::mt19937_64& rng) {
+  if (s->optional() && rng() % 3 == 0) return Value();
+  auto text = [&] {
+    std::string t(rng() % 20, 'a');
+    for (auto& c : t) c = static_cast<char>(rng() % 256);
+    return t;
+  };
+  switch (s->type()) {
+    case Type::Int8: return Value(static_cast<std::int8_t>(rng()));
+    case Type::Int16: return Value(static_cast<std::int16_t>(rng()));
+    case Type::Int32: return Value(static_cast<std::int32_t>(rng()));
+    case Type::Int64: return Value(static_cast<std::int64_t>(rng()));
+    case Type::Float32: return Value(static_cast<float>(rng() % 100000) / 7.0f);
+    case Type::Float64: return Value(static_cast<double>(rng()) / 3.0);
+    case Type::Boolean: return Value(rng() % 2 == 0);
+    case Type::String: return Value(text());
+    case Type::Bytes: {
+      if (s->name() == std::optional<std::string>(std::string(logical::kDecimal)))
+        return Value(
+            decimal_unscaled_from_string((rng() % 2 ? "-" : "") + std::to_string(rng() % 1000000)));
+      auto t = text();
+      return Value(Bytes(t.begin(), t.end()));
+    }
+    case Type::Array: {
+      Value::Array a;
+      for (std::size_t i = rng() % 5; i > 0; --i) a.push_back(random_value(s->value_schema(), rng));
+      return Value(std::move(a));
+    }
+    case Type::Map: {
+      Value::MapEntries m;
+      // String keys are distinct and without NUL: libavro keeps maps keyed by C strings.
+      const bool string_keys = s->key_schema()->type() == Type::String;
+      for (std::size_t i = rng() % 4; i > 0; --i)
+        m.emplace_back(
+            string_keys ? Value("k" + std::to_string(i)) : random_value(s->key_schema(), rng),
+            random_value(s->value_schema(), rng));
+      return Value(std::move(m));
+    }
+    case Type::Struct: {
+      Struct v(s);
+      for (const auto& f : s->fields()) {
+        Value fv = random_value(f.schema, rng);
+        if (fv.is_null() && f.schema->default_value()) fv = *f.schema->default_value();
+        v.put(f.index, std::move(fv));
+      }
+      return std::move(v).build();
+    }
+  }
+  return Value();
+}
+
 // Every kind of field, optional or not, with and without defaults, nested: random values written
 // by the hand-written writer and by libavro must be the same bytes.
 TEST(AvroEncoder, HandWrittenWriterMatchesLibavroByteForByte) {
@@ -279,52 +333,8 @@ TEST(AvroEncoder, HandWrittenWriterMatchesLibavroByteForByte) {
                .build();
   AvroEncoder enc(s);
   std::mt19937_64 rng(12345);
-  auto coin = [&] { return rng() % 3 == 0; };
-  auto text = [&] {
-    std::string t(rng() % 20, 'a');
-    for (auto& c : t) c = static_cast<char>(rng() % 256);  // any bytes, NUL and UTF-8 too
-    return t;
-  };
-  auto make_inner = [&]() -> Value {
-    if (coin()) return Value();
-    Struct v(inner);
-    v.put("s", coin() ? Value() : Value(text()));
-    v.put("l", static_cast<std::int64_t>(rng()));
-    return std::move(v).build();
-  };
   for (int n = 0; n < 500; ++n) {
-    Struct v(s);
-    v.put("i8", static_cast<std::int8_t>(rng()));
-    v.put("i16", coin() ? Value() : Value(static_cast<std::int16_t>(rng())));
-    v.put("i32", coin() ? Value() : Value(static_cast<std::int32_t>(rng())));
-    v.put("i64", static_cast<std::int64_t>(rng()));
-    v.put("f32", coin() ? Value() : Value(static_cast<float>(rng() % 100000) / 7.0f));
-    v.put("f64", static_cast<double>(rng()) / 3.0);
-    v.put("b", coin() ? Value() : Value(rng() % 2 == 0));
-    v.put("str", coin() ? Value() : Value(text()));
-    if (!coin()) {
-      auto t = text();
-      v.put("bytes", Bytes(t.begin(), t.end()));
-    }
-    if (!coin()) v.put("dec", decimal_unscaled_from_string(std::to_string(rng() % 1000000)));
-    if (!coin()) {
-      Value::Array a;
-      for (std::size_t i = rng() % 5; i > 0; --i)
-        a.push_back(coin() ? Value() : Value(static_cast<std::int32_t>(rng())));
-      v.put("arr", std::move(a));
-    }
-    Value::MapEntries sm;
-    for (std::size_t i = rng() % 4; i > 0; --i)
-      sm.emplace_back(Value("k" + std::to_string(i)), coin() ? Value() : Value(text()));
-    v.put("smap", std::move(sm));
-    if (!coin()) {
-      Value::MapEntries im;
-      for (std::size_t i = rng() % 4; i > 0; --i)
-        im.emplace_back(Value(static_cast<std::int64_t>(rng())), make_inner());
-      v.put("imap", std::move(im));
-    }
-    v.put("inner", make_inner());
-    Value value = std::move(v).build();
+    Value value = random_value(s, rng);
     std::string mine, theirs;
     enc.encode(value, mine);
     enc.encode_with_libavro(value, theirs);
@@ -373,8 +383,12 @@ TEST(AvroSchemaChanges, AddedRemovedAndChangedFieldsOfEveryNamedRecord) {
             "no default)");
   EXPECT_EQ(describe_schema_changes(v1, v1), "");
   EXPECT_EQ(describe_schema_changes("not json", v1), "");
-  // Hostile nesting is refused, not recursed into.
+  // Hostile nesting is refused, not recursed into; names of the wrong type are no crash.
   EXPECT_EQ(describe_schema_changes(std::string(100000, '['), v1), "");
+  EXPECT_EQ(describe_schema_changes(R"({"type":"record","name":[1],"fields":[]})",
+                                    R"({"type":"record","name":{"x":1},"fields":[{"name":"a",)"
+                                    R"("type":{"type":"record","name":7,"fields":[]}}]})"),
+            "");
 }
 
 }  // namespace
@@ -435,65 +449,11 @@ TEST(AvroDecoder, TheSchemaAvroDataWroteComesBackEqual) {
 
 TEST(AvroDecoder, RandomValuesRoundTrip) {
   auto s = all_kinds_schema();
-  auto inner = s->field("inner")->schema;
-  auto unnamed = s->field("unnamed")->schema;
   AvroEncoder enc(s);
   AvroDecoder dec(enc.schema_json());
   std::mt19937_64 rng(777);
-  auto coin = [&] { return rng() % 3 == 0; };
-  auto text = [&] {
-    std::string t(rng() % 20, 'a');
-    for (auto& c : t) c = static_cast<char>(rng() % 256);
-    return t;
-  };
-  auto make_inner = [&]() -> Value {
-    if (coin()) return Value();
-    Struct v(inner);
-    v.put("s", coin() ? Value() : Value(text()));
-    v.put("l", static_cast<std::int64_t>(rng()));
-    return std::move(v).build();
-  };
   for (int n = 0; n < 500; ++n) {
-    Struct v(s);
-    v.put("i8", static_cast<std::int8_t>(rng()));
-    v.put("i16", coin() ? Value() : Value(static_cast<std::int16_t>(rng())));
-    v.put("i32", coin() ? Value() : Value(static_cast<std::int32_t>(rng())));
-    v.put("i64", static_cast<std::int64_t>(rng()));
-    v.put("f32", coin() ? Value() : Value(static_cast<float>(rng() % 100000) / 7.0f));
-    v.put("f64", static_cast<double>(rng()) / 3.0);
-    v.put("b", coin() ? Value() : Value(rng() % 2 == 0));
-    v.put("str", coin() ? Value() : Value(text()));
-    auto t = text();
-    v.put("bytes", Bytes(t.begin(), t.end()));
-    if (!coin()) v.put("dec", decimal_unscaled_from_string("-" + std::to_string(rng() % 1000000)));
-    v.put("date", static_cast<std::int32_t>(rng() % 100000) - 50000);
-    if (!coin()) v.put("time", static_cast<std::int32_t>(rng() % 86400000));
-    v.put("ts", static_cast<std::int64_t>(rng() % 4000000000000ULL) - std::int64_t{2000000000000});
-    v.put("enum", coin() ? Value() : Value(rng() % 2 ? "a" : "b"));
-    if (!coin()) {
-      Value::Array a;
-      for (std::size_t i = rng() % 5; i > 0; --i)
-        a.push_back(coin() ? Value() : Value(static_cast<std::int32_t>(rng())));
-      v.put("arr", std::move(a));
-    }
-    Value::MapEntries sm;
-    for (std::size_t i = rng() % 4; i > 0; --i)
-      sm.emplace_back(Value("k" + std::to_string(i)), coin() ? Value() : Value(text()));
-    v.put("smap", std::move(sm));
-    if (!coin()) {
-      Value::MapEntries im;
-      for (std::size_t i = rng() % 4; i > 0; --i)
-        im.emplace_back(Value(static_cast<std::int64_t>(rng())), make_inner());
-      v.put("imap", std::move(im));
-    }
-    v.put("inner", make_inner());
-    v.put("again", make_inner());
-    if (!coin()) {
-      Struct u(unnamed);
-      u.put("k", static_cast<std::int32_t>(rng()));
-      v.put("unnamed", std::move(u).build());
-    }
-    Value value = std::move(v).build();
+    Value value = random_value(s, rng);
     std::string bytes;
     enc.encode(value, bytes);
     Value back = dec.decode(bytes);
@@ -548,6 +508,21 @@ TEST(AvroDecoder, HostileDataAndSchemasAreErrorsNotCrashes) {
   AvroDecoder nulls(R"({"type":"array","items":{"type":"record","name":"E","fields":[]}})");
   EXPECT_THROW(nulls.decode(std::string("\xfe\xff\xff\xff\xff\xff\xff\xff\x7f", 9)),
                std::invalid_argument);
+  // Nested arrays of empty items share one budget: 3 x 40000 empty records is refused.
+  auto varint = [](std::int64_t v) {
+    std::uint64_t z = (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+    std::string out;
+    for (; z >= 0x80; z >>= 7) out += static_cast<char>((z & 0x7f) | 0x80);
+    return out + static_cast<char>(z);
+  };
+  AvroDecoder nested(
+      R"({"type":"array","items":{"type":"array","items":{"type":"record","name":"E","fields":[]}}})");
+  std::string two = varint(2) + varint(30000) + varint(0) + varint(30000) + varint(0) + varint(0);
+  EXPECT_EQ(nested.decode(two).as<Value::Array>().size(), 2u);
+  std::string three = varint(3);
+  for (int i = 0; i < 3; ++i) three += varint(40000) + varint(0);
+  three += varint(0);
+  EXPECT_THROW(nested.decode(three), std::invalid_argument);
   // Schemas that have no Connect form.
   for (const char* bad_schema :
        {"not json", R"({"type":"enum","name":"E","symbols":["A"]})", R"(["int","string"])",

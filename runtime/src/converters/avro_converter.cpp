@@ -18,19 +18,6 @@ namespace {
 
 constexpr const char* kGroup = "Schema Registry";
 
-ConfigKey key(std::string name, ConfigType type, std::optional<std::string> def, Importance imp,
-              std::string doc, ConfigValidator validator = nullptr) {
-  ConfigKey k;
-  k.name = std::move(name);
-  k.type = type;
-  k.default_value = std::move(def);
-  k.importance = imp;
-  k.documentation = std::move(doc);
-  k.group = kGroup;
-  k.validator = std::move(validator);
-  return k;
-}
-
 const char* kStrategyPrefix = "io.confluent.kafka.serializers.subject.";
 
 std::optional<SubjectStrategy> parse_strategy(std::string_view v) {
@@ -54,41 +41,6 @@ ConfigValidator strategy_validator() {
 // Schema changes, for messages.
 
 using Json = nlohmann::json;
-
-std::string full_name(const Json& t, const std::string& ns) {
-  std::string name = t.value("name", "");
-  if (name.find('.') != std::string::npos) return name;
-  std::string n = t.contains("namespace") && t["namespace"].is_string()
-                      ? t["namespace"].get<std::string>()
-                      : ns;
-  return n.empty() ? name : n + "." + name;
-}
-
-// Collects every named record, keyed by full name.
-void collect(const Json& t, const std::string& ns, std::map<std::string, const Json*>& out,
-             int depth = 0) {
-  if (depth > 64) return;
-  if (t.is_array()) {
-    for (const auto& b : t) collect(b, ns, out, depth + 1);
-    return;
-  }
-  if (!t.is_object()) return;
-  const std::string type = t.value("type", Json()).is_string() ? t["type"].get<std::string>() : "";
-  if (type == "record" || type == "error") {
-    std::string name = full_name(t, ns);
-    out.emplace(name, &t);
-    std::string inner_ns =
-        name.rfind('.') == std::string::npos ? "" : name.substr(0, name.rfind('.'));
-    if (t.contains("fields") && t["fields"].is_array())
-      for (const auto& f : t["fields"])
-        if (f.is_object() && f.contains("type")) collect(f["type"], inner_ns, out, depth + 1);
-    return;
-  }
-  if (type == "array" && t.contains("items")) collect(t["items"], ns, out, depth + 1);
-  if (type == "map" && t.contains("values")) collect(t["values"], ns, out, depth + 1);
-  if (!t.value("type", Json()).is_string() && t.contains("type"))
-    collect(t["type"], ns, out, depth + 1);
-}
 
 // A short text for a type: named types by name, logical and Connect types in parentheses.
 std::string type_text(const Json& t, int depth = 0) {
@@ -246,17 +198,13 @@ Value project_value(const Schema& from, const Value* value, const SchemaPtr& to_
               std::string(json::connect_type_enum_name(b)));
 }
 
-std::string describe_schema_changes(const std::string& old_schema, const std::string& new_schema) {
-  Json a, b;
-  try {
-    a = parse_bounded_json<Json>(old_schema, "The old schema");
-    b = parse_bounded_json<Json>(new_schema, "The new schema");
-  } catch (const std::exception&) {
-    return "";
-  }
-  std::map<std::string, const Json*> ra, rb;
-  collect(a, "", ra);
-  collect(b, "", rb);
+namespace {
+
+std::string schema_changes(const std::string& old_schema, const std::string& new_schema) {
+  const Json a = parse_bounded_json<Json>(old_schema, "The old schema");
+  const Json b = parse_bounded_json<Json>(new_schema, "The new schema");
+  const auto ra = avro_named_records(a);
+  const auto rb = avro_named_records(b);
   std::vector<std::string> changes;
   for (const auto& [name, nr] : rb) {
     auto it = ra.find(name);
@@ -301,84 +249,106 @@ std::string describe_schema_changes(const std::string& old_schema, const std::st
   return out;
 }
 
+}  // namespace
+
+std::string describe_schema_changes(const std::string& old_schema, const std::string& new_schema) {
+  // Only for messages: a text that is not a schema (a registry may answer anything) gives "".
+  try {
+    return schema_changes(old_schema, new_schema);
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
 ConfigDef avro_converter_config_def() {
   using CT = ConfigType;
   using I = Importance;
   ConfigDef d;
-  d.define(key("schema.registry.url", CT::List, std::nullopt, I::High,
-               "Comma-separated list of URLs for Schema Registry instances that can be used to "
-               "register or look up schemas. If you wish to get a connection to a mocked schema "
-               "registry for testing, you can specify a scope using the 'mock://' pseudo-protocol. "
-               "For example, 'mock://my-scope-name' corresponds to "
-               "'MockSchemaRegistry.getClientForScope(\"my-scope-name\")'. Tributary: mock:// is "
-               "not supported; a request that cannot reach one URL moves to the next."));
-  d.define(key("max.schemas.per.subject", CT::Int, "1000", I::Low,
-               "Maximum number of schemas to create or cache locally.", validators::at_least(1)));
-  d.define(key("auto.register.schemas", CT::Boolean, "true", I::Medium,
-               "Specify if the Serializer should attempt to register the Schema with Schema "
-               "Registry"));
-  d.define(key("use.latest.version", CT::Boolean, "false", I::Low,
-               "Specify if the Serializer should use the latest subject version for "
-               "serialization. Tributary: with auto.register.schemas=false, the record is "
-               "projected on the latest schema as Avro's schema resolution reads it (fields by "
-               "name, defaults for missing ones) and fails naming the field when it cannot be."));
-  d.define(key("latest.compatibility.strict", CT::Boolean, "true", I::Low,
-               "If true, and use.latest.version is true, check that the latest subject version is "
-               "backward compatible with the schema of the object being serialized."));
-  d.define(key("normalize.schemas", CT::Boolean, "false", I::Low,
-               "Whether to normalize schemas, which generally ignores ordering when it is not "
-               "significant"));
-  d.define(key("key.subject.name.strategy", CT::Class,
-               "io.confluent.kafka.serializers.subject.TopicNameStrategy", I::Medium,
-               "Determines how to construct the subject name under which the key schema is "
-               "registered with the schema registry. By default, <topic>-key is used as subject.",
-               strategy_validator()));
-  d.define(key("value.subject.name.strategy", CT::Class,
-               "io.confluent.kafka.serializers.subject.TopicNameStrategy", I::Medium,
-               "Determines how to construct the subject name under which the value schema is "
-               "registered with the schema registry. By default, <topic>-value is used as "
-               "subject.",
-               strategy_validator()));
-  d.define(key("basic.auth.credentials.source", CT::String, "URL", I::Medium,
-               "Specify how to pick the credentials for Basic Auth header. The supported values "
-               "are URL, USER_INFO and SASL_INHERIT. Tributary: SASL_INHERIT is refused.",
-               validators::one_of({"URL", "USER_INFO", "SASL_INHERIT"}, false)));
-  d.define(key("basic.auth.user.info", CT::Password, "", I::Medium,
-               "Specify the user info for Basic Auth in the form of {username}:{password}"));
-  d.define(key("schema.registry.basic.auth.user.info", CT::Password, "", I::Medium,
-               "Specify the user info for Basic Auth in the form of {username}:{password} "
-               "(deprecated: use basic.auth.user.info)"));
-  d.define(key("max.retries", CT::Int, "3", I::Low,
-               "Maximum number of retries for a request to Schema Registry (Tributary: an "
-               "unreachable registry or a 408, 429 or 5xx answer).",
-               validators::at_least(0)));
-  d.define(key("retries.wait.ms", CT::Int, "1000", I::Low,
-               "Time in milliseconds to wait before the first retry; each later retry waits up to "
-               "twice as long (exponential backoff with full jitter).",
-               validators::at_least(0)));
-  d.define(key("retries.max.wait.ms", CT::Int, "20000", I::Low,
-               "Maximum time in milliseconds to wait before a retry.", validators::at_least(0)));
-  d.define(key("http.connect.timeout.ms", CT::Int, "60000", I::Low,
-               "Timeout in milliseconds for connecting to Schema Registry.",
-               validators::at_least(1)));
-  d.define(key("http.read.timeout.ms", CT::Int, "60000", I::Low,
-               "Timeout in milliseconds for reading an answer from Schema Registry.",
-               validators::at_least(1)));
+  d.define("schema.registry.url", CT::List, std::nullopt, I::High,
+           "Comma-separated list of URLs for Schema Registry instances that can be used to "
+           "register or look up schemas. If you wish to get a connection to a mocked schema "
+           "registry for testing, you can specify a scope using the 'mock://' pseudo-protocol. "
+           "For example, 'mock://my-scope-name' corresponds to "
+           "'MockSchemaRegistry.getClientForScope(\"my-scope-name\")'. Tributary: mock:// is "
+           "not supported; a request that cannot reach one URL moves to the next.",
+           kGroup);
+  d.define("max.schemas.per.subject", CT::Int, "1000", I::Low,
+           "Maximum number of schemas to create or cache locally.", kGroup,
+           validators::at_least(1));
+  d.define("auto.register.schemas", CT::Boolean, "true", I::Medium,
+           "Specify if the Serializer should attempt to register the Schema with Schema "
+           "Registry",
+           kGroup);
+  d.define("use.latest.version", CT::Boolean, "false", I::Low,
+           "Specify if the Serializer should use the latest subject version for "
+           "serialization. Tributary: with auto.register.schemas=false, the record is "
+           "projected on the latest schema as Avro's schema resolution reads it (fields by "
+           "name, defaults for missing ones) and fails naming the field when it cannot be.",
+           kGroup);
+  d.define("latest.compatibility.strict", CT::Boolean, "true", I::Low,
+           "If true, and use.latest.version is true, check that the latest subject version is "
+           "backward compatible with the schema of the object being serialized.",
+           kGroup);
+  d.define("normalize.schemas", CT::Boolean, "false", I::Low,
+           "Whether to normalize schemas, which generally ignores ordering when it is not "
+           "significant",
+           kGroup);
+  d.define("key.subject.name.strategy", CT::Class,
+           "io.confluent.kafka.serializers.subject.TopicNameStrategy", I::Medium,
+           "Determines how to construct the subject name under which the key schema is "
+           "registered with the schema registry. By default, <topic>-key is used as subject.",
+           kGroup, strategy_validator());
+  d.define("value.subject.name.strategy", CT::Class,
+           "io.confluent.kafka.serializers.subject.TopicNameStrategy", I::Medium,
+           "Determines how to construct the subject name under which the value schema is "
+           "registered with the schema registry. By default, <topic>-value is used as "
+           "subject.",
+           kGroup, strategy_validator());
+  d.define("basic.auth.credentials.source", CT::String, "URL", I::Medium,
+           "Specify how to pick the credentials for Basic Auth header. The supported values "
+           "are URL, USER_INFO and SASL_INHERIT. Tributary: SASL_INHERIT is refused.",
+           kGroup, validators::one_of({"URL", "USER_INFO", "SASL_INHERIT"}, false));
+  d.define("basic.auth.user.info", CT::Password, "", I::Medium,
+           "Specify the user info for Basic Auth in the form of {username}:{password}", kGroup);
+  d.define("schema.registry.basic.auth.user.info", CT::Password, "", I::Medium,
+           "Specify the user info for Basic Auth in the form of {username}:{password} "
+           "(deprecated: use basic.auth.user.info)",
+           kGroup);
+  d.define("max.retries", CT::Int, "3", I::Low,
+           "Maximum number of retries for a request to Schema Registry (Tributary: an "
+           "unreachable registry or a 408, 429 or 5xx answer).",
+           kGroup, validators::at_least(0));
+  d.define("retries.wait.ms", CT::Int, "1000", I::Low,
+           "Time in milliseconds to wait before the first retry; each later retry waits up to "
+           "twice as long (exponential backoff with full jitter).",
+           kGroup, validators::at_least(0));
+  d.define("retries.max.wait.ms", CT::Int, "20000", I::Low,
+           "Maximum time in milliseconds to wait before a retry.", kGroup, validators::at_least(0));
+  d.define("http.connect.timeout.ms", CT::Int, "60000", I::Low,
+           "Timeout in milliseconds for connecting to Schema Registry.", kGroup,
+           validators::at_least(1));
+  d.define("http.read.timeout.ms", CT::Int, "60000", I::Low,
+           "Timeout in milliseconds for reading an answer from Schema Registry.", kGroup,
+           validators::at_least(1));
   // AvroDataConfig.
-  d.define(key("schemas.cache.config", CT::Int, "1000", I::Low,
-               "Size of the converted schemas cache", validators::at_least(1)));
-  d.define(key("connect.meta.data", CT::Boolean, "true", I::Low,
-               "Toggle for enabling/disabling connect converter to add its meta data to the "
-               "output schema or not"));
-  d.define(key("enhanced.avro.schema.support", CT::Boolean, "false", I::Low,
-               "Toggle for enabling/disabling enhanced avro schema support: Enum symbol "
-               "preservation and Package Name awareness. Tributary: no Connect schema a built-in "
-               "connector writes differs under it."));
-  d.define(key("scrub.invalid.names", CT::Boolean, "false", I::Low,
-               "Whether to scrub invalid names by replacing invalid characters with valid "
-               "characters"));
-  d.define(key("avro.remove.java.properties", CT::Boolean, "false", I::Low,
-               "Whether to remove avro.java.string properties from the schema (read side only)."));
+  d.define("schemas.cache.config", CT::Int, "1000", I::Low, "Size of the converted schemas cache",
+           kGroup, validators::at_least(1));
+  d.define("connect.meta.data", CT::Boolean, "true", I::Low,
+           "Toggle for enabling/disabling connect converter to add its meta data to the "
+           "output schema or not",
+           kGroup);
+  d.define("enhanced.avro.schema.support", CT::Boolean, "false", I::Low,
+           "Toggle for enabling/disabling enhanced avro schema support: Enum symbol "
+           "preservation and Package Name awareness. Tributary: no Connect schema a built-in "
+           "connector writes differs under it.",
+           kGroup);
+  d.define("scrub.invalid.names", CT::Boolean, "false", I::Low,
+           "Whether to scrub invalid names by replacing invalid characters with valid "
+           "characters",
+           kGroup);
+  d.define("avro.remove.java.properties", CT::Boolean, "false", I::Low,
+           "Whether to remove avro.java.string properties from the schema (read side only).",
+           kGroup);
   // Client TLS: Kafka's client SSL keys under schema.registry.
   for (const auto& [name, type, def, doc] :
        std::vector<std::tuple<std::string, CT, std::string, std::string>>{
@@ -411,7 +381,7 @@ ConfigDef avro_converter_config_def() {
             "The endpoint identification algorithm to validate server hostname using server "
             "certificate; empty turns the check off."},
        }) {
-    d.define(key("schema.registry." + name, type, def, I::Medium, doc));
+    d.define("schema.registry." + name, type, def, I::Medium, doc, kGroup);
   }
   return d;
 }
@@ -453,7 +423,7 @@ std::string AvroConverter::subject_for(std::string_view topic,
   std::string record;
   try {
     auto j = parse_bounded_json<Json>(avro_schema, "The Avro schema");
-    if (j.is_object() && j.value("type", Json()) == "record") record = full_name(j, "");
+    if (j.is_object() && j.value("type", Json()) == "record") record = avro_full_name(j, "");
   } catch (const std::exception&) {
   }
   if (record.empty())

@@ -889,6 +889,36 @@ namespace {
 
 using Json = nlohmann::json;
 
+void collect_records(const Json& t, const std::string& ns, std::map<std::string, const Json*>& out,
+                     int depth) {
+  if (depth > kMaxJsonDepth) return;  // parse_bounded_json bounds real input well below this
+  if (t.is_array()) {
+    for (const auto& b : t) collect_records(b, ns, out, depth + 1);
+    return;
+  }
+  if (!t.is_object() || !t.contains("type")) return;
+  const Json& type = t["type"];
+  if (!type.is_string()) {
+    collect_records(type, ns, out, depth + 1);
+    return;
+  }
+  const std::string kind = type.get<std::string>();
+  if (kind == "record" || kind == "error") {
+    const std::string full = avro_full_name(t, ns);
+    out.emplace(full, &t);
+    const auto dot = full.rfind('.');
+    const std::string inner_ns = dot == std::string::npos ? "" : full.substr(0, dot);
+    if (t.contains("fields") && t["fields"].is_array())
+      for (const auto& f : t["fields"])
+        if (f.is_object() && f.contains("type"))
+          collect_records(f["type"], inner_ns, out, depth + 1);
+  } else if (kind == "array" && t.contains("items")) {
+    collect_records(t["items"], ns, out, depth + 1);
+  } else if (kind == "map" && t.contains("values")) {
+    collect_records(t["values"], ns, out, depth + 1);
+  }
+}
+
 struct DecNode {
   enum class Kind {
     Null,
@@ -906,7 +936,6 @@ struct DecNode {
     Union
   };
   Kind kind = Kind::Null;
-  Type connect = Type::Int32;            // Int: int8 / int16 / int32
   std::vector<const DecNode*> children;  // record fields; array/map items; union branches
   int null_branch = -1;                  // union: the index of "null"
 };
@@ -915,33 +944,8 @@ class ToConnect {
  public:
   explicit ToConnect(std::vector<std::unique_ptr<DecNode>>& pool) : pool_(pool) {}
 
-  // Collects named records first, so references resolve.
-  void collect(const Json& t, const std::string& ns, int depth = 0) {
-    if (depth > kMaxJsonDepth) throw AvroSchemaError("the Avro schema is nested too deeply");
-    if (t.is_array()) {
-      for (const auto& b : t) collect(b, ns, depth + 1);
-      return;
-    }
-    if (!t.is_object()) return;
-    const Json& type = t.contains("type") ? t["type"] : Json();
-    if (!type.is_string()) {
-      if (!type.is_null()) collect(type, ns, depth + 1);
-      return;
-    }
-    const std::string kind = type.get<std::string>();
-    if (kind == "record") {
-      const std::string full = full_name_of(t, ns);
-      named_[full] = {&t, namespace_of(full)};
-      if (t.contains("fields") && t["fields"].is_array())
-        for (const auto& f : t["fields"])
-          if (f.is_object() && f.contains("type"))
-            collect(f["type"], namespace_of(full), depth + 1);
-    } else if (kind == "array" && t.contains("items")) {
-      collect(t["items"], ns, depth + 1);
-    } else if (kind == "map" && t.contains("values")) {
-      collect(t["values"], ns, depth + 1);
-    }
-  }
+  // Named records first, so references resolve.
+  void collect(const Json& schema) { named_ = avro_named_records(schema); }
 
   // The Connect schema and the decode node of type `t`; `field_default` is the Avro field's
   // default (used when the type has no connect.default).
@@ -969,8 +973,7 @@ class ToConnect {
       auto it = named_.find(full);
       if (it == named_.end()) it = named_.find(name);
       if (it == named_.end()) throw AvroSchemaError("unknown Avro type name '" + name + "'");
-      return convert(*it->second.first, namespace_of(it->first), optional, field_default,
-                     depth + 1);
+      return convert(*it->second, namespace_of(it->first), optional, field_default, depth + 1);
     }
     if (!t.is_object() || !t.contains("type"))
       throw AvroSchemaError("not an Avro schema: " + t.dump().substr(0, 200));
@@ -1047,12 +1050,7 @@ class ToConnect {
     return dot == std::string::npos ? "" : full.substr(0, dot);
   }
   static std::string full_name_of(const Json& t, const std::string& ns) {
-    std::string name = t.value("name", "");
-    if (name.find('.') != std::string::npos) return name;
-    std::string n = t.contains("namespace") && t["namespace"].is_string()
-                        ? t["namespace"].get<std::string>()
-                        : ns;
-    return n.empty() ? name : n + "." + name;
+    return avro_full_name(t, ns);
   }
   const Json* resolve_record(const Json& t, const std::string& ns) const {
     if (t.is_object() && t.value("type", Json()) == "record") return &t;
@@ -1061,7 +1059,7 @@ class ToConnect {
       auto it =
           named_.find(name.find('.') == std::string::npos && !ns.empty() ? ns + "." + name : name);
       if (it == named_.end()) it = named_.find(name);
-      if (it != named_.end()) return it->second.first;
+      if (it != named_.end()) return it->second;
     }
     return nullptr;
   }
@@ -1108,7 +1106,6 @@ class ToConnect {
       if (t["connect.type"] == "int16") type = Type::Int16;
     }
     auto* n = node(k);
-    n->connect = type;
     SchemaBuilder b(type);
     if (t.is_object()) {
       const std::string logical = t.value("logicalType", "");
@@ -1230,7 +1227,7 @@ class ToConnect {
 
   std::vector<std::unique_ptr<DecNode>>& pool_;
   const DecNode* null_ = nullptr;
-  std::map<std::string, std::pair<const Json*, std::string>> named_;
+  std::map<std::string, const Json*> named_;
 };
 
 // Reads Avro binary; every length is checked against what is left.
@@ -1238,6 +1235,12 @@ class Reader {
  public:
   explicit Reader(std::string_view data) : p_(data.data()), end_(data.data() + data.size()) {}
   bool done() const { return p_ == end_; }
+  // Items that take no bytes (nulls) allowed in the rest of the datum.
+  bool spend_empty_items(std::int64_t n) {
+    if (n > empty_items_left_) return false;
+    empty_items_left_ -= n;
+    return true;
+  }
   std::size_t left() const { return static_cast<std::size_t>(end_ - p_); }
 
   std::int64_t varlong() {
@@ -1270,19 +1273,29 @@ class Reader {
  private:
   const char* p_;
   const char* end_;
+  std::int64_t empty_items_left_ = std::int64_t{1} << 16;
 };
 
-// Items of an array or map block: at most what the remaining bytes could hold (each item takes a
-// byte at least, except items of no bytes, bounded by a fixed count).
-std::int64_t block_count(Reader& r, std::int64_t& total) {
+// Whether an item can take no bytes at all: null, or a record of such items (a union writes
+// its branch, every other type at least a byte).
+bool may_be_empty(const DecNode& n) {
+  if (n.kind == DecNode::Kind::Null) return true;
+  if (n.kind != DecNode::Kind::Record && n.kind != DecNode::Kind::MapArray) return false;
+  return std::all_of(n.children.begin(), n.children.end(),
+                     [](const DecNode* c) { return may_be_empty(*c); });
+}
+
+// The next block's item count, bounded by what the input pays for: items of at least a byte
+// cannot outnumber the bytes left, and items of no bytes share one budget of 65536 per datum
+// (else ten bytes could claim 2^62 values, or nested arrays multiply a small claim).
+std::int64_t block_count(Reader& r, bool empty_items) {
   std::int64_t n = r.varlong();
   if (n < 0) {
     if (n == std::numeric_limits<std::int64_t>::min()) Reader::fail("a block count out of range");
     n = -n;
     r.varlong();  // the block's size in bytes
   }
-  total += n;
-  if (total > std::int64_t{1} << 24 && static_cast<std::uint64_t>(total) > r.left() * 2 + 16)
+  if (empty_items ? !r.spend_empty_items(n) : n > static_cast<std::int64_t>(r.left()))
     Reader::fail("a block holds more items than the data can");
   return n;
 }
@@ -1333,8 +1346,8 @@ Value read_value(Reader& r, const DecNode& n, const SchemaPtr& sp, int depth = 0
     }
     case DecNode::Kind::Array: {
       Value::Array a;
-      std::int64_t total = 0;
-      while (std::int64_t count = block_count(r, total))
+      const bool empty_items = may_be_empty(*n.children[0]);
+      while (std::int64_t count = block_count(r, empty_items))
         for (; count > 0; --count)
           a.push_back(read_value(r, *n.children[0], s.value_schema(), depth + 1));
       return Value(std::move(a));
@@ -1342,8 +1355,8 @@ Value read_value(Reader& r, const DecNode& n, const SchemaPtr& sp, int depth = 0
     case DecNode::Kind::Map:
     case DecNode::Kind::MapArray: {
       Value::MapEntries m;
-      std::int64_t total = 0;
-      while (std::int64_t count = block_count(r, total)) {
+      const bool empty_items = n.kind == DecNode::Kind::MapArray && may_be_empty(n);
+      while (std::int64_t count = block_count(r, empty_items)) {
         for (; count > 0; --count) {
           if (n.kind == DecNode::Kind::Map) {
             auto k = r.take(r.varlong());
@@ -1364,6 +1377,24 @@ Value read_value(Reader& r, const DecNode& n, const SchemaPtr& sp, int depth = 0
 
 }  // namespace
 
+std::string avro_full_name(const nlohmann::json& named, const std::string& enclosing_namespace) {
+  std::string name = named.is_object() && named.contains("name") && named["name"].is_string()
+                         ? named["name"].get<std::string>()
+                         : "";
+  if (name.find('.') != std::string::npos) return name;
+  const std::string ns =
+      named.is_object() && named.contains("namespace") && named["namespace"].is_string()
+          ? named["namespace"].get<std::string>()
+          : enclosing_namespace;
+  return ns.empty() ? name : ns + "." + name;
+}
+
+std::map<std::string, const nlohmann::json*> avro_named_records(const nlohmann::json& schema) {
+  std::map<std::string, const nlohmann::json*> out;
+  collect_records(schema, "", out, 0);
+  return out;
+}
+
 struct AvroDecoder::Impl {
   Json json;
   std::vector<std::unique_ptr<DecNode>> pool;
@@ -1378,8 +1409,8 @@ AvroDecoder::AvroDecoder(const std::string& avro_schema) : impl_(std::make_uniqu
     throw AvroSchemaError(std::string("not an Avro schema: ") + e.what());
   }
   ToConnect t(impl_->pool);
-  t.collect(impl_->json, "");
   try {
+    t.collect(impl_->json);
     auto [schema, root] = t.convert(impl_->json, "", false, nullptr);
     impl_->schema = std::move(schema);
     impl_->root = root;

@@ -10,7 +10,9 @@
 // Threading: the free functions are pure (any thread); an AvroEncoder belongs to one thread.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -63,6 +65,13 @@ class AvroEncoder {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// The full name of a named Avro type (a JSON object with "name" and maybe "namespace") defined
+/// inside `enclosing_namespace`, by Avro's rules.
+std::string avro_full_name(const nlohmann::json& named, const std::string& enclosing_namespace);
+
+/// Every record type an Avro schema defines, by full name (pointers into `schema`).
+std::map<std::string, const nlohmann::json*> avro_named_records(const nlohmann::json& schema);
 
 /// AvroData's toConnectSchema and toConnectData: the Connect schema of an Avro schema text (the
 /// connect.* properties restore names, versions, docs, parameters, defaults, int8 / int16 and
