@@ -54,10 +54,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       auto nl = in.find('\n');
       std::string schema(in.substr(0, nl));
       std::string_view bytes = nl == std::string_view::npos ? "" : in.substr(nl + 1);
-      avro::AvroDecoder dec(schema);
+      // Enums, fixed and unions are read (and written) differently under the AvroData flags.
+      avro::AvroDataConfig config;
+      config.enhanced_avro_schema_support = size % 2 == 1;
+      config.generalized_sum_type_support = size % 4 == 3;
+      avro::AvroDecoder dec(schema, config);
       Value v = dec.decode(bytes);
       std::string out;
-      avro::AvroEncoder(dec.schema()).encode(v, out);
+      avro::AvroEncoder(dec.schema(), config).encode(v, out);
     } else {
       Value v = fixed->decode(in);
       std::string out;

@@ -525,7 +525,8 @@ TEST(AvroDecoder, HostileDataAndSchemasAreErrorsNotCrashes) {
   EXPECT_THROW(nested.decode(three), std::invalid_argument);
   // Schemas that have no Connect form.
   for (const char* bad_schema :
-       {"not json", R"({"type":"enum","name":"E","symbols":["A"]})", R"(["int","string"])",
+       {"not json", R"({"type":"enum","name":"E","symbols":"A"})", R"(["int","int"])",
+        R"({"type":"fixed","name":"F","size":-1})", R"([])", R"(["int",["null","string"]])",
         R"({"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]}]})",
         R"({"type":"record","name":"R","fields":[{"name":"a","type":"nosuch"}]})", "[[[[[[[[[["}) {
     EXPECT_THROW(AvroDecoder{bad_schema}, AvroSchemaError) << bad_schema;
@@ -571,6 +572,298 @@ TEST(AvroProjection, FieldsByNameDefaultsAndPromotions) {
   }
   auto narrower = SchemaBuilder::struct_().name("r").field("n", schemas::string()).build();
   EXPECT_THROW(project_value(*from, nullptr, narrower), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace tributary::avro
+
+// AvroData's rarely used mappings (docs/AVRODATA.md §1.4-§1.6): Avro enums from the Enum
+// parameters, fixed from connect.fixed.size, unions from Union structs, record and field docs.
+// Expected texts derived by hand from those rules and Avro 1.11's Schema.toString key order
+// (enum: type, name, namespace, doc, symbols, default, properties; fixed: ..., size, properties;
+// field: name, type, doc, default).
+namespace tributary::avro {
+namespace {
+
+AvroDataConfig enhanced() {
+  AvroDataConfig c;
+  c.enhanced_avro_schema_support = true;
+  return c;
+}
+
+// The Connect schema AvroData's toConnectSchema makes of enum com.acme.Color.
+SchemaPtr color_schema(bool optional = false) {
+  SchemaBuilder b(Type::String);
+  b.name("com.acme.Color")
+      .parameter("io.confluent.connect.avro.enum.doc.Color", "colours")
+      .parameter("io.confluent.connect.avro.enum.default.Color", "RED")
+      .parameter("io.confluent.connect.avro.Enum", "com.acme.Color")
+      .parameter("io.confluent.connect.avro.Enum.RED", "RED")
+      .parameter("io.confluent.connect.avro.Enum.GREEN", "GREEN");
+  if (optional) b.optional();
+  return b.build();
+}
+
+SchemaPtr hash_schema() {
+  return SchemaBuilder(Type::Bytes)
+      .name("com.acme.Hash")
+      .parameter("connect.fixed.size", "4")
+      .build();
+}
+
+SchemaPtr point_schema() {
+  return SchemaBuilder::struct_()
+      .name("com.acme.Point")
+      .optional()
+      .field("x", schemas::int32())
+      .build();
+}
+
+SchemaPtr union_schema(const std::string& point_field = "Point") {
+  return SchemaBuilder::struct_()
+      .name("io.confluent.connect.avro.Union")
+      .optional()
+      .field("int", schemas::int32(true))
+      .field("string", schemas::string(true))
+      .field(point_field, point_schema())
+      .build();
+}
+
+SchemaPtr paint_schema(const std::string& point_field = "Point") {
+  return SchemaBuilder::struct_()
+      .name("com.acme.Paint")
+      .parameter("io.confluent.connect.avro.record.doc", "a paint")
+      .parameter("io.confluent.connect.avro.field.doc.color", "its colour")
+      .field("color", color_schema())
+      .field("maybe", color_schema(true))
+      .field("hash", hash_schema())
+      .field("u", union_schema(point_field))
+      .build();
+}
+
+const char* kColorParams =
+    R"("connect.parameters":{"io.confluent.connect.avro.enum.doc.Color":"colours",)"
+    R"("io.confluent.connect.avro.enum.default.Color":"RED",)"
+    R"("io.confluent.connect.avro.Enum":"com.acme.Color",)"
+    R"("io.confluent.connect.avro.Enum.RED":"RED","io.confluent.connect.avro.Enum.GREEN":"GREEN"})";
+
+TEST(AvroDataSumTypes, EnumsFixedUnionsAndDocsUnderEnhancedSupport) {
+  const std::string expected =
+      std::string(
+          R"({"type":"record","name":"Paint","namespace":"com.acme","doc":"a paint",)"
+          R"("fields":[{"name":"color","type":{"type":"enum","name":"Color","doc":"colours",)"
+          R"("symbols":["RED","GREEN"],"default":"RED",)") +
+      kColorParams +
+      R"(,"connect.name":"com.acme.Color"},"doc":"its colour"},)"
+      R"({"name":"maybe","type":["null","Color"],"default":null},)"
+      R"({"name":"hash","type":{"type":"fixed","name":"Hash","size":4,)"
+      R"("connect.parameters":{"connect.fixed.size":"4"},"connect.name":"com.acme.Hash"}},)"
+      R"({"name":"u","type":["null","int","string",{"type":"record","name":"Point",)"
+      R"("fields":[{"name":"x","type":"int"}],"connect.name":"com.acme.Point"}],"default":null}],)"
+      R"("connect.parameters":{"io.confluent.connect.avro.record.doc":"a paint",)"
+      R"("io.confluent.connect.avro.field.doc.color":"its colour"},"connect.name":"com.acme.Paint"})";
+  EXPECT_EQ(avro_schema_json(paint_schema(), enhanced()), expected);
+}
+
+TEST(AvroDataSumTypes, WithoutTheFlagsAnEnumIsAString) {
+  auto s = SchemaBuilder::struct_().name("R").field("c", color_schema()).build();
+  EXPECT_EQ(avro_schema_json(s),
+            std::string(R"({"type":"record","name":"R","fields":[{"name":"c","type":)"
+                        R"({"type":"string",)") +
+                kColorParams + R"(,"connect.name":"com.acme.Color"}}],"connect.name":"R"})");
+  // generalized.sum.type.support reads its own parameter, so these are not its enums either.
+  AvroDataConfig gen;
+  gen.generalized_sum_type_support = true;
+  EXPECT_THROW(avro_schema_json(s, gen), AvroSchemaError);
+  auto g = SchemaBuilder::struct_()
+               .name("R")
+               .field("c", SchemaBuilder(Type::String)
+                               .parameter("org.apache.kafka.connect.data.Enum", "E")
+                               .parameter("org.apache.kafka.connect.data.Enum.A", "0")
+                               .parameter("org.apache.kafka.connect.data.Enum.B", "1")
+                               .build())
+               .build();
+  EXPECT_EQ(
+      avro_schema_json(g, gen),
+      R"({"type":"record","name":"R","fields":[{"name":"c","type":{"type":"enum",)"
+      R"("name":"E","symbols":["A","B"],"connect.parameters":{)"
+      R"("org.apache.kafka.connect.data.Enum":"E","org.apache.kafka.connect.data.Enum.A":"0",)"
+      R"("org.apache.kafka.connect.data.Enum.B":"1"}}}],"connect.name":"R"})");
+}
+
+TEST(AvroDataSumTypes, SchemasAvroWouldRefuseAreRefused) {
+  auto bad_enum = [](const std::string& sym, const std::string& def) {
+    return SchemaBuilder(Type::String)
+        .name("E")
+        .parameter("io.confluent.connect.avro.enum.default.E", def)
+        .parameter("io.confluent.connect.avro.Enum", "E")
+        .parameter("io.confluent.connect.avro.Enum." + sym, sym)
+        .build();
+  };
+  EXPECT_THROW(avro_schema_json(bad_enum("A", "B"), enhanced()), AvroSchemaError);    // default
+  EXPECT_THROW(avro_schema_json(bad_enum("1A", "1A"), enhanced()), AvroSchemaError);  // symbol
+  auto dup = SchemaBuilder::struct_()
+                 .name("io.confluent.connect.avro.Union")
+                 .field("int", schemas::int32(true))
+                 .field("short", schemas::int16(true))
+                 .build();
+  EXPECT_THROW(avro_schema_json(dup), AvroSchemaError);
+  auto nested = SchemaBuilder::struct_()
+                    .name("io.confluent.connect.avro.Union")
+                    .field("int", schemas::int32(true))
+                    .field("inner", union_schema())
+                    .build();
+  EXPECT_THROW(avro_schema_json(nested), AvroSchemaError);
+  auto bad_size = SchemaBuilder(Type::Bytes).name("F").parameter("connect.fixed.size", "x").build();
+  EXPECT_THROW(avro_schema_json(bad_size), AvroSchemaError);
+}
+
+Value paint(const SchemaPtr& s, const Value& color, const Value& maybe, const Bytes& hash,
+            const std::string& union_field, const Value& union_value) {
+  Struct u(s->field("u")->schema);
+  if (!union_field.empty()) u.put(union_field, union_value);
+  Struct v(s);
+  v.put("color", color).put("maybe", maybe).put("hash", hash).put("u", std::move(u).build());
+  return std::move(v).build();
+}
+
+TEST(AvroDataSumTypes, ValuesAreSymbolIndexesFixedBytesAndBranches) {
+  auto s = paint_schema();
+  AvroEncoder enc(s, enhanced());
+  Struct pt(point_schema());
+  pt.put("x", std::int32_t{-1});
+  const Value point = std::move(pt).build();
+  struct Case {
+    Value value;
+    std::string bytes;
+  } cases[] = {
+      // GREEN = 1; maybe null = branch 0; 4 raw bytes; union "string" = branch 2, "hi".
+      {paint(s, Value("GREEN"), Value(), {1, 2, 3, 4}, "string", Value("hi")),
+       std::string("\x02\x00\x01\x02\x03\x04\x04\x04hi", 10)},
+      // RED = 0; maybe GREEN = branch 1 then 1; the union's Point = branch 3, x = -1.
+      {paint(s, Value("RED"), Value("GREEN"), {0, 0, 0, 0}, "Point", point),
+       std::string("\x00\x02\x02\x00\x00\x00\x00\x06\x01", 9)},
+      // No union field set: the null branch.
+      {paint(s, Value("RED"), Value(), {9, 9, 9, 9}, "", Value()),
+       std::string("\x00\x00\x09\x09\x09\x09\x00", 7)},
+  };
+  for (const auto& c : cases) {
+    std::string mine, theirs;
+    enc.encode(c.value, mine);
+    EXPECT_EQ(hex(mine), hex(c.bytes));
+    enc.encode_with_libavro(c.value, theirs);  // libavro parses the schema text and agrees
+    EXPECT_EQ(hex(mine), hex(theirs));
+  }
+  std::string out;
+  try {
+    enc.encode(paint(s, Value("BLUE"), Value(), {1, 2, 3, 4}, "", Value()), out);
+    FAIL() << "a string that is no symbol was written";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("'BLUE' is not a symbol of enum com.acme.Color"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("field color"), std::string::npos) << e.what();
+  }
+  try {
+    enc.encode(paint(s, Value("RED"), Value(), {1, 2, 3}, "", Value()), out);
+    FAIL() << "3 bytes were written as a fixed of 4";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("field hash"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(AvroDataSumTypes, TheDecoderReadsThemBackEqual) {
+  // Under enhanced support a named union member is a field named by its full name; without it,
+  // by its short name, and the enum stays a string with its parameters.
+  for (const auto& [config, point_field] : {std::pair{enhanced(), std::string("com.acme.Point")},
+                                            std::pair{AvroDataConfig{}, std::string("Point")}}) {
+    auto s = paint_schema(point_field);
+    AvroEncoder enc(s, config);
+    AvroDecoder dec(enc.schema_json(), config);
+    EXPECT_TRUE(*dec.schema() == *s) << enc.schema_json() << "\n"
+                                     << avro_schema_json(dec.schema(), config);
+    EXPECT_EQ(avro_schema_json(dec.schema(), config), enc.schema_json());
+    Struct pt(point_schema());
+    pt.put("x", std::int32_t{5});
+    const Value with_int =
+        paint(s, Value("GREEN"), Value("RED"), {1, 2, 3, 4}, "int", Value(std::int32_t{7}));
+    const Value with_point =
+        paint(s, Value("RED"), Value(), {0, 0, 0, 0}, point_field, std::move(pt).build());
+    for (const Value& v : {with_int, with_point}) {
+      std::string bytes;
+      enc.encode(v, bytes);
+      EXPECT_TRUE(dec.decode(bytes) == v) << hex(bytes);
+    }
+    // A Union struct with no field set is written as the null branch and read back as null.
+    std::string bytes;
+    enc.encode(paint(s, Value("RED"), Value(), {4, 3, 2, 1}, "", Value()), bytes);
+    Struct expect(s);
+    expect.put("color", Value("RED")).put("hash", Bytes{4, 3, 2, 1});
+    EXPECT_TRUE(dec.decode(bytes) == std::move(expect).build()) << hex(bytes);
+  }
+}
+
+TEST(AvroDataSumTypes, ForeignSchemasReadAsAvroDataDoes) {
+  AvroDecoder dec(
+      R"({"type":"record","name":"R","namespace":"n","doc":"d","fields":[)"
+      R"({"name":"e","type":{"type":"enum","name":"E","symbols":["A","B"],"default":"A"},"doc":"fd"},)"
+      R"({"name":"u","type":["int","string",{"type":"fixed","name":"F","size":2}]},)"
+      R"({"name":"one","type":["long"]}]})");
+  const Schema& s = *dec.schema();
+  EXPECT_EQ(s.parameters(), (std::vector<std::pair<std::string, std::string>>{
+                                {"io.confluent.connect.avro.record.doc", "d"},
+                                {"io.confluent.connect.avro.field.doc.e", "fd"}}));
+  auto e = SchemaBuilder(Type::String)
+               .name("n.E")
+               .parameter("io.confluent.connect.avro.enum.default.E", "A")
+               .parameter("io.confluent.connect.avro.Enum", "n.E")
+               .parameter("io.confluent.connect.avro.Enum.A", "A")
+               .parameter("io.confluent.connect.avro.Enum.B", "B")
+               .build();
+  EXPECT_TRUE(*s.field("e")->schema == *e);
+  auto u = SchemaBuilder::struct_()
+               .name("io.confluent.connect.avro.Union")
+               .field("int", schemas::int32(true))
+               .field("string", schemas::string(true))
+               .field("F", SchemaBuilder(Type::Bytes)
+                               .name("n.F")
+                               .parameter("connect.fixed.size", "2")
+                               .optional()
+                               .build())
+               .build();
+  EXPECT_TRUE(*s.field("u")->schema == *u);
+  EXPECT_TRUE(*s.field("one")->schema == *schemas::int64());
+  // B, then union branch 2 (the fixed) "xy", then the singleton union's branch 0 and 3.
+  Value v = dec.decode(std::string("\x02\x04xy\x00\x06", 6));
+  const auto& data = v.as_struct();
+  EXPECT_TRUE(data.fields[0] == Value("B"));
+  const auto& ud = data.fields[1].as_struct();
+  EXPECT_TRUE(ud.fields[0].is_null() && ud.fields[1].is_null());
+  EXPECT_TRUE(ud.fields[2] == Value(Bytes{'x', 'y'}));
+  EXPECT_TRUE(data.fields[2] == Value(std::int64_t{3}));
+  EXPECT_THROW(dec.decode(std::string("\x04\x04xy\x00\x06", 6)), std::invalid_argument);  // no C
+  EXPECT_THROW(dec.decode(std::string("\x02\x06xy\x00\x06", 6)),
+               std::invalid_argument);                                           // branch 3
+  EXPECT_THROW(dec.decode(std::string("\x02\x04x", 3)), std::invalid_argument);  // 1 byte of 2
+
+  // generalized.sum.type.support: connect_union_<n> structs, indexes as the enum's values.
+  AvroDataConfig gen;
+  gen.generalized_sum_type_support = true;
+  AvroDecoder g(R"({"type":"record","name":"R","fields":[)"
+                R"({"name":"e","type":{"type":"enum","name":"E","symbols":["A","B"]}},)"
+                R"({"name":"u","type":["null","int","string"]}]})",
+                gen);
+  EXPECT_EQ(g.schema()->field("e")->schema->parameter("org.apache.kafka.connect.data.Enum.B"),
+            std::optional<std::string>("1"));
+  const auto& gu = *g.schema()->field("u")->schema;
+  EXPECT_EQ(gu.name(), std::optional<std::string>("connect_union_0"));
+  EXPECT_TRUE(gu.optional());
+  EXPECT_EQ(gu.parameter("org.apache.kafka.connect.data.Union"),
+            std::optional<std::string>("connect_union_0"));
+  ASSERT_EQ(gu.fields().size(), 2u);
+  EXPECT_EQ(gu.fields()[0].name, "connect_union_field_1");
+  EXPECT_EQ(gu.fields()[1].name, "connect_union_field_2");
 }
 
 }  // namespace

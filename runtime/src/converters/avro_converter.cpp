@@ -339,8 +339,11 @@ ConfigDef avro_converter_config_def() {
            kGroup);
   d.define("enhanced.avro.schema.support", CT::Boolean, "false", I::Low,
            "Toggle for enabling/disabling enhanced avro schema support: Enum symbol "
-           "preservation and Package Name awareness. Tributary: no Connect schema a built-in "
-           "connector writes differs under it.",
+           "preservation and Package Name awareness",
+           kGroup);
+  d.define("generalized.sum.type.support", CT::Boolean, "false", I::Medium,
+           "Toggle for enabling/disabling generalized sum type support: interoperability of "
+           "enum/union with other schema formats",
            kGroup);
   d.define("scrub.invalid.names", CT::Boolean, "false", I::Low,
            "Whether to scrub invalid names by replacing invalid characters with valid "
@@ -397,6 +400,8 @@ void AvroConverter::configure(const ConfigMap& props, bool is_key) {
   is_key_ = is_key;
   data_config_.connect_meta_data = config.get_bool("connect.meta.data");
   data_config_.scrub_invalid_names = config.get_bool("scrub.invalid.names");
+  data_config_.enhanced_avro_schema_support = config.get_bool("enhanced.avro.schema.support");
+  data_config_.generalized_sum_type_support = config.get_bool("generalized.sum.type.support");
   auto_register_ = config.get_bool("auto.register.schemas");
   use_latest_ = config.get_bool("use.latest.version");
   latest_strict_ = config.get_bool("latest.compatibility.strict");
@@ -506,7 +511,7 @@ std::pair<int, SchemaPtr> AvroConverter::latest_for(std::string_view topic,
   if (ours == theirs) return {latest.id, nullptr};
   SchemaPtr target;
   try {
-    target = AvroDecoder(latest.schema).schema();
+    target = AvroDecoder(latest.schema, data_config_).schema();
   } catch (const AvroSchemaError& e) {
     throw AvroConversionError(what + " has no Connect form: " + e.what());
   }
@@ -622,7 +627,7 @@ std::pair<SchemaPtr, Value> AvroConverter::to_connect(std::string_view topic,
     std::string text = client_->schema_by_id(id);
     std::shared_ptr<AvroDecoder> decoder;
     try {
-      decoder = std::make_shared<AvroDecoder>(text);
+      decoder = std::make_shared<AvroDecoder>(text, data_config_);
     } catch (const AvroSchemaError& e) {
       throw AvroConversionError("The schema " + std::to_string(id) + " of the " + where +
                                 " has no Connect form: " + e.what());

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -11,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -28,6 +30,58 @@ constexpr const char* kMapEntry = "MapEntry";
 constexpr const char* kFieldDefaultParam = "io.confluent.connect.avro.field.default";
 constexpr const char* kDecimalPrecisionParam = "connect.decimal.precision";
 constexpr int kDefaultDecimalPrecision = 64;
+// AvroData's enum, fixed and union conventions (§1.6).
+constexpr const char* kAvroEnum = "io.confluent.connect.avro.Enum";
+constexpr const char* kGeneralizedEnum = "org.apache.kafka.connect.data.Enum";
+constexpr const char* kAvroUnion = "io.confluent.connect.avro.Union";
+constexpr const char* kGeneralizedUnion = "org.apache.kafka.connect.data.Union";
+constexpr const char* kGeneralizedUnionPrefix = "connect_union_";
+constexpr const char* kEnumDocPrefix = "io.confluent.connect.avro.enum.doc.";
+constexpr const char* kEnumDefaultPrefix = "io.confluent.connect.avro.enum.default.";
+constexpr const char* kFieldDocPrefix = "io.confluent.connect.avro.field.doc.";
+constexpr const char* kRecordDocParam = "io.confluent.connect.avro.record.doc";
+constexpr const char* kFixedSizeParam = "connect.fixed.size";
+
+// A struct AvroData writes as an Avro union of its fields' types.
+bool is_union_schema(const Schema& s) {
+  return s.type() == Type::Struct &&
+         ((s.name() && *s.name() == kAvroUnion) || s.parameter(kGeneralizedUnion).has_value());
+}
+
+// The parameter holding the Avro enum's name when AvroData writes string `s` as an enum (under
+// enhanced.avro.schema.support or generalized.sum.type.support), else nullptr.
+const char* enum_param(const Schema& s, const AvroDataConfig& c) {
+  if (s.type() != Type::String ||
+      !(c.enhanced_avro_schema_support || c.generalized_sum_type_support))
+    return nullptr;
+  if (!s.parameter(kAvroEnum) && !s.parameter(kGeneralizedEnum)) return nullptr;
+  return c.generalized_sum_type_support ? kGeneralizedEnum : kAvroEnum;
+}
+
+// The enum's symbols: the keys "<param>.<symbol>", in parameter order.
+std::vector<std::string> enum_symbols(const Schema& s, const std::string& param) {
+  std::vector<std::string> out;
+  const std::string prefix = param + ".";
+  for (const auto& [k, v] : s.parameters())
+    if (k.size() > prefix.size() && k.compare(0, prefix.size(), prefix) == 0)
+      out.push_back(k.substr(prefix.size()));
+  return out;
+}
+
+// Bytes AvroData writes as an Avro fixed: named, with connect.fixed.size.
+bool is_fixed_schema(const Schema& s) {
+  return s.type() == Type::Bytes && s.name() && s.parameter(kFixedSizeParam).has_value();
+}
+
+std::int64_t fixed_size(const Schema& s) {
+  const std::string text = s.parameter(kFixedSizeParam).value_or("");
+  std::int64_t n = -1;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < 0 || n > INT32_MAX)
+    throw AvroSchemaError("Schema " + s.name().value_or("") + ": " + kFixedSizeParam + " '" + text +
+                          "' is not a size");
+  return n;
+}
 
 // ---- A JSON value as Jackson holds it (floats and doubles apart: they print differently) ----
 
@@ -115,16 +169,20 @@ using NodePtr = std::shared_ptr<Node>;
 struct AvroField {
   std::string name;
   NodePtr type;
+  std::optional<std::string> doc;  // the struct's parameter io.confluent.connect.avro.field.doc.*
   std::optional<JNode> default_value;
 };
 struct Node {
-  enum class Kind { Primitive, Record, Array, Map, Union } kind = Kind::Primitive;
+  enum class Kind { Primitive, Record, Enum, Fixed, Array, Map, Union } kind = Kind::Primitive;
   std::string primitive;  // "null", "int", ...
-  std::string name;       // record
+  std::string name;       // record, enum, fixed
   std::optional<std::string> ns;
   std::optional<std::string> doc;  // record doc: parameter io.confluent.connect.avro.record.doc
   std::vector<AvroField> fields;
-  NodePtr items;  // array items, map values
+  std::vector<std::string> symbols;         // enum
+  std::optional<std::string> enum_default;  // enum
+  std::int64_t size = 0;                    // fixed
+  NodePtr items;                            // array items, map values
   std::vector<NodePtr> branches;
   JObject props;
 
@@ -141,15 +199,16 @@ bool same(const NodePtr& a, const NodePtr& b);
 bool same_fields(const std::vector<AvroField>& a, const std::vector<AvroField>& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (a[i].name != b[i].name || a[i].default_value != b[i].default_value ||
-        !same(a[i].type, b[i].type))
+    if (a[i].name != b[i].name || a[i].doc != b[i].doc ||
+        a[i].default_value != b[i].default_value || !same(a[i].type, b[i].type))
       return false;
   return true;
 }
 bool same(const NodePtr& a, const NodePtr& b) {
   if (a == b) return true;
   if (!a || !b || a->kind != b->kind || a->primitive != b->primitive || a->name != b->name ||
-      a->ns != b->ns || a->doc != b->doc || !(a->props == b->props) ||
+      a->ns != b->ns || a->doc != b->doc || !(a->props == b->props) || a->symbols != b->symbols ||
+      a->enum_default != b->enum_default || a->size != b->size ||
       !same_fields(a->fields, b->fields) || !same(a->items, b->items) ||
       a->branches.size() != b->branches.size())
     return false;
@@ -192,6 +251,7 @@ class FromConnect {
   explicit FromConnect(const AvroDataConfig& config) : config_(config) {}
 
   NodePtr convert(const Schema& s, bool ignore_optional) {
+    if (is_union_schema(s)) return convert_union(s);
     const bool optional = s.optional() && !ignore_optional;
     if (!optional) {
       // One conversion reuses the Avro schema of an equal required Connect schema (so a record
@@ -245,9 +305,65 @@ class FromConnect {
     }
   }
 
-  AvroField field(const std::string& name, const Schema& schema) {
+  // Avro's Name of a dotted full name: split at the last dot, every part checked, none scrubbed
+  // (an enum's name is the Enum parameter's value, as given).
+  static void set_raw_name(Node& n, const std::string& full) {
+    std::size_t start = 0;
+    for (std::size_t dot; (dot = full.find('.', start)) != std::string::npos; start = dot + 1)
+      if (!valid_avro_name(full.substr(start, dot - start)))
+        throw AvroSchemaError("Illegal character in: " + full);
+    if (!valid_avro_name(full.substr(start)))
+      throw AvroSchemaError("Illegal character in: " + full);
+    const auto dot = full.rfind('.');
+    n.name = dot == std::string::npos ? full : full.substr(dot + 1);
+    if (dot != std::string::npos) n.ns = full.substr(0, dot);
+  }
+
+  // The Connect name's last part (scrubbed as set_name does), or the next ConnectDefault name.
+  std::string short_name_or_default(const Schema& s) {
+    Node n;
+    if (s.name()) {
+      set_name(n, *s.name());
+      return n.name;
+    }
+    ++name_index_;
+    return name_index_ == 1 ? kDefaultName : kDefaultName + std::to_string(name_index_);
+  }
+
+  // A struct named io.confluent.connect.avro.Union (or with the Union parameter): the union of
+  // its fields' types, "null" first when it is optional; Avro refuses a union inside a union
+  // and two members of one type or name (§1.6).
+  NodePtr convert_union(const Schema& s) {
+    auto u = std::make_shared<Node>();
+    u->kind = Node::Kind::Union;
+    if (s.optional()) u->branches.push_back(primitive("null"));
+    std::set<std::string> seen;
+    for (const auto& f : s.fields()) {
+      NodePtr b = convert(*f.schema, true);
+      if (b->kind == Node::Kind::Union)
+        throw AvroSchemaError("Nested union: field '" + f.name + "' of " +
+                              s.name().value_or(kAvroUnion) + " is itself a union");
+      u->branches.push_back(b);
+    }
+    for (const auto& b : u->branches) {
+      const std::string key = b->kind == Node::Kind::Record || b->kind == Node::Kind::Enum ||
+                                      b->kind == Node::Kind::Fixed
+                                  ? b->full_name()
+                                  : (b->kind == Node::Kind::Array ? "array"
+                                     : b->kind == Node::Kind::Map ? "map"
+                                                                  : b->primitive);
+      if (!seen.insert(key).second)
+        throw AvroSchemaError("Duplicate in union: " + key + " (in " +
+                              s.name().value_or(kAvroUnion) + ")");
+    }
+    return u;
+  }
+
+  AvroField field(const std::string& name, const Schema& schema,
+                  std::optional<std::string> doc = std::nullopt) {
     AvroField f;
     f.name = config_.scrub_invalid_names ? scrub_name(name) : part(name);
+    f.doc = std::move(doc);
     f.type = convert(schema, false);
     if (schema.default_value() && !schema.default_value()->is_null())
       f.default_value = widen(json_of(schema, *schema.default_value()));
@@ -269,9 +385,43 @@ class FromConnect {
       case Type::Float32: n = primitive("float"); break;
       case Type::Float64: n = primitive("double"); break;
       case Type::Boolean: n = primitive("boolean"); break;
-      case Type::String: n = primitive("string"); break;
+      case Type::String:
+        if (const char* param = enum_param(s, config_)) {
+          // An Avro enum named by the Enum parameter's value, its symbols the parameter keys
+          // "<param>.<symbol>" (§1.6).
+          n = std::make_shared<Node>();
+          n->kind = Node::Kind::Enum;
+          const auto enum_name = s.parameter(param);
+          if (!enum_name)
+            throw AvroSchemaError("Schema " + s.name().value_or("(string)") + " has no parameter " +
+                                  param + " naming its Avro enum");
+          set_raw_name(*n, *enum_name);
+          n->symbols = enum_symbols(s, param);
+          const std::string type_name = short_name_or_default(s);
+          n->doc = s.parameter(kEnumDocPrefix + type_name);
+          n->enum_default = s.parameter(kEnumDefaultPrefix + type_name);
+          std::set<std::string> symbols;
+          for (const auto& sym : n->symbols) {
+            if (!valid_avro_name(sym))
+              throw AvroSchemaError("Illegal character in enum symbol: " + sym);
+            if (!symbols.insert(sym).second) throw AvroSchemaError("Duplicate enum symbol: " + sym);
+          }
+          if (n->enum_default && symbols.count(*n->enum_default) == 0)
+            throw AvroSchemaError("The Enum Default: " + *n->enum_default +
+                                  " is not in the enum symbol set of " + *enum_name);
+        } else {
+          n = primitive("string");
+        }
+        break;
       case Type::Bytes:
-        n = primitive("bytes");
+        if (is_fixed_schema(s)) {
+          n = std::make_shared<Node>();
+          n->kind = Node::Kind::Fixed;
+          set_name(*n, *s.name());
+          n->size = fixed_size(s);
+        } else {
+          n = primitive("bytes");
+        }
         if (s.name() && *s.name() == logical::kDecimal) {
           int scale = 0, precision = kDefaultDecimalPrecision;
           if (auto v = s.parameter(logical::kDecimalScaleParam)) scale = std::stoi(*v);
@@ -319,8 +469,9 @@ class FromConnect {
           n->name = name_index_ == 1 ? kDefaultName : kDefaultName + std::to_string(name_index_);
           n->ns = kDefaultNamespace;
         }
-        n->doc = s.parameter("io.confluent.connect.avro.record.doc");
-        for (const auto& f : s.fields()) n->fields.push_back(field(f.name, *f.schema));
+        n->doc = s.parameter(kRecordDocParam);
+        for (const auto& f : s.fields())
+          n->fields.push_back(field(f.name, *f.schema, s.parameter(kFieldDocPrefix + f.name)));
         break;
     }
     add_properties(s, *n);
@@ -399,8 +550,17 @@ class FromConnect {
         return JNode{std::move(a)};
       }
       case Type::Struct: {
-        JObject o;
         const auto& data = v.as_struct();
+        if (is_union_schema(s)) {
+          // AvroData's default of a union: its first field's value (or that field's default).
+          if (s.fields().empty()) return JNode{};
+          const auto& first = s.fields().front();
+          const Value& fv = data.fields.at(static_cast<std::size_t>(first.index));
+          return json_of(*first.schema, fv.is_null() && first.schema->default_value()
+                                            ? *first.schema->default_value()
+                                            : fv);
+        }
+        JObject o;
         for (const auto& f : s.fields())
           o.push_back({config_.scrub_invalid_names ? scrub_name(f.name) : f.name,
                        json_of(*f.schema, data.fields.at(static_cast<std::size_t>(f.index)))});
@@ -439,6 +599,12 @@ class FromConnect {
         }
         return true;
       }
+      case Node::Kind::Enum: {
+        const auto* sym = std::get_if<std::string>(&d.v);
+        return sym != nullptr &&
+               std::find(n->symbols.begin(), n->symbols.end(), *sym) != n->symbols.end();
+      }
+      case Node::Kind::Fixed: return std::holds_alternative<std::string>(d.v);
       case Node::Kind::Primitive: break;
     }
     const std::string& t = n->primitive;
@@ -487,7 +653,9 @@ class Writer {
         write_props(n->props, out);
         out += '}';
         return;
-      case Node::Kind::Record: break;
+      case Node::Kind::Record:
+      case Node::Kind::Enum:
+      case Node::Kind::Fixed: break;
     }
     const std::string full = n->full_name();
     if (auto it = defined_.find(full); it != defined_.end()) {
@@ -497,7 +665,9 @@ class Writer {
       return;
     }
     defined_.emplace(full, n);
-    out += "{\"type\":\"record\",\"name\":";
+    out += n->kind == Node::Kind::Record ? "{\"type\":\"record\",\"name\":"
+           : n->kind == Node::Kind::Enum ? "{\"type\":\"enum\",\"name\":"
+                                         : "{\"type\":\"fixed\",\"name\":";
     write_string(n->name, out);
     if (n->ns != current_ns) {
       out += ",\"namespace\":";
@@ -507,6 +677,27 @@ class Writer {
       out += ",\"doc\":";
       write_string(*n->doc, out);
     }
+    if (n->kind == Node::Kind::Enum) {  // Avro 1.11: symbols, default, then the properties
+      out += ",\"symbols\":[";
+      for (std::size_t i = 0; i < n->symbols.size(); ++i) {
+        if (i) out += ',';
+        write_string(n->symbols[i], out);
+      }
+      out += ']';
+      if (n->enum_default) {
+        out += ",\"default\":";
+        write_string(*n->enum_default, out);
+      }
+      write_props(n->props, out);
+      out += '}';
+      return;
+    }
+    if (n->kind == Node::Kind::Fixed) {
+      out += ",\"size\":" + std::to_string(n->size);
+      write_props(n->props, out);
+      out += '}';
+      return;
+    }
     out += ",\"fields\":[";
     for (std::size_t i = 0; i < n->fields.size(); ++i) {
       const auto& f = n->fields[i];
@@ -515,6 +706,10 @@ class Writer {
       write_string(f.name, out);
       out += ",\"type\":";
       write(f.type, n->ns, out);
+      if (f.doc) {
+        out += ",\"doc\":";
+        write_string(*f.doc, out);
+      }
       if (f.default_value) {
         out += ",\"default\":";
         write_json(*f.default_value, out);
@@ -587,7 +782,29 @@ std::string describe(const std::string& path) {
 }
 
 void set_value(avro_value_t& av, const Schema& s, const Value& v, const std::string& path,
-               bool ignore_optional = false) {
+               const AvroDataConfig& c, bool ignore_optional = false) {
+  if (is_union_schema(s)) {
+    const int first = s.optional() ? 1 : 0;
+    avro_value_t branch;
+    if (!v.is_null()) {
+      const auto& data = v.as_struct();
+      for (const auto& f : s.fields()) {
+        Value fv = static_cast<std::size_t>(f.index) < data.fields.size()
+                       ? data.fields[static_cast<std::size_t>(f.index)]
+                       : Value();
+        if (fv.is_null() && f.schema->default_value()) fv = *f.schema->default_value();
+        if (fv.is_null()) continue;
+        check(avro_value_set_branch(&av, first + f.index, &branch), describe(path));
+        set_value(branch, *f.schema, fv, path.empty() ? f.name : path + "." + f.name, c, true);
+        return;
+      }
+    }
+    if (!s.optional())
+      throw std::invalid_argument("Invalid null value for required " + describe(path));
+    check(avro_value_set_branch(&av, 0, &branch), describe(path));
+    check(avro_value_set_null(&branch), describe(path));
+    return;
+  }
   if (s.optional() && !ignore_optional) {
     // The union AvroData made: ["null", T], or [T, "null"] for a non-struct with a default.
     const bool null_first =
@@ -599,13 +816,13 @@ void set_value(avro_value_t& av, const Schema& s, const Value& v, const std::str
       return;
     }
     check(avro_value_set_branch(&av, null_first ? 1 : 0, &branch), describe(path));
-    set_value(branch, s, v, path, true);
+    set_value(branch, s, v, path, c, true);
     return;
   }
   if (v.is_null()) {
     // A required value left null is its default (Connect's Struct.get), else an error.
     if (s.default_value() && !s.default_value()->is_null())
-      return set_value(av, s, *s.default_value(), path, true);
+      return set_value(av, s, *s.default_value(), path, c, true);
     throw std::invalid_argument("Invalid null value for required " + describe(path));
   }
   try {
@@ -621,12 +838,27 @@ void set_value(avro_value_t& av, const Schema& s, const Value& v, const std::str
       case Type::Boolean: check(avro_value_set_boolean(&av, v.as<bool>()), describe(path)); break;
       case Type::String: {
         const auto& str = v.as<std::string>();
+        if (const char* param = enum_param(s, c)) {
+          const auto symbols = enum_symbols(s, param);
+          const auto it = std::find(symbols.begin(), symbols.end(), str);
+          if (it == symbols.end())
+            throw std::invalid_argument("not an enum symbol: " + describe(path));
+          check(avro_value_set_enum(&av, static_cast<int>(it - symbols.begin())), describe(path));
+          break;
+        }
         // avro-c's length counts the terminating NUL it keeps.
         check(avro_value_set_string_len(&av, str.c_str(), str.size() + 1), describe(path));
         break;
       }
       case Type::Bytes: {
         const auto& b = v.as<Bytes>();
+        if (is_fixed_schema(s)) {
+          if (static_cast<std::int64_t>(b.size()) != fixed_size(s))
+            throw std::invalid_argument("wrong fixed size: " + describe(path));
+          check(avro_value_set_fixed(&av, const_cast<std::uint8_t*>(b.data()), b.size()),
+                describe(path));
+          break;
+        }
         static std::uint8_t none = 0;  // libavro refuses a null pointer, even for no bytes
         check(avro_value_set_bytes(&av, b.empty() ? &none : const_cast<std::uint8_t*>(b.data()),
                                    b.size()),
@@ -638,7 +870,7 @@ void set_value(avro_value_t& av, const Schema& s, const Value& v, const std::str
         for (const auto& e : v.as<Value::Array>()) {
           avro_value_t child;
           check(avro_value_append(&av, &child, nullptr), describe(path));
-          set_value(child, *s.value_schema(), e, path + "[" + std::to_string(i++) + "]");
+          set_value(child, *s.value_schema(), e, path + "[" + std::to_string(i++) + "]", c);
         }
         break;
       }
@@ -650,14 +882,14 @@ void set_value(avro_value_t& av, const Schema& s, const Value& v, const std::str
           if (string_keys) {
             check(avro_value_add(&av, k.as<std::string>().c_str(), &child, nullptr, nullptr),
                   describe(path));
-            set_value(child, *s.value_schema(), e, path + "[" + k.as<std::string>() + "]");
+            set_value(child, *s.value_schema(), e, path + "[" + k.as<std::string>() + "]", c);
           } else {
             avro_value_t entry, key;
             check(avro_value_append(&av, &entry, nullptr), describe(path));
             check(avro_value_get_by_index(&entry, 0, &key, nullptr), describe(path));
-            set_value(key, *s.key_schema(), k, path + ".key");
+            set_value(key, *s.key_schema(), k, path + ".key", c);
             check(avro_value_get_by_index(&entry, 1, &child, nullptr), describe(path));
-            set_value(child, *s.value_schema(), e, path + ".value");
+            set_value(child, *s.value_schema(), e, path + ".value", c);
           }
         }
         break;
@@ -670,7 +902,7 @@ void set_value(avro_value_t& av, const Schema& s, const Value& v, const std::str
                 describe(path));
           const auto at = static_cast<std::size_t>(f.index);
           set_value(child, *f.schema, at < data.fields.size() ? data.fields[at] : Value(),
-                    path.empty() ? f.name : path + "." + f.name);
+                    path.empty() ? f.name : path + "." + f.name, c);
         }
         break;
       }
@@ -685,6 +917,7 @@ void set_value(avro_value_t& av, const Schema& s, const Value& v, const std::str
 
 struct AvroEncoder::Impl {
   SchemaPtr connect;
+  AvroDataConfig config;
   std::string json;
   avro_schema_t schema = nullptr;
   avro_value_iface_t* iface = nullptr;
@@ -701,6 +934,7 @@ struct AvroEncoder::Impl {
 AvroEncoder::AvroEncoder(SchemaPtr schema, const AvroDataConfig& config)
     : impl_(std::make_unique<Impl>()) {
   impl_->connect = std::move(schema);
+  impl_->config = config;
   impl_->json = avro_schema_json(impl_->connect, config);
 }
 
@@ -724,7 +958,7 @@ void AvroEncoder::encode_with_libavro(const Value& value, std::string& out) {
     impl_->has_value = true;
   }
   check(avro_value_reset(&impl_->value), "resetting the Avro value");
-  set_value(impl_->value, *impl_->connect, value, "");
+  set_value(impl_->value, *impl_->connect, value, "", impl_->config);
   std::size_t size = 0;
   check(avro_value_sizeof(&impl_->value, &size), "sizing the Avro value");
   const std::size_t at = out.size();
@@ -773,7 +1007,13 @@ void write_bytes(const void* data, std::size_t size, std::string& out) {
   out.append(static_cast<const char*>(data), size);
 }
 
-void write_value(const Schema& s, const Value& v, std::string& out, bool ignore_optional = false) {
+// A Union struct: the branch of its first non-null field (a field left null counts as its
+// default, as Struct.get), or the null branch.
+void write_union(const Schema& s, const Value& v, std::string& out, const AvroDataConfig& c);
+
+void write_value(const Schema& s, const Value& v, std::string& out, const AvroDataConfig& c,
+                 bool ignore_optional = false) {
+  if (is_union_schema(s)) return write_union(s, v, out, c);
   if (s.optional() && !ignore_optional) {
     const bool null_first =
         s.type() == Type::Struct || !(s.default_value() && !s.default_value()->is_null());
@@ -782,12 +1022,12 @@ void write_value(const Schema& s, const Value& v, std::string& out, bool ignore_
       return;
     }
     write_long(null_first ? 1 : 0, out);
-    write_value(s, v, out, true);
+    write_value(s, v, out, c, true);
     return;
   }
   if (v.is_null()) {
     if (s.default_value() && !s.default_value()->is_null())
-      return write_value(s, *s.default_value(), out, true);
+      return write_value(s, *s.default_value(), out, c, true);
     throw FieldError("", "Invalid null value for required ");
   }
   try {
@@ -801,11 +1041,28 @@ void write_value(const Schema& s, const Value& v, std::string& out, bool ignore_
       case Type::Boolean: out += static_cast<char>(v.as<bool>() ? 1 : 0); return;
       case Type::String: {
         const auto& str = v.as<std::string>();
+        if (const char* param = enum_param(s, c)) {
+          const auto symbols = enum_symbols(s, param);
+          const auto it = std::find(symbols.begin(), symbols.end(), str);
+          if (it == symbols.end())
+            throw FieldError("", "Invalid value: '" + str + "' is not a symbol of enum " +
+                                     s.parameter(param).value_or("") + " for ");
+          write_long(it - symbols.begin(), out);
+          return;
+        }
         write_bytes(str.data(), str.size(), out);
         return;
       }
       case Type::Bytes: {
         const auto& b = v.as<Bytes>();
+        if (is_fixed_schema(s)) {
+          const std::int64_t size = fixed_size(s);
+          if (static_cast<std::int64_t>(b.size()) != size)
+            throw FieldError("", "Invalid value: " + std::to_string(b.size()) +
+                                     " bytes for a fixed of " + std::to_string(size) + " for ");
+          out.append(reinterpret_cast<const char*>(b.data()), b.size());
+          return;
+        }
         write_bytes(b.data(), b.size(), out);
         return;
       }
@@ -814,7 +1071,7 @@ void write_value(const Schema& s, const Value& v, std::string& out, bool ignore_
         if (!items.empty()) write_long(static_cast<std::int64_t>(items.size()), out);
         for (std::size_t i = 0; i < items.size(); ++i) {
           try {
-            write_value(*s.value_schema(), items[i], out);
+            write_value(*s.value_schema(), items[i], out, c);
           } catch (FieldError& e) {
             e.path = "[" + std::to_string(i) + "]" + e.path;
             throw;
@@ -833,9 +1090,9 @@ void write_value(const Schema& s, const Value& v, std::string& out, bool ignore_
             const auto& key = k.as<std::string>();
             write_bytes(key.data(), key.size(), out);
           } else {
-            write_value(*s.key_schema(), k, out);
+            write_value(*s.key_schema(), k, out, c);
           }
-          write_value(*s.value_schema(), e, out);
+          write_value(*s.value_schema(), e, out, c);
         }
         out += '\0';
         return;
@@ -846,7 +1103,7 @@ void write_value(const Schema& s, const Value& v, std::string& out, bool ignore_
         for (const auto& f : s.fields()) {
           const auto at = static_cast<std::size_t>(f.index);
           try {
-            write_value(*f.schema, at < data.fields.size() ? data.fields[at] : kNull, out);
+            write_value(*f.schema, at < data.fields.size() ? data.fields[at] : kNull, out, c);
           } catch (FieldError& e) {
             e.path = (e.path.empty() || e.path[0] == '[' ? f.name : f.name + ".") + e.path;
             throw;
@@ -860,12 +1117,41 @@ void write_value(const Schema& s, const Value& v, std::string& out, bool ignore_
   }
 }
 
+void write_union(const Schema& s, const Value& v, std::string& out, const AvroDataConfig& c) {
+  const std::int64_t first = s.optional() ? 1 : 0;
+  if (!v.is_null()) {
+    try {
+      const auto& data = v.as_struct();
+      for (const auto& f : s.fields()) {
+        const auto at = static_cast<std::size_t>(f.index);
+        const Value* fv = at < data.fields.size() ? &data.fields[at] : nullptr;
+        if ((fv == nullptr || fv->is_null()) && f.schema->default_value() &&
+            !f.schema->default_value()->is_null())
+          fv = &*f.schema->default_value();
+        if (fv == nullptr || fv->is_null()) continue;
+        write_long(first + f.index, out);
+        try {
+          write_value(*f.schema, *fv, out, c, true);
+        } catch (FieldError& e) {
+          e.path = (e.path.empty() || e.path[0] == '[' ? f.name : f.name + ".") + e.path;
+          throw;
+        }
+        return;
+      }
+    } catch (const std::bad_variant_access&) {
+      throw FieldError("", "Invalid value: not a struct for ");
+    }
+  }
+  if (!s.optional()) throw FieldError("", "Invalid null value for required ");
+  write_long(0, out);
+}
+
 }  // namespace
 
 void AvroEncoder::encode(const Value& value, std::string& out) {
   const std::size_t at = out.size();
   try {
-    write_value(*impl_->connect, value, out);
+    write_value(*impl_->connect, value, out, impl_->config);
   } catch (const FieldError& e) {
     out.resize(at);  // nothing of a record that cannot be written
     throw std::invalid_argument(e.what() + describe(e.path));
@@ -887,35 +1173,57 @@ void AvroEncoder::encode(const Value& value, std::string& out) {
 namespace tributary::avro {
 namespace {
 
-using Json = nlohmann::json;
+// Ordered: connect.parameters keep the order they were written in (Jackson's, as Connect's
+// LinkedHashMap of parameters).
+using Json = nlohmann::ordered_json;
 
-void collect_records(const Json& t, const std::string& ns, std::map<std::string, const Json*>& out,
-                     int depth) {
+// The full name of a named type by Avro's rules (any nlohmann JSON type).
+template <class J>
+std::string full_name_impl(const J& named, const std::string& enclosing_namespace) {
+  std::string name = named.is_object() && named.contains("name") && named["name"].is_string()
+                         ? named["name"].template get<std::string>()
+                         : "";
+  if (name.find('.') != std::string::npos) return name;
+  const std::string ns =
+      named.is_object() && named.contains("namespace") && named["namespace"].is_string()
+          ? named["namespace"].template get<std::string>()
+          : enclosing_namespace;
+  return ns.empty() ? name : ns + "." + name;
+}
+
+// The named types of a schema by full name: records, and with `all_named` enums and fixed too.
+template <class J>
+void collect_records(const J& t, const std::string& ns, std::map<std::string, const J*>& out,
+                     int depth, bool all_named = false) {
   if (depth > kMaxJsonDepth) return;  // parse_bounded_json bounds real input well below this
   if (t.is_array()) {
-    for (const auto& b : t) collect_records(b, ns, out, depth + 1);
+    for (const auto& b : t) collect_records(b, ns, out, depth + 1, all_named);
     return;
   }
   if (!t.is_object() || !t.contains("type")) return;
-  const Json& type = t["type"];
+  const J& type = t["type"];
   if (!type.is_string()) {
-    collect_records(type, ns, out, depth + 1);
+    collect_records(type, ns, out, depth + 1, all_named);
     return;
   }
-  const std::string kind = type.get<std::string>();
+  const std::string kind = type.template get<std::string>();
+  if (all_named && (kind == "enum" || kind == "fixed")) {
+    out.emplace(full_name_impl(t, ns), &t);
+    return;
+  }
   if (kind == "record" || kind == "error") {
-    const std::string full = avro_full_name(t, ns);
+    const std::string full = full_name_impl(t, ns);
     out.emplace(full, &t);
     const auto dot = full.rfind('.');
     const std::string inner_ns = dot == std::string::npos ? "" : full.substr(0, dot);
     if (t.contains("fields") && t["fields"].is_array())
       for (const auto& f : t["fields"])
         if (f.is_object() && f.contains("type"))
-          collect_records(f["type"], inner_ns, out, depth + 1);
+          collect_records(f["type"], inner_ns, out, depth + 1, all_named);
   } else if (kind == "array" && t.contains("items")) {
-    collect_records(t["items"], ns, out, depth + 1);
+    collect_records(t["items"], ns, out, depth + 1, all_named);
   } else if (kind == "map" && t.contains("values")) {
-    collect_records(t["values"], ns, out, depth + 1);
+    collect_records(t["values"], ns, out, depth + 1, all_named);
   }
 }
 
@@ -933,19 +1241,26 @@ struct DecNode {
     Array,
     Map,
     MapArray,
-    Union
+    Union,        // ["null", T]: an optional T
+    UnionStruct,  // any other union: a Union struct with one field per non-null branch
+    Enum,
+    Fixed
   };
   Kind kind = Kind::Null;
   std::vector<const DecNode*> children;  // record fields; array/map items; union branches
   int null_branch = -1;                  // union: the index of "null"
+  std::vector<int> branch_field;         // union struct: each branch's field (-1: null)
+  std::vector<std::string> symbols;      // enum
+  std::int64_t size = 0;                 // fixed
 };
 
 class ToConnect {
  public:
-  explicit ToConnect(std::vector<std::unique_ptr<DecNode>>& pool) : pool_(pool) {}
+  ToConnect(std::vector<std::unique_ptr<DecNode>>& pool, const AvroDataConfig& config)
+      : pool_(pool), config_(config) {}
 
-  // Named records first, so references resolve.
-  void collect(const Json& schema) { named_ = avro_named_records(schema); }
+  // Named types first, so references resolve.
+  void collect(const Json& schema) { collect_records(schema, "", named_, 0, true); }
 
   // The Connect schema and the decode node of type `t`; `field_default` is the Avro field's
   // default (used when the type has no connect.default).
@@ -962,8 +1277,7 @@ class ToConnect {
                                    : std::vector<const DecNode*>{inner, null_node()};
         return {schema, u};
       }
-      throw AvroSchemaError("Avro union " + t.dump() +
-                            " is not [\"null\", T]; AvroData's general unions are not supported");
+      return convert_union(t, ns, optional, field_default, depth);
     }
     if (t.is_string()) {
       const std::string name = t.get<std::string>();
@@ -985,7 +1299,8 @@ class ToConnect {
       const Json& items = t.value("items", Json());
       // An array of MapEntry records is a Connect map with non-string keys.
       const Json* entry = resolve_record(items, ns);
-      if (entry != nullptr && is_map_entry(*entry, ns)) {
+      if (entry != nullptr && is_map_entry(*entry, ns) && entry->contains("fields") &&
+          (*entry)["fields"].is_array()) {
         const std::string entry_ns = namespace_of(full_name_of(*entry, ns));
         const Json* key_field = nullptr;
         const Json* value_field = nullptr;
@@ -1027,9 +1342,14 @@ class ToConnect {
       auto* n = node(DecNode::Kind::Record);
       if (!t.contains("fields") || !t["fields"].is_array())
         throw AvroSchemaError("Avro record " + full + " has no fields");
+      // The record's and the fields' docs are the struct's parameters (§1.4, §1.5).
+      if (config_.connect_meta_data && t.contains("doc") && t["doc"].is_string())
+        b.parameter(kRecordDocParam, t["doc"].get<std::string>());
       for (const auto& f : t["fields"]) {
         if (!f.is_object() || !f.contains("name") || !f["name"].is_string() || !f.contains("type"))
           throw AvroSchemaError("a field of Avro record " + full + " has no name or type");
+        if (config_.connect_meta_data && f.contains("doc") && f["doc"].is_string())
+          b.parameter(kFieldDocPrefix + f["name"].get<std::string>(), f["doc"].get<std::string>());
         auto [fs, fn] = convert(f["type"], inner_ns, false,
                                 f.contains("default") ? &f["default"] : nullptr, depth + 1);
         b.field(f["name"].get<std::string>(), fs);
@@ -1041,16 +1361,155 @@ class ToConnect {
         b.name(full);
       return {finish(b, t, optional, field_default, Type::Struct), n};
     }
-    throw AvroSchemaError("Avro type '" + kind + "' is not supported (enum and fixed are not)");
+    if (kind == "enum") return convert_enum(t, ns, optional, field_default);
+    if (kind == "fixed") return convert_fixed(t, ns, optional, field_default);
+    throw AvroSchemaError("Avro type '" + kind + "' is not supported");
   }
 
  private:
+  // A union other than ["null", T] (§1.6): one member is that member (flatten.singleton.union);
+  // more are a struct named io.confluent.connect.avro.Union (generalized.sum.type.support:
+  // connect_union_<n>), optional when a member is "null", with one optional field per other
+  // member named by its type (a named type by its name, its full name under
+  // enhanced.avro.schema.support; connect_union_field_<i> when generalized).
+  std::pair<SchemaPtr, const DecNode*> convert_union(const Json& t, const std::string& ns,
+                                                     bool optional, const Json* field_default,
+                                                     int depth) {
+    if (t.empty()) throw AvroSchemaError("an empty Avro union has no Connect schema");
+    if (t.size() == 1) {
+      auto [schema, inner] = convert(t[0], ns, optional, nullptr, depth + 1);
+      auto* u = node(DecNode::Kind::Union);
+      u->children = {inner};
+      return {schema, u};
+    }
+    const bool generalized = config_.generalized_sum_type_support;
+    const std::string union_name =
+        generalized ? std::string(kGeneralizedUnionPrefix) + std::to_string(union_index_++)
+                    : std::string(kAvroUnion);
+    SchemaBuilder b = SchemaBuilder::struct_();
+    b.name(union_name);
+    if (generalized) b.parameter(kGeneralizedUnion, union_name);
+    auto* n = node(DecNode::Kind::UnionStruct);
+    std::set<std::string> names;
+    int field_index = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const Json& member = t[i];
+      if (member == "null" || (member.is_object() && member.value("type", Json()) == "null")) {
+        optional = true;
+        n->children.push_back(null_node());
+        n->branch_field.push_back(-1);
+        continue;
+      }
+      if (member.is_array()) throw AvroSchemaError("Nested union: " + t.dump().substr(0, 200));
+      auto [fs, fn] = convert(member, ns, true, nullptr, depth + 1);
+      const std::string field_name = member_field_name(member, ns, i);
+      if (!names.insert(field_name).second)
+        throw AvroSchemaError("Multiple union schemas map to the Connect union field name " +
+                              field_name);
+      b.field(field_name, fs);
+      n->children.push_back(fn);
+      n->branch_field.push_back(field_index++);
+    }
+    if (optional) b.optional();
+    SchemaPtr schema = b.build();
+    // The field's default is its first member's value (a null first member: no default).
+    if (field_default != nullptr && !field_default->is_null() && n->branch_field.front() >= 0) {
+      try {
+        const auto& first = schema->fields().front();
+        auto data = std::make_shared<Value::StructData>();
+        data->schema = schema;
+        data->fields.resize(schema->fields().size());
+        data->fields[0] = value_of(first.schema, *field_default);
+        b.default_value(Value(std::move(data)));
+        schema = b.build();
+      } catch (const std::exception&) {  // AvroData ignores a default it cannot read
+      }
+    }
+    return {schema, n};
+  }
+
+  // AvroData's unionMemberFieldName for an Avro member type.
+  std::string member_field_name(const Json& member, const std::string& ns,
+                                std::size_t index) const {
+    if (config_.generalized_sum_type_support)
+      return std::string(kGeneralizedUnionPrefix) + "field_" + std::to_string(index);
+    const Json* named = &member;
+    if (member.is_string()) {
+      const std::string name = member.get<std::string>();
+      auto it =
+          named_.find(name.find('.') == std::string::npos && !ns.empty() ? ns + "." + name : name);
+      if (it == named_.end()) it = named_.find(name);
+      if (it == named_.end()) return name;  // a primitive type's name
+      named = it->second;
+    }
+    const std::string kind = named->is_object() ? named->value("type", std::string()) : "";
+    if (kind == "record" || kind == "error" || kind == "enum" || kind == "fixed") {
+      const std::string full = full_name_of(*named, ns);
+      if (config_.enhanced_avro_schema_support) return full;
+      const auto dot = full.rfind('.');
+      return dot == std::string::npos ? full : full.substr(dot + 1);
+    }
+    return kind;  // "int", "string", "array", "map", ...
+  }
+
+  // An Avro enum: a string with the Enum parameters (§1.6), named by its full name.
+  std::pair<SchemaPtr, const DecNode*> convert_enum(const Json& t, const std::string& ns,
+                                                    bool optional, const Json* field_default) {
+    if (!t.contains("symbols") || !t["symbols"].is_array())
+      throw AvroSchemaError("Avro enum " + t.value("name", std::string()) + " has no symbols");
+    const std::string full = full_name_of(t, ns);
+    const std::string name =
+        full.substr(full.rfind('.') == std::string::npos ? 0 : full.rfind('.') + 1);
+    SchemaBuilder b(Type::String);
+    if (config_.connect_meta_data) {
+      if (t.contains("doc") && t["doc"].is_string())
+        b.parameter(kEnumDocPrefix + name, t["doc"].get<std::string>());
+      if (t.contains("default") && t["default"].is_string())
+        b.parameter(kEnumDefaultPrefix + name, t["default"].get<std::string>());
+    }
+    const bool generalized = config_.generalized_sum_type_support;
+    const std::string param = generalized ? kGeneralizedEnum : kAvroEnum;
+    b.parameter(param, full);
+    auto* n = node(DecNode::Kind::Enum);
+    for (const auto& sym : t["symbols"]) {
+      if (!sym.is_string())
+        throw AvroSchemaError("Avro enum " + full + " has a symbol that is not a string");
+      const std::string symbol = sym.get<std::string>();
+      b.parameter(param + "." + symbol, generalized ? std::to_string(n->symbols.size()) : symbol);
+      n->symbols.push_back(symbol);
+    }
+    if (!t.contains("connect.name")) b.name(full);
+    return {finish(b, t, optional, field_default, Type::String), n};
+  }
+
+  // An Avro fixed: bytes (or a Decimal) with connect.fixed.size, named by its full name.
+  std::pair<SchemaPtr, const DecNode*> convert_fixed(const Json& t, const std::string& ns,
+                                                     bool optional, const Json* field_default) {
+    if (!t.contains("size") || !t["size"].is_number_integer() ||
+        t["size"].get<std::int64_t>() < 0 || t["size"].get<std::int64_t>() > INT32_MAX)
+      throw AvroSchemaError("Avro fixed " + t.value("name", std::string()) + " has no size");
+    const std::int64_t size = t["size"].get<std::int64_t>();
+    SchemaBuilder b(Type::Bytes);
+    if (t.value("logicalType", "") == "decimal") {
+      b.name(std::string(logical::kDecimal)).version(1);
+      b.parameter(std::string(logical::kDecimalScaleParam), std::to_string(t.value("scale", 0)));
+      if (t.contains("precision") && t["precision"].is_number_integer() &&
+          t["precision"].get<int>() != kDefaultDecimalPrecision)
+        b.parameter(kDecimalPrecisionParam, std::to_string(t["precision"].get<int>()));
+    }
+    b.parameter(kFixedSizeParam, std::to_string(size));
+    if (!t.contains("connect.name") && !b.build()->name()) b.name(full_name_of(t, ns));
+    auto* n = node(DecNode::Kind::Fixed);
+    n->size = size;
+    return {finish(b, t, optional, field_default, Type::Bytes), n};
+  }
+
   static std::string namespace_of(const std::string& full) {
     auto dot = full.rfind('.');
     return dot == std::string::npos ? "" : full.substr(0, dot);
   }
   static std::string full_name_of(const Json& t, const std::string& ns) {
-    return avro_full_name(t, ns);
+    return full_name_impl(t, ns);
   }
   const Json* resolve_record(const Json& t, const std::string& ns) const {
     if (t.is_object() && t.value("type", Json()) == "record") return &t;
@@ -1059,7 +1518,7 @@ class ToConnect {
       auto it =
           named_.find(name.find('.') == std::string::npos && !ns.empty() ? ns + "." + name : name);
       if (it == named_.end()) it = named_.find(name);
-      if (it != named_.end()) return it->second;
+      if (it != named_.end() && it->second->value("type", Json()) == "record") return it->second;
     }
     return nullptr;
   }
@@ -1134,11 +1593,12 @@ class ToConnect {
   // The connect.* properties, the optional flag and the default.
   SchemaPtr finish(SchemaBuilder& b, const Json& t, bool optional, const Json* field_default,
                    Type type) {
-    if (t.contains("connect.doc") && t["connect.doc"].is_string())
+    if (config_.connect_meta_data && t.contains("connect.doc") && t["connect.doc"].is_string())
       b.doc(t["connect.doc"].get<std::string>());
     if (t.contains("connect.version") && t["connect.version"].is_number_integer())
       b.version(t["connect.version"].get<int>());
-    if (t.contains("connect.parameters") && t["connect.parameters"].is_object())
+    if (config_.connect_meta_data && t.contains("connect.parameters") &&
+        t["connect.parameters"].is_object())
       for (const auto& [k, v] : t["connect.parameters"].items())
         if (v.is_string()) b.parameter(k, v.get<std::string>());
     if (t.contains("connect.name") && t["connect.name"].is_string())
@@ -1226,8 +1686,10 @@ class ToConnect {
   }
 
   std::vector<std::unique_ptr<DecNode>>& pool_;
+  const AvroDataConfig& config_;
   const DecNode* null_ = nullptr;
   std::map<std::string, const Json*> named_;
+  int union_index_ = 0;  // generalized.sum.type.support's union names
 };
 
 // Reads Avro binary; every length is checked against what is left.
@@ -1280,6 +1742,7 @@ class Reader {
 // its branch, every other type at least a byte).
 bool may_be_empty(const DecNode& n) {
   if (n.kind == DecNode::Kind::Null) return true;
+  if (n.kind == DecNode::Kind::Fixed) return n.size == 0;
   if (n.kind != DecNode::Kind::Record && n.kind != DecNode::Kind::MapArray) return false;
   return std::all_of(n.children.begin(), n.children.end(),
                      [](const DecNode* c) { return may_be_empty(*c); });
@@ -1335,6 +1798,30 @@ Value read_value(Reader& r, const DecNode& n, const SchemaPtr& sp, int depth = 0
       if (i == n.null_branch) return Value();
       return read_value(r, *n.children[static_cast<std::size_t>(i)], sp, depth + 1);
     }
+    case DecNode::Kind::UnionStruct: {
+      const std::int64_t i = r.varlong();
+      if (i < 0 || i >= static_cast<std::int64_t>(n.children.size()))
+        Reader::fail("union branch " + std::to_string(i) + " does not exist");
+      const int field = n.branch_field[static_cast<std::size_t>(i)];
+      if (field < 0) return Value();
+      auto data = std::make_shared<Value::StructData>();
+      data->schema = sp;
+      data->fields.resize(s.fields().size());
+      data->fields[static_cast<std::size_t>(field)] =
+          read_value(r, *n.children[static_cast<std::size_t>(i)],
+                     s.fields()[static_cast<std::size_t>(field)].schema, depth + 1);
+      return Value(std::move(data));
+    }
+    case DecNode::Kind::Enum: {
+      const std::int64_t i = r.varlong();
+      if (i < 0 || i >= static_cast<std::int64_t>(n.symbols.size()))
+        Reader::fail("enum symbol " + std::to_string(i) + " does not exist");
+      return Value(n.symbols[static_cast<std::size_t>(i)]);
+    }
+    case DecNode::Kind::Fixed: {
+      auto t = r.take(n.size);
+      return Value(Bytes(t.begin(), t.end()));
+    }
     case DecNode::Kind::Record: {
       auto data = std::make_shared<Value::StructData>();
       data->schema = sp;
@@ -1378,15 +1865,7 @@ Value read_value(Reader& r, const DecNode& n, const SchemaPtr& sp, int depth = 0
 }  // namespace
 
 std::string avro_full_name(const nlohmann::json& named, const std::string& enclosing_namespace) {
-  std::string name = named.is_object() && named.contains("name") && named["name"].is_string()
-                         ? named["name"].get<std::string>()
-                         : "";
-  if (name.find('.') != std::string::npos) return name;
-  const std::string ns =
-      named.is_object() && named.contains("namespace") && named["namespace"].is_string()
-          ? named["namespace"].get<std::string>()
-          : enclosing_namespace;
-  return ns.empty() ? name : ns + "." + name;
+  return full_name_impl(named, enclosing_namespace);
 }
 
 std::map<std::string, const nlohmann::json*> avro_named_records(const nlohmann::json& schema) {
@@ -1402,13 +1881,14 @@ struct AvroDecoder::Impl {
   const DecNode* root = nullptr;
 };
 
-AvroDecoder::AvroDecoder(const std::string& avro_schema) : impl_(std::make_unique<Impl>()) {
+AvroDecoder::AvroDecoder(const std::string& avro_schema, const AvroDataConfig& config)
+    : impl_(std::make_unique<Impl>()) {
   try {
     impl_->json = parse_bounded_json<Json>(avro_schema, "The Avro schema");
   } catch (const std::exception& e) {
     throw AvroSchemaError(std::string("not an Avro schema: ") + e.what());
   }
-  ToConnect t(impl_->pool);
+  ToConnect t(impl_->pool, config);
   try {
     t.collect(impl_->json);
     auto [schema, root] = t.convert(impl_->json, "", false, nullptr);

@@ -25,6 +25,12 @@ namespace tributary::avro {
 struct AvroDataConfig {
   bool connect_meta_data = true;     // connect.meta.data: the connect.* properties (§3)
   bool scrub_invalid_names = false;  // scrub.invalid.names (§2.4)
+  // enhanced.avro.schema.support: a string with parameter io.confluent.connect.avro.Enum is an
+  // Avro enum; union members that are named types are named by their full names (§1.6).
+  bool enhanced_avro_schema_support = false;
+  // generalized.sum.type.support: the same with org.apache.kafka.connect.data.Enum / .Union and
+  // unions read as connect_union_N structs with fields connect_union_field_<i> (§1.6).
+  bool generalized_sum_type_support = false;
 };
 
 /// A Connect schema Avro cannot express with these settings (an invalid name without
@@ -45,8 +51,9 @@ std::string scrub_name(const std::string& part);
 /// Encodes Connect values of one Connect schema as Avro binary, in the schema avro_schema_json()
 /// gives: optional values as their union branch (["null",T] or [T,"null"]), maps with non-string
 /// keys as arrays of key/value records, logical types as their physical values, a required field
-/// left null as its default. Throws AvroSchemaError (schema) or std::invalid_argument (a value
-/// that does not fit, naming the field).
+/// left null as its default, enum strings as their symbol's index, fixed-size bytes without a
+/// length, a Union struct as the branch of its first non-null field. Throws AvroSchemaError
+/// (schema) or std::invalid_argument (a value that does not fit, naming the field).
 class AvroEncoder {
  public:
   AvroEncoder(SchemaPtr schema, const AvroDataConfig& config = {});
@@ -76,12 +83,14 @@ std::map<std::string, const nlohmann::json*> avro_named_records(const nlohmann::
 /// AvroData's toConnectSchema and toConnectData: the Connect schema of an Avro schema text (the
 /// connect.* properties restore names, versions, docs, parameters, defaults, int8 / int16 and
 /// logical types; ["null",T] / [T,"null"] unions are optional T; arrays of MapEntry records are
-/// maps with non-string keys; ConnectDefault records are unnamed structs), and Connect values of
-/// Avro binary written in that schema. A schema avro_schema_json() wrote comes back equal.
-/// General unions, enums and fixed are refused (AvroSchemaError).
+/// maps with non-string keys; ConnectDefault records are unnamed structs; record and field docs
+/// are the struct's avro.record.doc / avro.field.doc.* parameters; enums are strings with the
+/// Enum parameters; fixed is bytes with connect.fixed.size; other unions are Union structs with
+/// one optional field per member), and Connect values of Avro binary written in that schema. A
+/// schema avro_schema_json() wrote comes back equal.
 class AvroDecoder {
  public:
-  explicit AvroDecoder(const std::string& avro_schema);
+  explicit AvroDecoder(const std::string& avro_schema, const AvroDataConfig& config = {});
   ~AvroDecoder();
   AvroDecoder(const AvroDecoder&) = delete;
   AvroDecoder& operator=(const AvroDecoder&) = delete;
