@@ -4,57 +4,10 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "debezium_events.h"
+
 namespace tributary::pg {
 namespace {
-
-std::string get(const ConfigMap& m, const std::string& k) {
-  auto it = m.find(k);
-  return it == m.end() ? std::string() : it->second;
-}
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
-
-std::vector<std::string> split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    const size_t end = std::min(s.find(sep, start), s.size());
-    std::string item = trim(s.substr(start, end - start));
-    if (!item.empty()) out.push_back(std::move(item));
-    start = end + 1;
-  }
-  return out;
-}
-
-std::vector<std::regex> regex_list(const ConfigMap& props, const std::string& key) {
-  std::vector<std::regex> out;
-  for (const auto& r : split(get(props, key), ',')) {
-    try {
-      out.emplace_back(r);
-    } catch (const std::regex_error& e) {
-      throw std::invalid_argument(key + ": '" + r +
-                                  "' is not a valid regular expression: " + e.what());
-    }
-  }
-  return out;
-}
-
-bool any_match(const std::vector<std::regex>& rs, const std::string& s) {
-  for (const auto& r : rs)
-    if (std::regex_match(s, r)) return true;
-  return false;
-}
-
-// Debezium's topic name sanitizing: characters outside [A-Za-z0-9._-] become '_'.
-std::string sanitize_topic(std::string s) {
-  for (auto& c : s)
-    if (!(isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) c = '_';
-  return s;
-}
 
 const std::string kSystemSchemas = "('pg_catalog','information_schema')";
 
@@ -176,70 +129,16 @@ std::optional<TableDef> load_table(Connection& c, std::uint32_t oid) {
   return std::move(t.front());
 }
 
-Filters::Filters(const ConfigMap& props)
-    : schema_include_(regex_list(props, "schema.include.list")),
-      schema_exclude_(regex_list(props, "schema.exclude.list")),
-      table_include_(regex_list(props, "table.include.list")),
-      table_exclude_(regex_list(props, "table.exclude.list")),
-      column_include_(regex_list(props, "column.include.list")),
-      column_exclude_(regex_list(props, "column.exclude.list")) {
-  for (const auto& entry : split(get(props, "message.key.columns"), ';')) {
-    const size_t colon = entry.rfind(':');
-    if (colon == std::string::npos)
-      throw std::invalid_argument("message.key.columns: '" + entry +
-                                  "' is not <fully-qualified table>:<column>[,<column>...]");
-    try {
-      key_columns_.emplace_back(std::regex(trim(entry.substr(0, colon))),
-                                split(entry.substr(colon + 1), ','));
-    } catch (const std::regex_error& e) {
-      throw std::invalid_argument("message.key.columns: '" + entry + "': " + e.what());
-    }
-  }
-}
-
-bool Filters::table_included(const std::string& schema, const std::string& table) const {
-  if (!schema_include_.empty() && !any_match(schema_include_, schema)) return false;
-  if (any_match(schema_exclude_, schema)) return false;
-  const std::string id = schema + "." + table;
-  if (!table_include_.empty() && !any_match(table_include_, id)) return false;
-  return !any_match(table_exclude_, id);
-}
-
-bool Filters::column_included(const std::string& table_id, const std::string& column) const {
-  if (column_include_.empty() && column_exclude_.empty()) return true;
-  const std::string id = table_id + "." + column;
-  if (!column_include_.empty() && !any_match(column_include_, id)) return false;
-  return !any_match(column_exclude_, id);
-}
-
-std::optional<std::vector<std::string>> Filters::key_columns(const std::string& table_id) const {
-  for (const auto& [re, cols] : key_columns_)
-    if (std::regex_match(table_id, re)) return cols;
-  return std::nullopt;
-}
-
 SchemaPtr source_schema() {
   static const SchemaPtr s = build_source_schema();
   return s;
 }
 
-SchemaPtr transaction_block_schema() {
-  static const SchemaPtr s = SchemaBuilder::struct_()
-                                 .optional()
-                                 .name("event.block")
-                                 .version(1)
-                                 .field("id", schemas::string())
-                                 .field("total_order", schemas::int64())
-                                 .field("data_collection_order", schemas::int64())
-                                 .build();
-  return s;
-}
-
 TableSchema::TableSchema(TableDef def, const TypeCatalog& types, const ValueModes& modes,
-                         const Filters& filters, const std::string& topic_prefix)
+                         const cdc::TableFilters& filters, const std::string& topic_prefix)
     : def_(std::move(def)) {
   const std::string id = def_.id();
-  topic_ = sanitize_topic(topic_prefix + "." + id);
+  topic_ = cdc::sanitize_topic(topic_prefix + "." + id);
   if (auto keys = filters.key_columns(id)) def_.key_columns = *keys;
   column_to_field_.assign(def_.columns.size(), -1);
   SchemaBuilder row = SchemaBuilder::struct_();
@@ -273,19 +172,7 @@ TableSchema::TableSchema(TableDef def, const TypeCatalog& types, const ValueMode
     key_schema_ = key.build();
   }
   source_schema_ = source_schema();
-  block_schema_ = transaction_block_schema();
-  envelope_schema_ = SchemaBuilder::struct_()
-                         .name(topic_ + ".Envelope")
-                         .version(2)
-                         .field("before", row_schema_)
-                         .field("after", row_schema_)
-                         .field("source", source_schema_)
-                         .field("transaction", block_schema_)
-                         .field("op", schemas::string())
-                         .field("ts_ms", schemas::int64(true))
-                         .field("ts_us", schemas::int64(true))
-                         .field("ts_ns", schemas::int64(true))
-                         .build();
+  envelope_schema_ = cdc::envelope_schema(topic_, row_schema_, source_schema_);
 }
 
 int TableSchema::column_index(std::string_view name) const {
@@ -377,19 +264,8 @@ Value TableSchema::source(const SourceInfo& s) const {
 
 Value TableSchema::envelope(Value before, Value after, Value source, char op, std::int64_t ts_ns,
                             Value transaction) const {
-  auto data = std::make_shared<Value::StructData>();
-  data->schema = envelope_schema_;
-  auto& f = data->fields;
-  f.reserve(8);
-  f.push_back(std::move(before));
-  f.push_back(std::move(after));
-  f.push_back(std::move(source));
-  f.push_back(std::move(transaction));
-  f.emplace_back(std::string(1, op));
-  f.emplace_back(static_cast<std::int64_t>(ts_ns / 1000000));
-  f.emplace_back(static_cast<std::int64_t>(ts_ns / 1000));
-  f.emplace_back(ts_ns);
-  return Value(std::move(data));
+  return cdc::envelope_value(envelope_schema_, std::move(before), std::move(after),
+                             std::move(source), op, ts_ns, std::move(transaction));
 }
 
 }  // namespace tributary::pg

@@ -1,6 +1,7 @@
 // Table schemas of the PostgreSQL connector: what the catalog says about a table, the Connect
-// schemas Debezium derives from it (Key, Value, Envelope, Source), the table and column filters,
-// and the building of key, row, source and envelope values.
+// schemas Debezium derives from it (Key, Value, Envelope, Source) and the building of key, row,
+// source and envelope values. The filters, the envelope and the transaction block are shared
+// with the other Debezium-style connectors (connectors/common).
 //
 // Threading: built and used on the task thread; schemas are immutable once built.
 #pragma once
@@ -9,13 +10,13 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "pg_connection.h"
 #include "pg_types.h"
+#include "table_filters.h"
 #include "tributary/config.h"
 #include "tributary/data.h"
 
@@ -45,22 +46,6 @@ std::vector<TableDef> load_tables(Connection& c);
 /// One table by oid, or nullopt when it no longer exists.
 std::optional<TableDef> load_table(Connection& c, std::uint32_t oid);
 
-/// schema.include.list / exclude, table.include.list / exclude, column.include.list / exclude
-/// (comma-separated anchored regexes), and message.key.columns.
-class Filters {
- public:
-  explicit Filters(const ConfigMap& props);
-  bool table_included(const std::string& schema, const std::string& table) const;
-  bool column_included(const std::string& table_id, const std::string& column) const;
-  /// Key columns given by message.key.columns for this table, if any.
-  std::optional<std::vector<std::string>> key_columns(const std::string& table_id) const;
-
- private:
-  std::vector<std::regex> schema_include_, schema_exclude_, table_include_, table_exclude_,
-      column_include_, column_exclude_;
-  std::vector<std::pair<std::regex, std::vector<std::string>>> key_columns_;
-};
-
 /// A cell of a row as it arrives: NULL, an unchanged TOASTed value (not sent), or text.
 struct Cell {
   enum class Kind : std::uint8_t { Null, UnchangedToast, Text };
@@ -86,7 +71,7 @@ struct SourceInfo {
 class TableSchema {
  public:
   TableSchema(TableDef def, const TypeCatalog& types, const ValueModes& modes,
-              const Filters& filters, const std::string& topic_prefix);
+              const cdc::TableFilters& filters, const std::string& topic_prefix);
 
   const TableDef& def() const { return def_; }
   const std::string& topic() const { return topic_; }
@@ -119,10 +104,7 @@ class TableSchema {
   std::vector<Field> fields_;
   std::vector<int> key_fields_;  // indexes into fields_
   std::vector<int> column_to_field_;
-  SchemaPtr key_schema_, row_schema_, envelope_schema_, source_schema_, block_schema_;
+  SchemaPtr key_schema_, row_schema_, envelope_schema_, source_schema_;
 };
-
-/// The transaction block struct (event.block) schema.
-SchemaPtr transaction_block_schema();
 
 }  // namespace tributary::pg

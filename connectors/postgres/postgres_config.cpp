@@ -1,7 +1,6 @@
 #include "postgres_config.h"
 
-#include <algorithm>
-#include <cctype>
+#include "cdc_config.h"
 
 namespace tributary::pg {
 
@@ -79,25 +78,8 @@ const ConfigDef& postgres_config_def() {
              "Snapshot");
     d.define("snapshot.lock.timeout.ms", CT::Long, "10000", I::Low,
              "Longest wait for table locks during a snapshot.", "Snapshot", v::at_least(0));
-    // Filters.
-    d.define("schema.include.list", CT::List, "", I::Medium,
-             "Regular expressions (anchored) of schemas to capture.", "Filters");
-    d.define("schema.exclude.list", CT::List, "", I::Medium,
-             "Regular expressions (anchored) of schemas not to capture.", "Filters");
-    d.define("table.include.list", CT::List, "", I::Medium,
-             "Regular expressions (anchored) of schema.table to capture.", "Filters");
-    d.define("table.exclude.list", CT::List, "", I::Medium,
-             "Regular expressions (anchored) of schema.table not to capture.", "Filters");
-    d.define("column.include.list", CT::List, "", I::Low,
-             "Regular expressions (anchored) of schema.table.column to include in events.",
-             "Filters");
-    d.define("column.exclude.list", CT::List, "", I::Low,
-             "Regular expressions (anchored) of schema.table.column to leave out of events.",
-             "Filters");
-    d.define("message.key.columns", CT::String, "", I::Low,
-             "Key columns per table: <table regex>:<col>,<col>;<table regex>:<col>...", "Filters");
-    d.define("skipped.operations", CT::List, "t", I::Low,
-             "Operations not to emit: c, u, d, t, or none.", "Filters");
+    // Filters: shared with the other Debezium-style connectors.
+    cdc::define_filter_config(d, "schema", "schemas");
     // Values.
     d.define("decimal.handling.mode", CT::String, "precise", I::Medium,
              "numeric as precise (Connect Decimal), double or string.", "Values",
@@ -119,78 +101,25 @@ const ConfigDef& postgres_config_def() {
              "Follow each delete event with a tombstone (null value) for the same key.", "Values");
     d.define("include.unknown.datatypes", CT::Boolean, "false", I::Low,
              "Emit columns of unknown types as strings instead of leaving them out.", "Values");
-    // Flow and heartbeats.
-    d.define("max.batch.size", CT::Int, "2048", I::Medium, "Most events returned by one poll.",
-             "Flow", v::at_least(1));
-    d.define("max.queue.size", CT::Int, "8192", I::Medium,
-             "Most events buffered between the replication stream and poll.", "Flow",
-             v::at_least(1));
-    d.define("max.queue.size.in.bytes", CT::Long, "0", I::Medium,
-             "Most bytes buffered between the replication stream and poll (0: no limit).", "Flow",
-             v::at_least(0));
-    d.define("retriable.restart.connector.wait.ms", CT::Long, "10000", I::Low,
-             "Wait before reconnecting after the connection to PostgreSQL was lost (server "
-             "restart, network); the task stays RUNNING and resumes after the last event it "
-             "returned.",
-             "Flow", v::at_least(0));
-    d.define("errors.max.retries", CT::Int, "-1", I::Low,
-             "Reconnect attempts in a row before the task fails (-1: no limit, 0: fail at once).",
-             "Flow", v::at_least(-1));
-    d.define("poll.interval.ms", CT::Long, "500", I::Medium,
-             "Longest wait of a poll for new events.", "Flow", v::at_least(0));
-    d.define("heartbeat.interval.ms", CT::Long, "0", I::Medium,
-             "Interval of heartbeat records (0: none).", "Flow", v::at_least(0));
-    d.define("heartbeat.action.query", CT::String, "", I::Low,
-             "SQL run on each heartbeat, so a quiet database still moves the slot.", "Flow");
-    d.define("topic.heartbeat.prefix", CT::String, "__debezium-heartbeat", I::Low,
-             "Heartbeat topic: <prefix>.<topic.prefix>.", "Flow");
-    d.define("provide.transaction.metadata", CT::Boolean, "false", I::Low,
-             "Write BEGIN/END records to <topic.prefix>.transaction and add `transaction` to "
-             "events.",
-             "Flow");
-    d.define("topic.transaction", CT::String, "transaction", I::Low,
-             "Suffix of the transaction metadata topic.", "Flow");
+    // Flow and heartbeats: shared with the other Debezium-style connectors.
+    cdc::define_flow_config(d, "PostgreSQL", "the replication stream",
+                            "SQL run on each heartbeat, so a quiet database still moves the slot.");
     return d;
   }();
   return def;
 }
 
 std::optional<std::string> check_queue_size(const ConfigMap& props) {
-  const Config c(postgres_config_def(), props);
-  const auto queue = c.get_long("max.queue.size");
-  const auto batch = c.get_long("max.batch.size");
-  if (queue > batch) return std::nullopt;
-  return "Invalid value " + std::to_string(queue) +
-         " for configuration max.queue.size: must be larger than max.batch.size (" +
-         std::to_string(batch) + ")";
+  return cdc::check_queue_size(postgres_config_def(), props);
 }
 
 std::vector<std::pair<std::string, std::string>> check_select_overrides(const ConfigMap& props) {
-  std::vector<std::pair<std::string, std::string>> errors;
-  const Config c(postgres_config_def(), props);
-  for (const auto& table : c.get_list("snapshot.select.statement.overrides")) {
-    const std::string key = "snapshot.select.statement.overrides." + table;
-    auto it = props.find(key);
-    if (it == props.end() || it->second.find_first_not_of(" \t\n;") == std::string::npos)
-      errors.emplace_back(key, "Missing value for configuration " + key + ": table " + table +
-                                   " is listed in snapshot.select.statement.overrides, so its "
-                                   "snapshot SELECT statement must be given here");
-  }
-  return errors;
+  return cdc::check_select_overrides(postgres_config_def(), props);
 }
 
 SnapshotMode parse_snapshot_mode(const std::string& value) {
-  std::string v = value;
-  std::transform(v.begin(), v.end(), v.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (v == "initial") return SnapshotMode::Initial;
-  if (v == "initial_only") return SnapshotMode::InitialOnly;
-  if (v == "no_data" || v == "never" || v == "schema_only") return SnapshotMode::NoData;
-  if (v == "when_needed") return SnapshotMode::WhenNeeded;
-  if (v == "always") return SnapshotMode::Always;
-  throw ConfigError("snapshot.mode", "Invalid value " + value +
-                                         " for configuration snapshot.mode: must be one of "
-                                         "initial, initial_only, no_data, when_needed, always");
+  return cdc::parse_snapshot_mode(value,
+                                  {"initial", "initial_only", "no_data", "when_needed", "always"});
 }
 
 }  // namespace tributary::pg

@@ -7,13 +7,14 @@
 #include <utility>
 #include <vector>
 
+#include "cdc_config.h"
 #include "tributary/config.h"
 
 namespace tributary::pg {
 
 const ConfigDef& postgres_config_def();
 
-enum class SnapshotMode { Initial, InitialOnly, NoData, WhenNeeded, Always };
+using SnapshotMode = cdc::SnapshotMode;
 /// snapshot.mode with its older names folded in: `never` and `schema_only` are `no_data`.
 SnapshotMode parse_snapshot_mode(const std::string& value);
 /// max.queue.size must exceed max.batch.size (as in Debezium): the error text, or nullopt.

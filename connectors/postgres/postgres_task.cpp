@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "debezium_events.h"
 #include "pg_text.h"
 
 namespace tributary::pg {
@@ -55,55 +56,6 @@ std::vector<Cell> cells_of(const Tuple& t) {
     }
   }
   return cells;
-}
-
-SchemaPtr heartbeat_key_schema() {
-  static const SchemaPtr s = SchemaBuilder::struct_()
-                                 .name("io.debezium.connector.common.ServerNameKey")
-                                 .version(1)
-                                 .field("serverName", schemas::string())
-                                 .build();
-  return s;
-}
-SchemaPtr heartbeat_value_schema() {
-  static const SchemaPtr s = SchemaBuilder::struct_()
-                                 .name("io.debezium.connector.common.Heartbeat")
-                                 .version(1)
-                                 .field("ts_ms", schemas::int64())
-                                 .build();
-  return s;
-}
-SchemaPtr tx_key_schema() {
-  static const SchemaPtr s = SchemaBuilder::struct_()
-                                 .name("io.debezium.connector.common.TransactionMetadataKey")
-                                 .version(1)
-                                 .field("id", schemas::string())
-                                 .build();
-  return s;
-}
-SchemaPtr tx_collection_schema() {
-  static const SchemaPtr s = SchemaBuilder::struct_()
-                                 .optional()
-                                 .name("event.collection")
-                                 .version(1)
-                                 .field("data_collection", schemas::string())
-                                 .field("event_count", schemas::int64())
-                                 .build();
-  return s;
-}
-SchemaPtr tx_value_schema() {
-  static const SchemaPtr s =
-      SchemaBuilder::struct_()
-          .name("io.debezium.connector.common.TransactionMetadataValue")
-          .version(1)
-          .field("status", schemas::string())
-          .field("id", schemas::string())
-          .field("event_count", schemas::int64(true))
-          .field("data_collections",
-                 SchemaBuilder::array(tx_collection_schema()).optional().build())
-          .field("ts_ms", schemas::int64())
-          .build();
-  return s;
 }
 
 constexpr const char* kLogger = "io.debezium.connector.postgresql";
@@ -175,8 +127,7 @@ struct PostgresTask::Txn {
   Lsn final_lsn = 0;
   std::int64_t commit_us = 0;
   bool skip = false;  // already delivered before a restart
-  std::int64_t total = 0;
-  std::vector<std::pair<std::string, std::int64_t>> collections;  // first-seen order
+  cdc::TransactionCounts counts;
   std::optional<Lsn> first_lsn;
   Lsn last_lsn = 0;
 };
@@ -229,6 +180,8 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   status_interval_ms_ = std::max(1, c.get_int("status.update.interval.ms"));
   heartbeat_interval_ms_ = c.get_int("heartbeat.interval.ms");
   heartbeat_query_ = c.get_string("heartbeat.action.query");
+  heartbeat_prefix_ = c.get_string("topic.heartbeat.prefix");
+  tx_topic_ = prefix_ + "." + c.get_string("topic.transaction");
   retry_wait_ms_ = c.get_long("retriable.restart.connector.wait.ms");
   max_retries_ = c.get_int("errors.max.retries");
   slot_max_retries_ = c.get_int("slot.max.retries");
@@ -242,7 +195,7 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   for (const auto& t : c.get_list("snapshot.select.statement.overrides"))
     select_overrides_[t] = props.at("snapshot.select.statement.overrides." + t);
   try {
-    filters_ = std::make_unique<Filters>(props);
+    filters_ = std::make_unique<cdc::TableFilters>(props, "schema");
   } catch (const std::invalid_argument& e) {
     const std::string what = e.what();
     throw ConfigError(what.substr(0, what.find(':')), what);
@@ -321,7 +274,10 @@ void PostgresTask::open(const std::optional<OffsetMap>& offset, bool reconnectin
     case SnapshotMode::Always:
       want_snapshot = !(reconnecting && snapshot_done) || !slot_exists;
       break;
-    case SnapshotMode::NoData: want_snapshot = false; break;
+    case SnapshotMode::NoData:
+    case SnapshotMode::Recovery:
+      want_snapshot = false;
+      break;  // Recovery: not a PostgreSQL mode
     // Also when the slot the offset refers to is gone: its position cannot be streamed from.
     case SnapshotMode::WhenNeeded: want_snapshot = !offset || !snapshot_done || !slot_exists; break;
   }
@@ -780,20 +736,13 @@ void PostgresTask::poll_snapshot(std::vector<SourceRecord>& out) {
     const bool first_in_table = row_first;
     if (s.pending) {
       // Markers: first / last of the whole snapshot, then last / first in its table.
-      std::string marker = "true";
-      if (!s.emitted_any)
-        marker = "first";
-      else if (!next)
-        marker = "last";
-      else if (next->topic != s.pending->topic)
-        marker = "last_in_data_collection";
-      else if (s.pending_first_in_table)
-        marker = "first_in_data_collection";
+      const std::string marker = cdc::snapshot_marker(
+          !s.emitted_any, !next, next && next->topic != s.pending->topic, s.pending_first_in_table);
       if (marker != "true") {
         // The table's rows share one source block (marker "true"): a marked row gets its own.
         Value& source = s.pending->value.as_struct().fields[2];
         auto own = std::make_shared<Value::StructData>(source.as_struct());
-        own->fields[4] = Value(std::move(marker));
+        own->fields[4] = Value(marker);
         source = Value(std::move(own));
       }
       if (s.offset.is_null()) {  // the same for every row: built once, copied per row
@@ -965,29 +914,9 @@ void PostgresTask::handle(const XLogData& x, std::vector<SourceRecord>& out) {
   if (const auto* c = std::get_if<CommitMsg>(&m)) {
     if (txn_ && !txn_->skip && txn_->first_lsn && tx_metadata_) {
       const std::string id = std::to_string(txn_->xid) + ":" + std::to_string(lsn);
-      Struct key(tx_key_schema());
-      key.put("id", Value(id));
-      Value::Array cols;
-      for (const auto& [name, count] : txn_->collections) {
-        Struct col(tx_collection_schema());
-        col.put("data_collection", Value(name)).put("event_count", Value(count));
-        cols.push_back(std::move(col).build());
-      }
-      Struct v(tx_value_schema());
-      v.put("status", Value("END"))
-          .put("id", Value(id))
-          .put("event_count", Value(txn_->total))
-          .put("data_collections", Value(std::move(cols)))
-          .put("ts_ms", Value(static_cast<std::int64_t>(txn_->commit_us / 1000)));
-      SourceRecord rec;
-      rec.source_partition = partition_;
-      rec.source_offset = stream_offset(txn_->last_lsn);
-      rec.topic = prefix_ + ".transaction";
-      rec.key_schema = tx_key_schema();
-      rec.key = std::move(key).build();
-      rec.value_schema = tx_value_schema();
-      rec.value = std::move(v).build();
-      out.push_back(std::move(rec));
+      out.push_back(cdc::transaction_end_record(tx_topic_, partition_,
+                                                stream_offset(txn_->last_lsn), id, txn_->counts,
+                                                static_cast<std::int64_t>(txn_->commit_us / 1000)));
     }
     if (txn_ && txn_->first_lsn && !txn_->skip)
       unconfirmed_.push_back({txn_->xid, txn_->last_lsn, c->end_lsn, lsn});
@@ -1124,41 +1053,14 @@ void PostgresTask::emit(TableSchema& t, Lsn lsn, Value key, Value value,
   if (first) tx.first_lsn = lsn;
   tx.last_lsn = lsn;
   if (tx_metadata_) {
-    if (first) {
-      const std::string id = std::to_string(tx.xid) + ":" + std::to_string(lsn);
-      Struct k(tx_key_schema());
-      k.put("id", Value(id));
-      Struct v(tx_value_schema());
-      v.put("status", Value("BEGIN"))
-          .put("id", Value(id))
-          .put("event_count", Value())
-          .put("data_collections", Value())
-          .put("ts_ms", Value(static_cast<std::int64_t>(tx.commit_us / 1000)));
-      SourceRecord rec;
-      rec.source_partition = partition_;
-      rec.source_offset = stream_offset(lsn);
-      rec.topic = prefix_ + ".transaction";
-      rec.key_schema = tx_key_schema();
-      rec.key = std::move(k).build();
-      rec.value_schema = tx_value_schema();
-      rec.value = std::move(v).build();
-      out.push_back(std::move(rec));
-    }
-    const std::string collection = t.def().id();
-    std::int64_t* count = nullptr;
-    for (auto& [name, c] : tx.collections)
-      if (name == collection) count = &c;
-    if (!count) {
-      tx.collections.emplace_back(collection, 0);
-      count = &tx.collections.back().second;
-    }
-    ++*count;
-    ++tx.total;
-    Struct block(transaction_block_schema());
-    block.put("id", Value(std::to_string(tx.xid) + ":" + std::to_string(lsn)))
-        .put("total_order", Value(tx.total))
-        .put("data_collection_order", Value(*count));
-    env[3] = std::move(block).build();
+    if (first)
+      out.push_back(
+          cdc::transaction_begin_record(tx_topic_, partition_, stream_offset(lsn),
+                                        std::to_string(tx.xid) + ":" + std::to_string(lsn),
+                                        static_cast<std::int64_t>(tx.commit_us / 1000)));
+    const std::int64_t collection_order = tx.counts.add(t.def().id());
+    env[3] = cdc::transaction_block(std::to_string(tx.xid) + ":" + std::to_string(lsn),
+                                    tx.counts.total(), collection_order);
   }
   SourceRecord rec;
   rec.source_partition = partition_;
@@ -1203,20 +1105,11 @@ void PostgresTask::maybe_heartbeat(std::vector<SourceRecord>& out) {
   if (steady_ms() - last_heartbeat_ms_ < heartbeat_interval_ms_) return;
   last_heartbeat_ms_ = steady_ms();
   if (!heartbeat_query_.empty()) sql_->exec(heartbeat_query_);
-  Struct k(heartbeat_key_schema());
-  k.put("serverName", Value(prefix_));
-  Struct v(heartbeat_value_schema());
-  v.put("ts_ms", Value(wall_us() / 1000));
-  SourceRecord rec;
-  rec.source_partition = partition_;
   const Lsn processed = std::max({received_, confirmed_, last_commit_end_.value_or(0)});
-  rec.source_offset = offset_of(Position{last_txn_xid_, processed, last_txn_us_, last_commit_end_});
-  rec.topic = "__debezium-heartbeat." + prefix_;
-  rec.key_schema = heartbeat_key_schema();
-  rec.key = std::move(k).build();
-  rec.value_schema = heartbeat_value_schema();
-  rec.value = std::move(v).build();
-  out.push_back(std::move(rec));
+  out.push_back(cdc::heartbeat_record(
+      heartbeat_prefix_, prefix_, partition_,
+      offset_of(Position{last_txn_xid_, processed, last_txn_us_, last_commit_end_}),
+      wall_us() / 1000));
 }
 
 void PostgresTask::commit(const std::vector<std::pair<OffsetMap, OffsetMap>>& flushed) {

@@ -135,12 +135,14 @@ class PostgresTask : public SourceTask {
   int status_interval_ms_ = 10000;
   int heartbeat_interval_ms_ = 0;
   std::string heartbeat_query_;
+  std::string heartbeat_prefix_ = "__debezium-heartbeat";  // topic.heartbeat.prefix
+  std::string tx_topic_;                                   // <topic.prefix>.<topic.transaction>
   bool tombstones_ = true;
   bool tx_metadata_ = false;
   bool drop_slot_on_stop_ = false;
   std::string skipped_ops_ = "t";
   std::map<std::string, std::string> select_overrides_;
-  std::unique_ptr<Filters> filters_;
+  std::unique_ptr<cdc::TableFilters> filters_;
   ValueModes modes_;
   std::string version_ = "2.7.4.Final";
 

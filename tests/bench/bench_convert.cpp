@@ -180,7 +180,7 @@ struct PgEvents {
     }
     def.key_columns = {"id"};
     table = std::make_unique<pg::TableSchema>(std::move(def), types, pg::ValueModes{},
-                                              pg::Filters(ConfigMap{}), "bench");
+                                              cdc::TableFilters(ConfigMap{}, "schema"), "bench");
     // Row g as PostgreSQL's text output gives bench_postgres's row_select() (the connector's
     // session: datestyle ISO, timezone UTC, extra_float_digits 1).
     std::vector<std::string> text(static_cast<size_t>(cols));

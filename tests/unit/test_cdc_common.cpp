@@ -1,0 +1,141 @@
+// The pieces every Debezium-style connector shares (connectors/common). Their bytes in real
+// events are checked against Debezium 2.7.4 by the PostgreSQL goldens; these tests pin the rules
+// a second connector relies on.
+#include <gtest/gtest.h>
+
+#include "cdc_config.h"
+#include "debezium_events.h"
+#include "table_filters.h"
+
+namespace tributary::cdc {
+namespace {
+
+TEST(SnapshotMarker, FirstAndLastOfTheSnapshotWinOverTheTableMarkers) {
+  EXPECT_STREQ(snapshot_marker(true, false, false, true), "first");
+  EXPECT_STREQ(snapshot_marker(true, true, true, true), "first");  // a one-row snapshot
+  EXPECT_STREQ(snapshot_marker(false, true, true, false), "last");
+  EXPECT_STREQ(snapshot_marker(false, false, true, true), "last_in_data_collection");
+  EXPECT_STREQ(snapshot_marker(false, false, false, true), "first_in_data_collection");
+  EXPECT_STREQ(snapshot_marker(false, false, false, false), "true");
+}
+
+TEST(TransactionMetadata, CountsPerCollectionInFirstSeenOrder) {
+  TransactionCounts c;
+  EXPECT_TRUE(c.empty());
+  EXPECT_EQ(c.add("inventory.orders"), 1);
+  EXPECT_EQ(c.add("inventory.customers"), 1);
+  EXPECT_EQ(c.add("inventory.orders"), 2);
+  EXPECT_EQ(c.total(), 3);
+  ASSERT_EQ(c.collections().size(), 2u);
+  EXPECT_EQ(c.collections()[0], (std::pair<std::string, std::int64_t>{"inventory.orders", 2}));
+  auto partition = std::make_shared<const OffsetMap>(OffsetMap{{"server", "s"}});
+  auto end = transaction_end_record("s.transaction", partition, OffsetMap{{"pos", 1}}, "0-1-7", c,
+                                    1700000000000);
+  EXPECT_EQ(end.topic, "s.transaction");
+  const auto& v = end.value.as_struct().fields;
+  EXPECT_TRUE(v[0] == Value("END"));
+  EXPECT_TRUE(v[1] == Value("0-1-7"));
+  EXPECT_TRUE(v[2] == Value(std::int64_t{3}));
+  ASSERT_EQ(v[3].as<Value::Array>().size(), 2u);
+  EXPECT_TRUE(v[3].as<Value::Array>()[1].as_struct().fields[0] == Value("inventory.customers"));
+  auto begin = transaction_begin_record("s.transaction", partition, OffsetMap{}, "0-1-7", 5);
+  EXPECT_TRUE(begin.value.as_struct().fields[2].is_null());  // event_count
+  EXPECT_TRUE(begin.key.as_struct().fields[0] == Value("0-1-7"));
+  const Value block = transaction_block("0-1-7", 3, 2);
+  EXPECT_EQ(block.as_struct().schema->name(), std::optional<std::string>("event.block"));
+}
+
+TEST(Heartbeat, TopicIsThePrefixThenTheServerName) {
+  auto rec = heartbeat_record("__debezium-heartbeat", "dbserver1", nullptr, OffsetMap{}, 42);
+  EXPECT_EQ(rec.topic, "__debezium-heartbeat.dbserver1");
+  EXPECT_TRUE(rec.key.as_struct().fields[0] == Value("dbserver1"));
+  EXPECT_TRUE(rec.value.as_struct().fields[0] == Value(std::int64_t{42}));
+  EXPECT_EQ(heartbeat_record("hb", "x", nullptr, OffsetMap{}, 0).topic, "hb.x");
+}
+
+TEST(Envelope, DebeziumFieldOrderAndTimes) {
+  auto row = SchemaBuilder::struct_()
+                 .optional()
+                 .name("s.db.t.Value")
+                 .field("id", schemas::int32())
+                 .build();
+  auto env = envelope_schema("s.db.t", row, schemas::string());
+  std::vector<std::string> names;
+  for (const auto& f : env->fields()) names.push_back(f.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"before", "after", "source", "transaction", "op",
+                                             "ts_ms", "ts_us", "ts_ns"}));
+  EXPECT_EQ(env->name(), std::optional<std::string>("s.db.t.Envelope"));
+  EXPECT_EQ(env->version(), std::optional<int>(2));
+  const Value v = envelope_value(env, Value(), Value(), Value("src"), 'c', 1'234'567'891);
+  EXPECT_TRUE(v.as_struct().fields[4] == Value("c"));
+  EXPECT_TRUE(v.as_struct().fields[5] == Value(std::int64_t{1234}));
+  EXPECT_TRUE(v.as_struct().fields[6] == Value(std::int64_t{1234567}));
+  EXPECT_EQ(sanitize_topic("a b/c.d-e_f$"), "a_b_c.d-e_f_");
+}
+
+TEST(TableFilters, ContainerTableColumnAndKeyColumns) {
+  TableFilters f({{"database.include.list", "inventory, shop.*"},
+                  {"table.exclude.list", "inventory\\.audit.*"},
+                  {"column.exclude.list", "inventory\\.customers\\.(ssn|card)"},
+                  {"message.key.columns", "inventory\\.orders:customer_id,id; shop\\..*:sku"}},
+                 "database");
+  EXPECT_TRUE(f.table_included("inventory", "orders"));
+  EXPECT_TRUE(f.table_included("shop_eu", "items"));
+  EXPECT_FALSE(f.table_included("inventory2", "orders"));  // anchored
+  EXPECT_FALSE(f.table_included("inventory", "audit_log"));
+  EXPECT_FALSE(f.column_included("inventory.customers", "ssn"));
+  EXPECT_TRUE(f.column_included("inventory.customers", "name"));
+  EXPECT_EQ(f.key_columns("inventory.orders"),
+            (std::optional<std::vector<std::string>>{{"customer_id", "id"}}));
+  EXPECT_EQ(f.key_columns("shop.items"), (std::optional<std::vector<std::string>>{{"sku"}}));
+  EXPECT_EQ(f.key_columns("inventory.customers"), std::nullopt);
+  // The schema.* keys are not the database.* ones.
+  EXPECT_TRUE(TableFilters({{"schema.include.list", "nothing"}}, "database")
+                  .table_included("inventory", "orders"));
+}
+
+TEST(TableFilters, BadInputNamesTheKey) {
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"database.include.list", "a(b"},
+                                                        {"table.include.list", "[x"},
+                                                        {"column.exclude.list", "*"},
+                                                        {"message.key.columns", "no_colon"}}) {
+    try {
+      TableFilters({{key, value}}, "database");
+      FAIL() << key;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(key + ":", 0), 0u) << e.what();
+    }
+  }
+}
+
+TEST(CdcConfig, SnapshotModesFoldOlderNamesAndNameTheKey) {
+  const std::vector<std::string> mysql = {"initial",     "initial_only", "no_data",
+                                          "when_needed", "always",       "recovery"};
+  EXPECT_EQ(parse_snapshot_mode("schema_only", mysql), SnapshotMode::NoData);
+  EXPECT_EQ(parse_snapshot_mode("NEVER", mysql), SnapshotMode::NoData);
+  EXPECT_EQ(parse_snapshot_mode("schema_only_recovery", mysql), SnapshotMode::Recovery);
+  EXPECT_EQ(parse_snapshot_mode("when_needed", mysql), SnapshotMode::WhenNeeded);
+  try {
+    parse_snapshot_mode("recovery", {"initial", "no_data"});
+    FAIL() << "a mode the connector does not list was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("snapshot.mode: must be one of initial, no_data"),
+              std::string::npos)
+        << e.what();
+  }
+  ConfigDef d;
+  define_flow_config(d, "MariaDB", "the binlog", "SQL run on each heartbeat.");
+  d.define("snapshot.select.statement.overrides", ConfigType::List, "", Importance::Low, "", "S");
+  EXPECT_EQ(check_queue_size(d, {}), std::nullopt);  // 8192 > 2048
+  EXPECT_NE(check_queue_size(d, {{"max.queue.size", "100"}, {"max.batch.size", "100"}}),
+            std::nullopt);
+  const auto missing = check_select_overrides(
+      d, {{"snapshot.select.statement.overrides", "db.a,db.b"},
+          {"snapshot.select.statement.overrides.db.a", "SELECT * FROM db.a"}});
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0].first, "snapshot.select.statement.overrides.db.b");
+}
+
+}  // namespace
+}  // namespace tributary::cdc
