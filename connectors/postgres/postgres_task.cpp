@@ -172,9 +172,7 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   max_batch_ = std::max(1, c.get_int("max.batch.size"));
   max_queue_ = std::max(1, c.get_int("max.queue.size"));
   max_queue_bytes_ = c.get_long("max.queue.size.in.bytes");
-  // Half a batch ahead keeps both threads busy; more only costs memory (README). The queue plus
-  // the batch the worker holds stay within max.queue.size.
-  read_ahead_ = std::max(1, std::min(max_queue_ - max_batch_, max_batch_ / 2));
+  queue_.configure(max_batch_, max_queue_, max_queue_bytes_);
   if (auto e = check_queue_size(props)) throw ConfigError("max.queue.size", *e);
   poll_interval_ms_ = std::max(1, c.get_int("poll.interval.ms"));
   status_interval_ms_ = std::max(1, c.get_int("status.update.interval.ms"));
@@ -213,8 +211,7 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
     // stop() came while connecting, waiting for the slot, or cancelled a statement: not a
     // failure of the task, which ends with nothing to poll.
     context.log(LogLevel::Info, kLogger, std::string("stopped while starting: ") + e.what());
-    std::lock_guard lk(mu_);
-    reader_ended_ = true;
+    queue_.end();
     return;
   }
   reader_ = std::thread([this] {
@@ -480,27 +477,7 @@ void PostgresTask::prepare_slot_and_snapshot() {
 }
 
 void PostgresTask::poll(std::vector<SourceRecord>& out) {
-  std::unique_lock lk(mu_);
-  data_cv_.wait_for(lk, std::chrono::milliseconds(poll_interval_ms_),
-                    [&] { return !queue_.empty() || reader_error_ || reader_ended_ || stopping_; });
-  // Whole batches, merged up to max.batch.size; what was queued before a failure goes out first.
-  while (!queue_.empty()) {
-    Queued& q = queue_.front();
-    if (!out.empty() && out.size() + q.records.size() > static_cast<size_t>(max_batch_)) break;
-    queued_records_ -= q.records.size();
-    queued_bytes_ -= q.bytes;
-    if (out.empty()) {
-      out.swap(q.records);
-    } else {
-      std::move(q.records.begin(), q.records.end(), std::back_inserter(out));
-    }
-    queue_.pop_front();
-  }
-  if (!out.empty()) {
-    space_cv_.notify_one();
-    return;
-  }
-  if (reader_error_) std::rethrow_exception(reader_error_);
+  queue_.poll(out, std::chrono::milliseconds(poll_interval_ms_));
 }
 
 void PostgresTask::reader_loop() {
@@ -515,58 +492,41 @@ void PostgresTask::reader_loop() {
     };
     while (!stopping_) {
       quietly([&] { apply_commits(); });
-      {
-        std::unique_lock lk(mu_);
-        const bool full =
-            queued_records_ >= static_cast<size_t>(read_ahead_) ||
-            (max_queue_bytes_ > 0 && static_cast<std::int64_t>(queued_bytes_) >= max_queue_bytes_);
-        if (full) {
-          // Wait for poll() to take a batch; meanwhile keep the walsender's timeout at bay.
-          space_cv_.wait_for(lk, std::chrono::milliseconds(100));
-          lk.unlock();
-          if (streaming_ && repl_ && steady_ms() - last_status_ms_ >= status_interval_ms_)
-            quietly([&] { send_status(false); });
-          continue;
-        }
+      if (!queue_.wait_for_room(std::chrono::milliseconds(100))) {
+        // poll() has not taken a batch yet; meanwhile keep the walsender's timeout at bay.
+        if (streaming_ && repl_ && steady_ms() - last_status_ms_ >= status_interval_ms_)
+          quietly([&] { send_status(false); });
+        continue;
       }
       batch.clear();  // after the move: valid but unspecified
-      batch.reserve(static_cast<size_t>(read_ahead_));
+      batch.reserve(static_cast<size_t>(queue_.read_ahead()));
       batch_bytes_ = 0;
       fill(batch);
-      if (batch.empty()) continue;
-      std::lock_guard lk(mu_);
-      queued_records_ += batch.size();
-      queued_bytes_ += batch_bytes_;
-      queue_.push_back({std::move(batch), batch_bytes_});
-      data_cv_.notify_one();
+      queue_.push(std::move(batch), batch_bytes_);
     }
     if (snap_ && !metrics_->snapshot_completed && !metrics_->snapshot_aborted) {
       metrics_->snapshot_aborted = true;
       metrics_->snapshot_running = false;
-      metrics_->publish(queued_records_, queued_bytes_);
+      metrics_->publish(queue_.records(), queue_.bytes());
     }
   } catch (const std::exception& e) {
     // After stop() the error is most likely the cancel of what was running: the task ends, it
     // does not fail.
-    std::lock_guard lk(mu_);
     if (!stopping_)
-      reader_error_ = std::current_exception();
+      queue_.fail(std::current_exception());
     else
       context_->log(LogLevel::Info, kLogger, std::string("stopped while reading: ") + e.what());
   } catch (...) {
-    std::lock_guard lk(mu_);
-    reader_error_ = std::current_exception();
+    queue_.fail(std::current_exception());
   }
-  std::lock_guard lk(mu_);
-  reader_ended_ = true;
-  data_cv_.notify_all();
+  queue_.end();
 }
 
 void PostgresTask::fill(std::vector<SourceRecord>& out) {
   if (reconnect_at_ms_ && !reconnect()) {
     for (int i = 0; i < poll_interval_ms_ / 100 && !stopping_; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    metrics_->publish(queued_records_, queued_bytes_);
+    metrics_->publish(queue_.records(), queue_.bytes());
     return;
   }
   try {
@@ -595,19 +555,12 @@ void PostgresTask::fill(std::vector<SourceRecord>& out) {
       metrics_->snapshot_running = false;
       metrics_->snapshot_aborted = true;
     }
-    metrics_->publish(queued_records_ + out.size(), queued_bytes_ + batch_bytes_);
+    metrics_->publish(queue_.records() + out.size(), queue_.bytes() + batch_bytes_);
     set_connections(nullptr, nullptr);
     streaming_ = false;
     txn_.reset();
     reconnect_at_ms_ = steady_ms() + retry_wait_ms_;
   }
-}
-
-bool PostgresTask::batch_full(const std::vector<SourceRecord>& out) const {
-  // read_ahead_ <= max.batch.size / 2, so this also bounds the batch.
-  if (out.size() + queued_records_ >= static_cast<size_t>(read_ahead_)) return true;
-  return max_queue_bytes_ > 0 &&
-         static_cast<std::int64_t>(batch_bytes_ + queued_bytes_) >= max_queue_bytes_;
 }
 
 void PostgresTask::publish_metrics(const std::vector<SourceRecord>& out) {
@@ -619,7 +572,7 @@ void PostgresTask::publish_metrics(const std::vector<SourceRecord>& out) {
     m.last_txid = last_emitted_->xid;
   }
   if (snap_ && snap_->current) m.set_rows_scanned(snap_->current->def().id(), snap_->current_rows);
-  m.publish(queued_records_ + out.size(), queued_bytes_ + batch_bytes_);
+  m.publish(queue_.records() + out.size(), queue_.bytes() + batch_bytes_);
   // The catalog connection is busy with the snapshot's COPY until the snapshot is done.
   if (snap_ || steady_ms() - last_slot_check_ms_ < 5000) return;
   last_slot_check_ms_ = steady_ms();
@@ -1113,9 +1066,11 @@ void PostgresTask::maybe_heartbeat(std::vector<SourceRecord>& out) {
 }
 
 void PostgresTask::commit(const std::vector<std::pair<OffsetMap, OffsetMap>>& flushed) {
-  std::lock_guard lk(mu_);
-  commits_.insert(commits_.end(), flushed.begin(), flushed.end());
-  space_cv_.notify_one();
+  {
+    std::lock_guard lk(mu_);
+    commits_.insert(commits_.end(), flushed.begin(), flushed.end());
+  }
+  queue_.wake_reader();
 }
 
 void PostgresTask::apply_commits() {
@@ -1156,10 +1111,9 @@ void PostgresTask::send_status(bool reply_requested) {
 
 void PostgresTask::stop() {
   const bool first = !stopping_.exchange(true);
+  queue_.close();
   {
     std::lock_guard lk(mu_);
-    space_cv_.notify_all();
-    data_cv_.notify_all();
     stop_cv_.notify_all();
   }
   if (!first) return;

@@ -40,6 +40,7 @@
 #include <thread>
 #include <vector>
 
+#include "change_event_queue.h"
 #include "pg_connection.h"
 #include "pg_metrics.h"
 #include "pg_position.h"
@@ -112,9 +113,10 @@ class PostgresTask : public SourceTask {
   void count_event(char op);
   /// Publishes the metrics for the batch in `out`; every 5 s also reads the slot's WAL figures.
   void publish_metrics(const std::vector<SourceRecord>& out);
-  /// Whether the batch being filled is complete: the read-ahead bound (at most half of
-  /// max.batch.size, within max.queue.size) or max.queue.size.in.bytes, counting what is queued.
-  bool batch_full(const std::vector<SourceRecord>& out) const;
+  /// Whether the batch being filled is complete (ChangeEventQueue::batch_full).
+  bool batch_full(const std::vector<SourceRecord>& out) const {
+    return queue_.batch_full(out.size(), batch_bytes_);
+  }
 
   // Configuration.
   ConfigMap props_;
@@ -127,8 +129,6 @@ class PostgresTask : public SourceTask {
   SnapshotMode snapshot_mode_ = SnapshotMode::Initial;
   int max_batch_ = 2048;
   int max_queue_ = 8192;
-  // Most events queued: min(max.queue.size - max.batch.size, max.batch.size / 2).
-  int read_ahead_ = 1024;
   std::int64_t max_queue_bytes_ = 0;
   std::size_t batch_bytes_ = 0;  // source bytes behind the records of the current poll
   int poll_interval_ms_ = 500;
@@ -190,22 +190,12 @@ class PostgresTask : public SourceTask {
   std::optional<Position> last_emitted_;
 
   std::unique_ptr<PgMetrics> metrics_;
-  // The queue between the reader and poll(), guarded by mu_.
-  struct Queued {
-    std::vector<SourceRecord> records;
-    std::size_t bytes;
-  };
+  // The queue between the reader and poll() (connectors/common).
+  cdc::ChangeEventQueue queue_;
   std::thread reader_;
-  std::mutex mu_;
-  std::condition_variable data_cv_;   // a batch queued, the reader failed or ended
-  std::condition_variable space_cv_;  // room in the queue, offsets to commit, or stop
-  std::condition_variable stop_cv_;   // stop(), for waits between attempts to take the slot
-  std::deque<Queued> queue_;
-  std::atomic<std::size_t> queued_records_{0};
-  std::atomic<std::size_t> queued_bytes_{0};
+  std::mutex mu_;                    // guards commits_
+  std::condition_variable stop_cv_;  // stop(), for waits between attempts to take the slot
   std::vector<std::pair<OffsetMap, OffsetMap>> commits_;  // handed over by commit()
-  std::exception_ptr reader_error_;
-  bool reader_ended_ = false;
   // Connection loss: when to try again and how many attempts failed in a row.
   std::optional<std::int64_t> reconnect_at_ms_;
   int failed_attempts_ = 0;

@@ -3,7 +3,11 @@
 // a second connector relies on.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "cdc_config.h"
+#include "change_event_queue.h"
 #include "debezium_events.h"
 #include "table_filters.h"
 
@@ -135,6 +139,78 @@ TEST(CdcConfig, SnapshotModesFoldOlderNamesAndNameTheKey) {
           {"snapshot.select.statement.overrides.db.a", "SELECT * FROM db.a"}});
   ASSERT_EQ(missing.size(), 1u);
   EXPECT_EQ(missing[0].first, "snapshot.select.statement.overrides.db.b");
+}
+
+std::vector<SourceRecord> records(std::size_t n) {
+  std::vector<SourceRecord> out(n);
+  for (std::size_t i = 0; i < n; ++i) out[i].topic = "t" + std::to_string(i);
+  return out;
+}
+
+TEST(ChangeEventQueue, BoundsMergesAndHandsOverFailuresAfterTheQueuedBatches) {
+  using namespace std::chrono_literals;
+  ChangeEventQueue q;
+  q.configure(2048, 8192, 0);
+  EXPECT_EQ(q.read_ahead(), 1024);  // half a batch
+  q.configure(10, 12, 100);
+  EXPECT_EQ(q.read_ahead(), 2);  // within max.queue.size - max.batch.size
+  EXPECT_FALSE(q.batch_full(1, 10));
+  EXPECT_TRUE(q.batch_full(2, 10));
+  EXPECT_TRUE(q.batch_full(1, 100));  // max.queue.size.in.bytes
+  q.configure(4, 100, 0);             // read ahead 2
+  q.push(records(2), 10);
+  EXPECT_EQ(q.records(), 2u);
+  EXPECT_EQ(q.bytes(), 10u);
+  EXPECT_TRUE(q.batch_full(0, 0));
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(q.wait_for_room(50ms));  // full: waits, then says so
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 40ms);
+  q.push(records(2), 10);
+  q.push(records(1), 5);
+  std::vector<SourceRecord> out;
+  q.poll(out, 0ms);
+  EXPECT_EQ(out.size(), 4u);  // whole batches up to max.batch.size 4
+  EXPECT_EQ(q.records(), 1u);
+  EXPECT_TRUE(q.wait_for_room(0ms));
+  // A failure goes out after what was queued before it.
+  q.fail(std::make_exception_ptr(std::runtime_error("lost")));
+  out.clear();
+  q.poll(out, 0ms);
+  EXPECT_EQ(out.size(), 1u);
+  out.clear();
+  EXPECT_THROW(q.poll(out, 0ms), std::runtime_error);
+}
+
+TEST(ChangeEventQueue, CloseAndWakeEndTheWaitsAtOnce) {
+  using namespace std::chrono_literals;
+  ChangeEventQueue q;
+  q.configure(4, 100, 0);
+  q.push(records(2), 0);  // full
+  std::thread waker([&] {
+    std::this_thread::sleep_for(50ms);
+    q.wake_reader();
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(q.wait_for_room(10s));  // woken, still full
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  waker.join();
+  std::vector<SourceRecord> out;
+  q.poll(out, 0ms);
+  ChangeEventQueue empty;
+  empty.configure(4, 100, 0);
+  std::thread closer([&] {
+    std::this_thread::sleep_for(50ms);
+    empty.close();
+  });
+  t0 = std::chrono::steady_clock::now();
+  out.clear();
+  empty.poll(out, 10s);
+  EXPECT_TRUE(out.empty());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  closer.join();
+  t0 = std::chrono::steady_clock::now();
+  empty.poll(out, 10s);  // closed stays closed
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
 }
 
 }  // namespace
