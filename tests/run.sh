@@ -2,8 +2,9 @@
 # The whole test suite, as CI runs it, and on a fresh Debian machine too: installs the Debian
 # packages it needs (deploy/install-deps.sh; Kafka and the schema registry come from Maven Central
 # through tests/env), builds, starts a real Kafka broker (KRaft), a real PostgreSQL
-# (wal_level=logical) and a real Confluent-API schema registry (Apicurio Registry, built once by
-# tests/env/registry.sh) on free loopback ports in directories this script owns, runs unit +
+# (wal_level=logical), a real Confluent-API schema registry (Apicurio Registry, built once by
+# tests/env/registry.sh) and a real MariaDB 10.11 (row-based binlog) on free loopback ports in
+# directories this script owns, runs unit +
 # integration (ctest) and end-to-end (pytest + curl against the real binary) tests, checks the
 # generated config reference and formatting, builds Release (warnings are errors), then builds the
 # unit and integration tests and the binary again under ASan + UBSan and runs them (the REST
@@ -46,7 +47,7 @@ step "python test dependencies"
 tests/env/python.sh "$build/venv" >/dev/null
 py="$build/venv/bin/python"
 
-step "start Kafka, PostgreSQL and the schema registry"
+step "start Kafka, PostgreSQL, the schema registry and MariaDB"
 free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 kport="$(free_port)"
 rm -rf "$envdir/kafka"
@@ -55,6 +56,7 @@ cleanup() {
   "$root/tests/env/kafka.sh" stop "$envdir/kafka" || true
   "$root/tests/env/postgres.sh" stop "$envdir/postgres" || true
   "$root/tests/env/registry.sh" stop "$envdir/registry" || true
+  "$root/tests/env/mariadb.sh" stop "$envdir/mariadb" || true
 }
 trap cleanup EXIT
 tests/env/kafka.sh start "$envdir/kafka" "$kport"
@@ -67,6 +69,10 @@ rport="$(free_port)"
 rm -rf "$envdir/registry"
 tests/env/registry.sh start "$envdir/registry" "$rport"
 export TRIBUTARY_TEST_REGISTRY="http://127.0.0.1:$rport/apis/ccompat/v7"
+mport="$(free_port)"
+rm -rf "$envdir/mariadb"
+tests/env/mariadb.sh start "$envdir/mariadb" "$mport"
+export TRIBUTARY_TEST_MARIADB="127.0.0.1:$mport"
 export TRIBUTARY_BIN="$build/bin/tributary"
 export TRIBUTARY_PLUGIN_DIR="$build/plugins"
 
