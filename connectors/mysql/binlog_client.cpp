@@ -1,0 +1,65 @@
+#include "binlog_client.h"
+
+#include "binlog_rows.h"
+
+namespace tributary::mysql {
+
+BinlogClient::BinlogClient(const ConnectionSettings& settings, Options options)
+    : conn_(settings, options.read_timeout_s), options_(options) {}
+
+BinlogClient::~BinlogClient() {
+  if (event_ != nullptr) mariadb_free_rpl_event(event_);
+  if (rpl_ != nullptr) mariadb_rpl_close(rpl_);
+}
+
+void BinlogClient::open(const std::string& file, std::uint64_t position, const std::string& gtids) {
+  // What a MariaDB replica says before COM_BINLOG_DUMP: the checksum it expects, that it reads
+  // MariaDB's events (GTID, annotate), and how often an idle server sends a heartbeat.
+  conn_.exec("SET @master_binlog_checksum = @@global.binlog_checksum");
+  conn_.exec("SET @mariadb_slave_capability = 4");
+  if (options_.heartbeat_ms > 0)
+    conn_.exec("SET @master_heartbeat_period = " +
+               std::to_string(std::uint64_t{options_.heartbeat_ms} * 1000000));
+  if (!gtids.empty()) {
+    // The GTID state is digits, '-' and ',' only (it is put into SQL).
+    for (const char ch : gtids)
+      if (!(std::isdigit(static_cast<unsigned char>(ch)) || ch == '-' || ch == ','))
+        throw BinlogFormatError("the GTID state '" + gtids +
+                                "' is not <domain>-<server>-<seq>,...");
+    conn_.exec("SET @slave_connect_state = '" + gtids + "'");
+    conn_.exec("SET @slave_gtid_strict_mode = 1");
+  }
+  rpl_ = mariadb_rpl_init(conn_.raw());
+  if (rpl_ == nullptr) throw SqlError(mysql_errno(conn_.raw()), "mariadb_rpl_init failed");
+  const std::string start_file = gtids.empty() ? file : "";
+  const unsigned long start = gtids.empty() ? static_cast<unsigned long>(position) : 4;
+  mariadb_rpl_optionsv(rpl_, MARIADB_RPL_FILENAME, start_file.c_str(), start_file.size());
+  mariadb_rpl_optionsv(rpl_, MARIADB_RPL_START, start);
+  mariadb_rpl_optionsv(rpl_, MARIADB_RPL_SERVER_ID, static_cast<unsigned>(options_.server_id));
+  mariadb_rpl_optionsv(
+      rpl_, MARIADB_RPL_FLAGS,
+      static_cast<unsigned>(options_.stop_at_end ? MARIADB_RPL_BINLOG_DUMP_NON_BLOCK : 0));
+  mariadb_rpl_optionsv(rpl_, MARIADB_RPL_VERIFY_CHECKSUM, static_cast<uint32_t>(1));
+  if (mariadb_rpl_open(rpl_) != 0)
+    throw SqlError(mysql_errno(conn_.raw()),
+                   "Opening the binlog of " + conn_.settings().where() + " at " +
+                       (gtids.empty() ? start_file + ":" + std::to_string(position) : gtids) +
+                       " failed: " + mysql_error(conn_.raw()) + " " + mariadb_rpl_error(rpl_));
+}
+
+const MARIADB_RPL_EVENT* BinlogClient::next() {
+  MARIADB_RPL_EVENT* ev = mariadb_rpl_fetch(rpl_, event_);
+  if (ev != nullptr) {
+    event_ = ev;
+    return ev;
+  }
+  const unsigned sql = mysql_errno(conn_.raw());
+  if (sql == 0 && mariadb_rpl_errno(rpl_) == 0 && options_.stop_at_end) return nullptr;
+  if (sql != 0)
+    throw SqlError(sql, "Reading the binlog of " + conn_.settings().where() +
+                            " failed: " + mysql_error(conn_.raw()));
+  throw BinlogFormatError("Reading the binlog of " + conn_.settings().where() +
+                          " failed: " + mariadb_rpl_error(rpl_));
+}
+
+}  // namespace tributary::mysql
