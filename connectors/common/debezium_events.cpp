@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "java_hash_map.h"
+
 namespace tributary::cdc {
 
 SchemaPtr heartbeat_key_schema() {
@@ -191,6 +193,12 @@ const char* snapshot_marker(bool first_of_snapshot, bool last_of_snapshot, bool 
   if (last_in_table) return "last_in_data_collection";
   if (first_in_table) return "first_in_data_collection";
   return "true";
+}
+
+std::int32_t java_string_hash(const std::string& s) {
+  std::uint32_t h = 0;
+  for (const unsigned char c : s) h = 31 * h + c;
+  return static_cast<std::int32_t>(h);
 }
 
 std::string sanitize_topic(std::string topic) {

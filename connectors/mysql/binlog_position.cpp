@@ -1,0 +1,127 @@
+#include "binlog_position.h"
+
+#include <cctype>
+#include <charconv>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "java_hash_map.h"
+
+namespace tributary::mysql {
+namespace {
+
+std::uint64_t number(std::string_view s, const std::string& entry) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size())
+    throw std::invalid_argument("'" + entry + "' is not a MariaDB GTID <domain>-<server>-<seq>");
+  return v;
+}
+
+}  // namespace
+
+GtidState GtidState::parse(const std::string& text) {
+  GtidState s;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    std::string entry = text.substr(start, comma - start);
+    while (!entry.empty() && std::isspace(static_cast<unsigned char>(entry.front())))
+      entry.erase(0, 1);
+    while (!entry.empty() && std::isspace(static_cast<unsigned char>(entry.back())))
+      entry.pop_back();
+    start = comma + 1;
+    if (entry.empty()) continue;
+    const auto d1 = entry.find('-');
+    const auto d2 = d1 == std::string::npos ? std::string::npos : entry.find('-', d1 + 1);
+    if (d2 == std::string::npos)
+      throw std::invalid_argument("'" + entry + "' is not a MariaDB GTID <domain>-<server>-<seq>");
+    const auto domain = number(std::string_view(entry).substr(0, d1), entry);
+    const auto server = number(std::string_view(entry).substr(d1 + 1, d2 - d1 - 1), entry);
+    const auto seq = number(std::string_view(entry).substr(d2 + 1), entry);
+    if (domain > UINT32_MAX || server > UINT32_MAX)
+      throw std::invalid_argument("'" + entry + "': domain and server ids are 32-bit");
+    s.update(static_cast<std::uint32_t>(domain), static_cast<std::uint32_t>(server), seq);
+  }
+  return s;
+}
+
+void GtidState::update(std::uint32_t domain, std::uint32_t server, std::uint64_t sequence) {
+  last_[domain] = Last{server, sequence};
+}
+
+bool GtidState::contains(std::uint32_t domain, std::uint64_t sequence) const {
+  auto it = last_.find(domain);
+  return it != last_.end() && sequence <= it->second.sequence;
+}
+
+std::string GtidState::str() const {
+  std::string out;
+  for (const auto& [domain, last] : last_) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(domain) + "-" + std::to_string(last.server) + "-" +
+           std::to_string(last.sequence);
+  }
+  return out;
+}
+
+OffsetMap to_offset(const BinlogPosition& p) {
+  // Put in Debezium's order, written in its HashMap's order (file, pos, gtids, row, server_id,
+  // event, snapshot after ts_sec): the stored bytes are Debezium's.
+  std::vector<std::pair<std::string, OffsetMap>> entries;
+  entries.emplace_back("file", p.file);
+  entries.emplace_back("pos", p.pos);
+  if (p.server_id != 0) entries.emplace_back("server_id", p.server_id);
+  if (!p.gtids.empty()) entries.emplace_back("gtids", p.gtids);
+  if (p.event != 0) entries.emplace_back("event", p.event);
+  if (p.row != 0) entries.emplace_back("row", p.row);
+  if (p.ts_sec != 0) entries.emplace_back("ts_sec", p.ts_sec);
+  if (p.snapshot) entries.emplace_back("snapshot", true);
+  OffsetMap o = OffsetMap::object();
+  for (auto& [k, v] : cdc::java_hash_map_order(std::move(entries))) o[k] = std::move(v);
+  return o;
+}
+
+BinlogPosition from_offset(const OffsetMap& offset) {
+  if (!offset.is_object()) throw std::invalid_argument("the stored offset is not an object");
+  BinlogPosition p;
+  auto unsigned_of = [&](const char* key, bool required) -> std::uint64_t {
+    if (!offset.contains(key)) {
+      if (required)
+        throw std::invalid_argument(std::string("Source offset '") + key +
+                                    "' parameter is missing");
+      return 0;
+    }
+    const auto& v = offset[key];
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+    if (v.is_number_integer() && v.get<std::int64_t>() >= 0)
+      return static_cast<std::uint64_t>(v.get<std::int64_t>());
+    if (v.is_string()) {  // Debezium's offsets hold some numbers as strings
+      const auto& s = v.get_ref<const std::string&>();
+      std::uint64_t n = 0;
+      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+      if (!s.empty() && ec == std::errc() && end == s.data() + s.size()) return n;
+    }
+    throw std::invalid_argument(std::string("Source offset '") + key +
+                                "' is not a number: " + v.dump().substr(0, 100));
+  };
+  if (!offset.contains("file") || !offset["file"].is_string())
+    throw std::invalid_argument("Source offset 'file' parameter is missing");
+  p.file = offset["file"].get<std::string>();
+  p.pos = unsigned_of("pos", true);
+  p.event = unsigned_of("event", false);
+  p.row = unsigned_of("row", false);
+  p.server_id = unsigned_of("server_id", false);
+  p.ts_sec = static_cast<std::int64_t>(unsigned_of("ts_sec", false));
+  if (offset.contains("gtids")) {
+    if (!offset["gtids"].is_string())
+      throw std::invalid_argument("Source offset 'gtids' is not a string");
+    p.gtids = offset["gtids"].get<std::string>();
+  }
+  p.snapshot = offset.contains("snapshot") && offset["snapshot"].is_boolean() &&
+               offset["snapshot"].get<bool>();
+  return p;
+}
+
+}  // namespace tributary::mysql

@@ -1,0 +1,84 @@
+// Binlog positions and offsets as Debezium's MySQL connector stores them (docs/MYSQL.md), MariaDB
+// GTID states, and the Java HashMap order offsets are written in.
+#include <gtest/gtest.h>
+
+#include "binlog_position.h"
+#include "java_hash_map.h"
+
+namespace tributary::mysql {
+namespace {
+
+TEST(JavaHashMapOrder, MatchesTheOrderOfDebeziumsPostgresOffsets) {
+  // tests/golden/postgres: the real connector's offsets are written lsn_proc, lsn_commit, lsn,
+  // txId, ts_usec, whatever order they were put in.
+  std::vector<std::pair<std::string, int>> put = {
+      {"ts_usec", 5}, {"txId", 4}, {"lsn", 3}, {"lsn_commit", 2}, {"lsn_proc", 1}};
+  std::vector<std::string> got;
+  for (const auto& [k, v] : cdc::java_hash_map_order(put)) got.push_back(k);
+  EXPECT_EQ(got, (std::vector<std::string>{"lsn_proc", "lsn_commit", "lsn", "txId", "ts_usec"}));
+  EXPECT_EQ(cdc::java_string_hash("file"), 3143036);  // "file".hashCode() in Java
+}
+
+TEST(BinlogPosition, OffsetsHaveDebeziumsKeysAndOrder) {
+  BinlogPosition p;
+  p.file = "mariadb-bin.000003";
+  p.pos = 154;
+  EXPECT_EQ(to_offset(p).dump(), R"({"file":"mariadb-bin.000003","pos":154})");
+  p.server_id = 1;
+  p.gtids = "0-1-42";
+  p.event = 2;
+  p.row = 1;
+  p.ts_sec = 1700000000;
+  p.snapshot = true;
+  // HashMap buckets: ts_sec 2, file 3, pos 5, gtids 10, row 11, server_id and event 12 (put in
+  // that order), snapshot 14.
+  EXPECT_EQ(to_offset(p).dump(),
+            R"({"ts_sec":1700000000,"file":"mariadb-bin.000003","pos":154,"gtids":"0-1-42",)"
+            R"("row":1,"server_id":1,"event":2,"snapshot":true})");
+  const BinlogPosition back = from_offset(to_offset(p));
+  EXPECT_EQ(back.file, p.file);
+  EXPECT_EQ(back.pos, 154u);
+  EXPECT_EQ(back.event, 2u);
+  EXPECT_EQ(back.row, 1u);
+  EXPECT_EQ(back.gtids, "0-1-42");
+  EXPECT_EQ(back.server_id, 1u);
+  EXPECT_EQ(back.ts_sec, 1700000000);
+  EXPECT_TRUE(back.snapshot);
+}
+
+TEST(BinlogPosition, BadStoredOffsetsNameTheKey) {
+  auto message = [](const OffsetMap& o) {
+    try {
+      from_offset(o);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message(OffsetMap{{"pos", 4}}), "Source offset 'file' parameter is missing");
+  EXPECT_EQ(message(OffsetMap{{"file", "f"}}), "Source offset 'pos' parameter is missing");
+  EXPECT_NE(message(OffsetMap{{"file", "f"}, {"pos", -1}}).find("'pos' is not a number"),
+            std::string::npos);
+  EXPECT_NE(message(OffsetMap{{"file", "f"}, {"pos", 4}, {"gtids", 5}}).find("'gtids'"),
+            std::string::npos);
+  EXPECT_EQ(from_offset(OffsetMap{{"file", "f"}, {"pos", "12"}}).pos, 12u);  // a string number
+  EXPECT_EQ(message(OffsetMap::array()), "the stored offset is not an object");
+}
+
+TEST(GtidState, ParseUpdateContainsAndFormat) {
+  auto s = GtidState::parse(" 1-2-7,\n0-1-42 ");
+  EXPECT_EQ(s.str(), "0-1-42,1-2-7");
+  EXPECT_TRUE(s.contains(0, 42));
+  EXPECT_TRUE(s.contains(0, 1));
+  EXPECT_FALSE(s.contains(0, 43));
+  EXPECT_FALSE(s.contains(5, 1));
+  s.update(0, 3, 43);
+  s.update(5, 1, 1);
+  EXPECT_EQ(s.str(), "0-3-43,1-2-7,5-1-1");
+  EXPECT_TRUE(GtidState::parse("").empty());
+  for (const char* bad : {"0-1", "a-1-2", "0-1-2-3", "0--2", "99999999999-1-1"})
+    EXPECT_THROW(GtidState::parse(bad), std::invalid_argument) << bad;
+}
+
+}  // namespace
+}  // namespace tributary::mysql
