@@ -31,8 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto rows = tributary::mysql::decode_rows(columns, all, in, update ? all : "");
     for (const auto& r : rows)
       for (const auto& v : r)
-        if (!v.bytes.empty() && (v.bytes.data() < in.data() ||
-                                 v.bytes.data() + v.bytes.size() > in.data() + in.size()))
+        if (!v.bytes.empty() &&
+            (v.bytes.data() < in.data() || v.bytes.data() + v.bytes.size() > in.data() + in.size()))
           __builtin_trap();  // a value outside the event
   } catch (const tributary::mysql::BinlogFormatError&) {
   }
