@@ -48,11 +48,10 @@ void BinlogClient::open(const std::string& file, std::uint64_t position, const s
 }
 
 const MARIADB_RPL_EVENT* BinlogClient::next() {
+  // The event is reused; on every failure or the end the library frees it itself.
   MARIADB_RPL_EVENT* ev = mariadb_rpl_fetch(rpl_, event_);
-  if (ev != nullptr) {
-    event_ = ev;
-    return ev;
-  }
+  event_ = ev;
+  if (ev != nullptr) return ev;
   const unsigned sql = mysql_errno(conn_.raw());
   if (sql == 0 && mariadb_rpl_errno(rpl_) == 0 && options_.stop_at_end) return nullptr;
   if (sql != 0)

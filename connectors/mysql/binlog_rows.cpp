@@ -20,12 +20,16 @@ bool numeric(std::uint8_t t) {
 
 class Reader {
  public:
-  Reader(std::string_view data, std::string what) : data_(data), what_(std::move(what)) {}
+  // `what` names what is being read in errors: a literal, with the 1-based column when set
+  // (the message is built only when there is an error).
+  Reader(std::string_view data, const char* what) : data_(data), what_(what) {}
   bool done() const { return at_ == data_.size(); }
   std::string_view take(std::size_t n) {
     if (n > data_.size() - at_)
-      throw BinlogFormatError(what_ + ": " + std::to_string(n) + " bytes wanted, " +
-                              std::to_string(data_.size() - at_) + " left");
+      throw BinlogFormatError(
+          (column_ ? std::string(what_) + " " + std::to_string(column_) : std::string(what_)) +
+          ": " + std::to_string(n) + " bytes wanted, " + std::to_string(data_.size() - at_) +
+          " left");
     std::string_view out = data_.substr(at_, n);
     at_ += n;
     return out;
@@ -42,12 +46,16 @@ class Reader {
     for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<std::uint8_t>(b[i]);
     return v;
   }
-  void set_what(std::string what) { what_ = std::move(what); }
+  void set_what(const char* what, std::size_t column = 0) {
+    what_ = what;
+    column_ = column;
+  }
 
  private:
   std::string_view data_;
   std::size_t at_ = 0;
-  std::string what_;
+  const char* what_;
+  std::size_t column_ = 0;
 };
 
 bool bit(std::string_view bitmap, std::size_t i) {
@@ -77,29 +85,47 @@ std::string decimal_text(Reader& r, int precision, int scale) {
   const int intg0 = intg / 9, intg0x = intg % 9, frac0 = scale / 9, frac0x = scale % 9;
   const std::size_t size =
       static_cast<std::size_t>(intg0 * 4 + kDigitBytes[intg0x] + frac0 * 4 + kDigitBytes[frac0x]);
-  std::string raw(r.take(size));
+  const std::string_view raw = r.take(size);
   const bool negative = (static_cast<std::uint8_t>(raw[0]) & 0x80) == 0;
-  raw[0] = static_cast<char>(raw[0] ^ 0x80);
-  if (negative)
-    for (char& c : raw) c = static_cast<char>(~c);
-  Reader g(raw, "decimal");
-  auto group = [&](int digits) -> std::string {
-    const std::uint64_t v = g.be(static_cast<std::size_t>(kDigitBytes[digits]));
-    std::string s = std::to_string(v);
-    if (static_cast<int>(s.size()) > digits) throw BinlogFormatError("a decimal group overflows");
-    return std::string(static_cast<std::size_t>(digits) - s.size(), '0') + s;
+  // The digits, group by group (big-endian, the sign bit flipped, every byte inverted when
+  // negative), into one buffer: at most 65 digits, a sign and a point.
+  char digits[72];
+  int n = 0;
+  std::size_t at = 0;
+  auto group = [&](int count) {
+    const int bytes = kDigitBytes[count];
+    std::uint64_t v = 0;
+    for (int b = 0; b < bytes; ++b, ++at) {
+      auto byte = static_cast<std::uint8_t>(raw[at]);
+      if (at == 0) byte ^= 0x80;
+      if (negative) byte = static_cast<std::uint8_t>(~byte);
+      v = (v << 8) | byte;
+    }
+    for (int d = count - 1; d >= 0; --d) {
+      digits[n + d] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+    if (v != 0) throw BinlogFormatError("a decimal group overflows");
+    n += count;
   };
-  std::string ip;
-  if (intg0x > 0) ip += group(intg0x);
-  for (int i = 0; i < intg0; ++i) ip += group(9);
-  std::string fp;
-  for (int i = 0; i < frac0; ++i) fp += group(9);
-  if (frac0x > 0) fp += group(frac0x);
-  const auto first = ip.find_first_not_of('0');
-  ip = first == std::string::npos ? "0" : ip.substr(first);
-  std::string out = negative ? "-" : "";
-  out += ip;
-  if (scale > 0) out += "." + fp;
+  if (intg0x > 0) group(intg0x);
+  for (int i = 0; i < intg0; ++i) group(9);
+  const int int_digits = n;
+  for (int i = 0; i < frac0; ++i) group(9);
+  if (frac0x > 0) group(frac0x);
+  int first = 0;
+  while (first < int_digits && digits[first] == '0') ++first;
+  std::string out;
+  out.reserve(static_cast<std::size_t>(n + 3));
+  if (negative) out += '-';
+  if (first == int_digits)
+    out += '0';
+  else
+    out.append(digits + first, digits + int_digits);
+  if (scale > 0) {
+    out += '.';
+    out.append(digits + int_digits, digits + n);
+  }
   return out;
 }
 
@@ -277,7 +303,7 @@ std::vector<BinlogValue> image(Reader& r, const std::vector<BinlogColumn>& colum
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (!bit(present, i)) continue;
     if (!bit(nulls, k++)) {
-      r.set_what("column " + std::to_string(i + 1));
+      r.set_what("column", i + 1);
       out[i] = decode(r, columns[i]);
     }
   }

@@ -34,9 +34,9 @@ DELETE FROM int_types WHERE id = 101;
 UPDATE time_types SET c_time = '-00:00:01', c_date = '2000-01-01' WHERE id = 104;
 
 -- defaults: a row of defaults, and a row with NULL in every nullable column
-INSERT INTO defaults_test (id, c_ts) VALUES (2, '2020-01-02 03:04:05');
+INSERT INTO defaults_test (id, c_ts, c_ts_now_nn) VALUES (2, '2020-01-02 03:04:05', '2020-01-02 03:04:05');
 INSERT INTO defaults_test VALUES (3, NULL, 0, NULL, NULL, NULL, FALSE, NULL, NULL, NULL, NULL, NULL,
-  NULL, NULL, '0000-00-00', NULL, NULL, NULL, '2020-01-02 03:04:05.678', NULL, '');
+  NULL, NULL, '0000-00-00', NULL, NULL, NULL, '2020-01-02 03:04:05.678', NULL, '', '2020-01-02 03:04:05');
 
 -- ---------------------------------------------------------------------------------------------
 -- key cases: INSERT, UPDATE of a non-key column, UPDATE of the key, DELETE
@@ -95,9 +95,12 @@ CREATE TABLE created_streaming (
   id INT NOT NULL PRIMARY KEY,
   c_json JSON,
   c_ubigint BIGINT UNSIGNED,
-  c_ts TIMESTAMP(3) NULL DEFAULT CURRENT_TIMESTAMP(3)
+  c_ts TIMESTAMP(3) NULL DEFAULT CURRENT_TIMESTAMP(3),
+  c_ts_now_nn TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  c_bool BOOL DEFAULT TRUE
 );
-INSERT INTO created_streaming VALUES (1, '{"k": [1, 2]}', 18446744073709551615, '2024-02-29 13:45:30.123');
+INSERT INTO created_streaming VALUES (1, '{"k": [1, 2]}', 18446744073709551615, '2024-02-29 13:45:30.123',
+  '2024-02-29 13:45:30', FALSE);
 DROP TABLE created_streaming;
 
 -- ---------------------------------------------------------------------------------------------

@@ -174,9 +174,10 @@ CREATE TABLE defaults_test (
   c_ts TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP,
   c_ts_nn TIMESTAMP(3) NOT NULL DEFAULT '2020-01-02 03:04:05.678',
   c_year YEAR DEFAULT 2024,
-  c_blob_nn VARBINARY(4) NOT NULL DEFAULT 'ab'
+  c_blob_nn VARBINARY(4) NOT NULL DEFAULT 'ab',
+  c_ts_now_nn TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
-INSERT INTO defaults_test (id, c_ts) VALUES (1, '2020-01-02 03:04:05');
+INSERT INTO defaults_test (id, c_ts, c_ts_now_nn) VALUES (1, '2020-01-02 03:04:05', '2020-01-02 03:04:05');
 
 -- ---------------------------------------------------------------------------------------------
 -- key cases: each gets INSERT / UPDATE / (key change) / DELETE in changes.sql
