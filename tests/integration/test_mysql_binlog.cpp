@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <deque>
 #include <random>
 
 #include "binlog_client.h"
@@ -30,7 +31,7 @@ ConnectionSettings root_settings() {
 struct Captured {
   std::vector<BinlogColumn> columns;
   std::vector<std::vector<BinlogValue>> writes, updates;
-  std::vector<std::string> storage;  // the events' bytes the values point into
+  std::deque<std::string> storage;  // the events' bytes the values point into (stable)
 };
 
 Captured capture(const std::string& table, const std::string& file, std::uint64_t pos) {
@@ -41,7 +42,6 @@ Captured capture(const std::string& table, const std::string& file, std::uint64_
   BinlogClient client(root_settings(), o);
   client.open(file, pos);
   Captured out;
-  out.storage.reserve(64);
   std::uint64_t table_id = 0;
   while (const MARIADB_RPL_EVENT* ev = client.next()) {
     if (ev->event_type == TABLE_MAP_EVENT && view(ev->event.table_map.table) == table) {

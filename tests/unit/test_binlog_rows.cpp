@@ -28,7 +28,8 @@ TEST(BinlogRows, DecimalAndCharMetadata) {
   EXPECT_EQ(cols[2].type, kTypeEnum);
   const std::string row1 = bytes({0, 0x80, 0x12, 0xD6, 0x87, 0x59, 2, 0, 'h', 'i', 2});
   const std::string row2 = bytes({0, 0x7F, 0xED, 0x29, 0x78, 0xA6, 0, 0, 1});
-  const auto rows = decode_rows(cols, bytes({0x07}), row1 + row2);
+  const std::string data = row1 + row2;  // the values are views into it
+  const auto rows = decode_rows(cols, bytes({0x07}), data);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0][0].text, "1234567.89");
   EXPECT_EQ(rows[0][1].bytes, "hi");  // a 2-byte length: the column holds over 255 bytes
