@@ -38,7 +38,7 @@ if [ $# -gt 0 ]; then names=("$@"); else
 fi
 
 tools="$(mktemp -d /tmp/dbz-mysql-golden-tools-XXXXXX)"
-javac -d "$tools" -cp "$kafka_lib/*" "$here/Dump.java"
+javac -d "$tools" -cp "$kafka_lib/*" "$here/../postgres/Dump.java"  # one Kafka dumper for both goldens
 dump() { java -cp "$tools:$kafka_lib/*" -Dlog4j.configuration="file:$tools/log4j.properties" Dump "$@"; }
 cat > "$tools/log4j.properties" <<'PROPS'
 log4j.rootLogger=WARN, stderr
