@@ -72,9 +72,13 @@ TableFilters::TableFilters(const ConfigMap& props, const std::string& container)
   }
 }
 
-bool TableFilters::table_included(const std::string& container, const std::string& table) const {
+bool TableFilters::container_included(const std::string& container) const {
   if (!container_include_.empty() && !any_match(container_include_, container)) return false;
-  if (any_match(container_exclude_, container)) return false;
+  return !any_match(container_exclude_, container);
+}
+
+bool TableFilters::table_included(const std::string& container, const std::string& table) const {
+  if (!container_included(container)) return false;
   const std::string id = container + "." + table;
   if (!table_include_.empty() && !any_match(table_include_, id)) return false;
   return !any_match(table_exclude_, id);

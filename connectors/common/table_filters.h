@@ -23,6 +23,8 @@ class TableFilters {
   /// Throws std::invalid_argument("<key>: ...") for a regex that does not compile or a
   /// malformed message.key.columns entry.
   TableFilters(const ConfigMap& props, const std::string& container);
+  /// Whether <container>.include / exclude.list let the schema or database in.
+  bool container_included(const std::string& container) const;
   bool table_included(const std::string& container, const std::string& table) const;
   /// `table_id` is "<container>.<table>".
   bool column_included(const std::string& table_id, const std::string& column) const;

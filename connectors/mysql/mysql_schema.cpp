@@ -1,0 +1,287 @@
+#include "mysql_schema.h"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "debezium_events.h"
+
+namespace tributary::mysql {
+namespace {
+
+SchemaPtr build_source_schema() {
+  SchemaBuilder snapshot(Type::String);
+  snapshot.optional()
+      .name("io.debezium.data.Enum")
+      .version(1)
+      .parameter("allowed", "true,last,false,incremental")
+      .default_value(Value("false"));
+  return SchemaBuilder::struct_()
+      .name("io.debezium.connector.mysql.Source")
+      .field("version", schemas::string())
+      .field("connector", schemas::string())
+      .field("name", schemas::string())
+      .field("ts_ms", schemas::int64())
+      .field("snapshot", snapshot.build())
+      .field("db", schemas::string())
+      .field("sequence", schemas::string(true))
+      .field("ts_us", schemas::int64(true))
+      .field("ts_ns", schemas::int64(true))
+      .field("table", schemas::string(true))
+      .field("server_id", schemas::int64())
+      .field("gtid", schemas::string(true))
+      .field("file", schemas::string())
+      .field("pos", schemas::int64())
+      .field("row", schemas::int32())
+      .field("thread", schemas::int64(true))
+      .field("query", schemas::string(true))
+      .build();
+}
+
+const std::string& cell(const std::vector<std::optional<std::string>>& row, std::size_t i) {
+  static const std::string empty;
+  return row[i] ? *row[i] : empty;
+}
+
+}  // namespace
+
+bool is_builtin_database(std::string_view db) {
+  return db == "mysql" || db == "sys" || db == "performance_schema" || db == "information_schema";
+}
+
+std::vector<std::string> load_databases(Connection& c, const cdc::TableFilters& filters,
+                                        bool ignore_builtin) {
+  std::vector<std::string> out;
+  for (const auto& row : c.query("SHOW DATABASES").rows) {
+    const std::string& db = cell(row, 0);
+    if (ignore_builtin && is_builtin_database(db)) continue;
+    if (!filters.container_included(db)) continue;
+    out.push_back(db);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<TableDef> load_tables(Connection& c, const cdc::TableFilters& filters,
+                                  bool ignore_builtin) {
+  std::map<std::string, TableDef> tables;  // by "db.table": byte order
+  auto included = [&](const std::string& db, const std::string& table) {
+    if (ignore_builtin && is_builtin_database(db)) return false;
+    return filters.table_included(db, table);
+  };
+  for (const auto& row : c.query("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "
+                                 "WHERE TABLE_TYPE = 'BASE TABLE'")
+                             .rows) {
+    const std::string& db = cell(row, 0);
+    const std::string& name = cell(row, 1);
+    if (!included(db, name)) continue;
+    TableDef t;
+    t.database = db;
+    t.table = name;
+    tables.emplace(t.id(), std::move(t));
+  }
+  if (tables.empty()) return {};
+  const auto cols = c.query(
+      "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_DEFAULT, "
+      "IS_NULLABLE, COLUMN_TYPE, CHARACTER_SET_NAME, EXTRA FROM information_schema.COLUMNS "
+      "ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION");
+  for (const auto& row : cols.rows) {
+    auto it = tables.find(cell(row, 0) + "." + cell(row, 1));
+    if (it == tables.end()) continue;
+    ColumnDef col;
+    col.name = cell(row, 2);
+    col.position = std::stoi(cell(row, 3));
+    if (row[4] && *row[4] != "NULL") col.default_expr = *row[4];
+    col.optional = cell(row, 5) == "YES";
+    try {
+      parse_column_type(cell(row, 6), col);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("column " + col.name + " of " + it->first + ": " + e.what());
+    }
+    col.charset = cell(row, 7);
+    if (col.charset.empty() && (col.type == "BINARY" || col.type == "VARBINARY" ||
+                                col.type.find("BLOB") != std::string::npos))
+      col.charset = "binary";
+    const std::string& extra = cell(row, 8);
+    col.auto_increment = extra.find("auto_increment") != std::string::npos;
+    col.generated = extra.find("GENERATED") != std::string::npos;
+    it->second.columns.push_back(std::move(col));
+  }
+  // Keys: the primary key, else the first unique index whose columns are all NOT NULL, in the
+  // server's index order (SHOW INDEX order).
+  struct Index {
+    std::string name;
+    bool unique = false;
+    std::vector<std::string> columns;
+  };
+  std::map<std::string, std::vector<Index>> indexes;
+  for (const auto& row :
+       c.query("SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SEQ_IN_INDEX "
+               "FROM information_schema.STATISTICS")
+           .rows) {
+    const std::string id = cell(row, 0) + "." + cell(row, 1);
+    if (!tables.count(id)) continue;
+    auto& list = indexes[id];
+    auto idx = std::find_if(list.begin(), list.end(),
+                            [&](const Index& i) { return i.name == cell(row, 2); });
+    if (idx == list.end()) {
+      list.push_back(Index{cell(row, 2), cell(row, 3) == "0", {}});
+      idx = list.end() - 1;
+    }
+    const auto seq = static_cast<std::size_t>(std::stoi(cell(row, 5)));
+    if (idx->columns.size() < seq) idx->columns.resize(seq);
+    idx->columns[seq - 1] = cell(row, 4);
+  }
+  std::vector<TableDef> out;
+  out.reserve(tables.size());
+  for (auto& [id, t] : tables) {
+    const auto& list = indexes[id];
+    auto pk =
+        std::find_if(list.begin(), list.end(), [](const Index& i) { return i.name == "PRIMARY"; });
+    if (pk != list.end()) {
+      t.key_columns = pk->columns;
+    } else {
+      for (const auto& i : list) {
+        if (!i.unique) continue;
+        const bool not_null = std::all_of(i.columns.begin(), i.columns.end(), [&](const auto& n) {
+          auto col = std::find_if(t.columns.begin(), t.columns.end(),
+                                  [&](const ColumnDef& c) { return c.name == n; });
+          return col != t.columns.end() && !col->optional;
+        });
+        if (not_null) {
+          t.key_columns = i.columns;
+          break;
+        }
+      }
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+SchemaPtr source_schema() {
+  static const SchemaPtr s = build_source_schema();
+  return s;
+}
+
+TableSchema::TableSchema(TableDef def, const ValueModes& modes, const cdc::TableFilters& filters,
+                         const std::string& topic_prefix)
+    : def_(std::move(def)) {
+  const std::string id = def_.id();
+  topic_ = cdc::sanitize_topic(topic_prefix + "." + id);
+  if (auto cols = filters.key_columns(id)) def_.key_columns = *cols;
+  SchemaBuilder row = SchemaBuilder::struct_();
+  row.name(topic_ + ".Value").optional();
+  std::vector<int> column_to_field(def_.columns.size(), -1);
+  for (std::size_t i = 0; i < def_.columns.size(); ++i) {
+    const ColumnDef& c = def_.columns[i];
+    if (!filters.column_included(id, c.name)) continue;
+    auto codec = ColumnCodec::make(c, modes);
+    if (!codec) continue;  // a type Debezium does not map: the column is left out
+    std::optional<Value> default_value;
+    if (c.default_expr && !c.auto_increment)
+      default_value = codec->default_from_expression(*c.default_expr);
+    SchemaPtr field_schema = codec->schema(c.optional, default_value);
+    codec->bind(field_schema);
+    row.field(c.name, std::move(field_schema));
+    column_to_field[i] = static_cast<int>(fields_.size());
+    fields_.push_back(Field{static_cast<int>(i), std::move(*codec)});
+  }
+  row_schema_ = row.build();
+  if (!def_.key_columns.empty()) {
+    SchemaBuilder key = SchemaBuilder::struct_();
+    key.name(topic_ + ".Key");
+    for (const auto& name : def_.key_columns) {
+      int fi = -1;
+      for (std::size_t i = 0; i < def_.columns.size(); ++i)
+        if (def_.columns[i].name == name) fi = column_to_field[i];
+      if (fi < 0)
+        throw std::invalid_argument("key column '" + name + "' of table " + id +
+                                    " is not a captured column");
+      key.field(name, row_schema_->fields()[static_cast<std::size_t>(fi)].schema);
+      key_fields_.push_back(fi);
+    }
+    key_schema_ = key.build();
+  }
+  source_schema_ = source_schema();
+  envelope_schema_ = cdc::envelope_schema(topic_, row_schema_, source_schema_);
+}
+
+Value TableSchema::row_from_binlog(const std::vector<BinlogValue>& image) const {
+  auto data = std::make_shared<Value::StructData>();
+  data->schema = row_schema_;
+  data->fields.resize(fields_.size());
+  for (std::size_t fi = 0; fi < fields_.size(); ++fi) {
+    const Field& f = fields_[fi];
+    const auto ci = static_cast<std::size_t>(f.column);
+    if (ci >= image.size()) continue;
+    try {
+      data->fields[fi] = f.codec.from_binlog(image[ci]);
+    } catch (const std::exception& e) {
+      throw std::invalid_argument("column " + def_.columns[ci].name + " of " + def_.id() + ": " +
+                                  e.what());
+    }
+  }
+  return Value(std::move(data));
+}
+
+Value TableSchema::row_from_text(const char* const* cells, const unsigned long* lengths) const {
+  auto data = std::make_shared<Value::StructData>();
+  data->schema = row_schema_;
+  data->fields.resize(fields_.size());
+  for (std::size_t fi = 0; fi < fields_.size(); ++fi) {
+    const Field& f = fields_[fi];
+    const auto ci = static_cast<std::size_t>(f.column);
+    if (cells[ci] == nullptr) continue;
+    try {
+      data->fields[fi] = f.codec.from_text(std::string_view(cells[ci], lengths[ci]));
+    } catch (const std::exception& e) {
+      throw std::invalid_argument("column " + def_.columns[ci].name + " of " + def_.id() + ": " +
+                                  e.what());
+    }
+  }
+  return Value(std::move(data));
+}
+
+Value TableSchema::key(const Value& row) const {
+  if (!key_schema_ || row.is_null()) return Value();
+  auto data = std::make_shared<Value::StructData>();
+  data->schema = key_schema_;
+  data->fields.reserve(key_fields_.size());
+  const auto& rf = row.as_struct().fields;
+  for (const int fi : key_fields_) data->fields.push_back(rf[static_cast<std::size_t>(fi)]);
+  return Value(std::move(data));
+}
+
+Value TableSchema::source(const SourceInfo& s) const {
+  auto data = std::make_shared<Value::StructData>();
+  data->schema = source_schema_;
+  auto& f = data->fields;
+  f.reserve(17);
+  f.emplace_back(std::string(s.version));
+  f.emplace_back(std::string("mysql"));
+  f.emplace_back(std::string(s.server));
+  f.emplace_back(s.ts_ms);
+  f.emplace_back(std::string(s.snapshot));
+  f.emplace_back(def_.database);
+  f.emplace_back();
+  f.emplace_back(s.ts_ms * 1000);
+  f.emplace_back(s.ts_ms * 1000000);
+  f.emplace_back(def_.table);
+  f.emplace_back(static_cast<std::int64_t>(s.server_id));
+  f.emplace_back(s.gtid.empty() ? Value() : Value(std::string(s.gtid)));
+  f.emplace_back(std::string(s.file));
+  f.emplace_back(static_cast<std::int64_t>(s.pos));
+  f.emplace_back(s.row);
+  f.emplace_back(s.thread ? Value(*s.thread) : Value());
+  f.emplace_back(s.query.empty() ? Value() : Value(std::string(s.query)));
+  return Value(std::move(data));
+}
+
+Value TableSchema::envelope(Value before, Value after, Value source, char op, std::int64_t ts_ns,
+                            Value transaction) const {
+  return cdc::envelope_value(envelope_schema_, std::move(before), std::move(after),
+                             std::move(source), op, ts_ns, std::move(transaction));
+}
+
+}  // namespace tributary::mysql

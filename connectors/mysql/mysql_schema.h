@@ -1,0 +1,97 @@
+// Table schemas of the MySQL / MariaDB connector: what the server says about a table (its
+// columns and key, from information_schema), the Connect schemas Debezium derives from it (Key,
+// Value, Envelope, io.debezium.connector.mysql.Source) and the building of key, row, source and
+// envelope values from binlog images or snapshot rows. The filters, the envelope and the
+// transaction block are shared with the other Debezium-style connectors (connectors/common).
+//
+// Threading: built and used by the thread that reads the snapshot or the binlog; schemas are
+// immutable once built.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "binlog_rows.h"
+#include "mysql_connection.h"
+#include "mysql_types.h"
+#include "table_filters.h"
+#include "tributary/data.h"
+
+namespace tributary::mysql {
+
+struct TableDef {
+  std::string database;
+  std::string table;
+  std::vector<ColumnDef> columns;        // ordinal order
+  std::vector<std::string> key_columns;  // primary key order, else a unique NOT NULL index
+  std::string id() const { return database + "." + table; }
+};
+
+/// The system databases table.ignore.builtin leaves out.
+bool is_builtin_database(std::string_view db);
+
+/// The base tables of the databases the filters include, sorted by "db.table" byte order, with
+/// their columns and keys (information_schema). Throws SqlError.
+std::vector<TableDef> load_tables(Connection& c, const cdc::TableFilters& filters,
+                                  bool ignore_builtin);
+/// The databases the filters include (SHOW DATABASES), sorted.
+std::vector<std::string> load_databases(Connection& c, const cdc::TableFilters& filters,
+                                        bool ignore_builtin);
+
+/// The Source struct schema of io.debezium.connector.mysql.Source.
+SchemaPtr source_schema();
+
+// The strings are views of the task's own (they outlive the call to TableSchema::source).
+struct SourceInfo {
+  std::string_view version;
+  std::string_view server;  // topic.prefix
+  std::int64_t ts_ms = 0;   // the event's time (whole seconds) or the snapshot's
+  std::string_view snapshot = "false";
+  std::uint64_t server_id = 0;
+  std::string_view gtid;  // empty: null
+  std::string_view file;
+  std::uint64_t pos = 0;
+  std::int32_t row = 0;
+  std::optional<std::int64_t> thread;
+  std::string_view query;  // empty: null
+};
+
+class TableSchema {
+ public:
+  TableSchema(TableDef def, const ValueModes& modes, const cdc::TableFilters& filters,
+              const std::string& topic_prefix);
+
+  const TableDef& def() const { return def_; }
+  const std::string& topic() const { return topic_; }
+  const SchemaPtr& key_schema() const { return key_schema_; }  // null: no key
+  const SchemaPtr& row_schema() const { return row_schema_; }
+  const SchemaPtr& envelope_schema() const { return envelope_schema_; }
+
+  /// The row struct from a binlog image (one value per column of def()). Throws
+  /// std::invalid_argument naming the column.
+  Value row_from_binlog(const std::vector<BinlogValue>& image) const;
+  /// The row struct from a SELECT * row (text, nullptr for NULL).
+  Value row_from_text(const char* const* cells, const unsigned long* lengths) const;
+  /// The key struct taken from a row struct, or null when the table has no key.
+  Value key(const Value& row) const;
+  Value source(const SourceInfo& s) const;
+  Value envelope(Value before, Value after, Value source, char op, std::int64_t ts_ns,
+                 Value transaction = Value()) const;
+
+ private:
+  struct Field {
+    int column = 0;  // index into def_.columns
+    ColumnCodec codec;
+  };
+  TableDef def_;
+  std::string topic_;
+  std::vector<Field> fields_;
+  std::vector<int> key_fields_;  // indexes into fields_
+  SchemaPtr key_schema_, row_schema_, envelope_schema_, source_schema_;
+};
+
+}  // namespace tributary::mysql

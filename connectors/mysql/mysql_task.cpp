@@ -1,0 +1,832 @@
+#include "mysql_task.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+#include "debezium_events.h"
+#include "mysql_ddl.h"
+
+namespace tributary::mysql {
+
+struct MySqlTask::Mapped {
+  std::string db, table;
+  std::vector<BinlogColumn> columns;
+  TableSchema* schema = nullptr;  // null: not captured
+  bool consistent = true;         // column count and types match the schema
+};
+
+namespace {
+
+constexpr const char* kLogger = "io.debezium.connector.mysql";
+
+bool is_connection_error(unsigned code) {
+  // Client errors (2000-2999: lost connection, server gone, cannot connect) and a server
+  // shutting down (1053 ER_SERVER_SHUTDOWN, 1927 ER_CONNECTION_KILLED).
+  return (code >= 2000 && code < 3000) || code == 1053 || code == 1927;
+}
+
+std::string quote_name(const std::string& n) {
+  std::string out = "`";
+  for (char ch : n) {
+    if (ch == '`') out += '`';
+    out += ch;
+  }
+  return out + "`";
+}
+
+}  // namespace
+
+MySqlTask::~MySqlTask() {
+  stop();
+  if (reader_.joinable()) reader_.join();
+}
+
+std::int64_t MySqlTask::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::int64_t MySqlTask::now_ns() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
+  context_ = &context;
+  props_ = props;
+  for (const auto& [key, errors] : mysql_config_def().validate(props))
+    if (!errors.empty()) throw ConfigError(key, errors.front());
+  for (const auto& [key, error] : check_config(props)) throw ConfigError(key, error);
+  const Config c(mysql_config_def(), props);
+  settings_ = ConnectionSettings::from(props);
+  prefix_ = c.get_string("topic.prefix");
+  server_id_ = static_cast<std::uint32_t>(c.get_long("database.server.id"));
+  snapshot_mode_ = parse_snapshot_mode(c.get_string("snapshot.mode"));
+  locking_ = parse_locking_mode(c.get_string("snapshot.locking.mode"));
+  lock_timeout_ms_ = c.get_long("snapshot.lock.timeout.ms");
+  retry_wait_ms_ = c.get_long("retriable.restart.connector.wait.ms");
+  max_retries_ = c.get_int("errors.max.retries");
+  keepalive_ms_ = static_cast<int>(
+      std::min<std::int64_t>(c.get_long("connect.keep.alive.interval.ms"), 3600000));
+  poll_interval_ms_ = static_cast<int>(c.get_long("poll.interval.ms"));
+  heartbeat_interval_ms_ = c.get_long("heartbeat.interval.ms");
+  heartbeat_query_ = c.get_string("heartbeat.action.query");
+  heartbeat_prefix_ = c.get_string("topic.heartbeat.prefix");
+  tx_topic_ = prefix_ + "." + c.get_string("topic.transaction");
+  tombstones_ = c.get_bool("tombstones.on.delete");
+  tx_metadata_ = c.get_bool("provide.transaction.metadata") && flavor_ == Flavor::MariaDb;
+  include_query_ = c.get_bool("include.query");
+  ignore_builtin_ = c.get_bool("table.ignore.builtin");
+  inconsistent_mode_ = c.get_string("inconsistent.schema.handling.mode");
+  skip_unparseable_ = c.get_bool("schema.history.internal.skip.unparseable.ddl");
+  skipped_ops_ = c.get_string("skipped.operations");
+  if (skipped_ops_ == "none") skipped_ops_.clear();
+  for (const auto& t : c.get_list("snapshot.select.statement.overrides"))
+    select_overrides_[t] = props.at("snapshot.select.statement.overrides." + t);
+  try {
+    filters_ = std::make_unique<cdc::TableFilters>(props, "database");
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    throw ConfigError(what.substr(0, what.find(':')), what);
+  }
+  modes_ = ValueModes::from(props);
+  queue_.configure(c.get_int("max.batch.size"), c.get_int("max.queue.size"),
+                   c.get_long("max.queue.size.in.bytes"));
+
+  OffsetMap partition = OffsetMap::object();
+  partition["server"] = prefix_;
+  partition_ = std::make_shared<const OffsetMap>(partition);
+  committed_ = context.committed_offset(partition);
+
+  // The server as Debezium checks it at task start: binlog on, ROW, FULL, grants, server id.
+  for (const auto& [key, errors] : check_server(props))
+    if (!errors.empty()) throw ConfigError(key, errors.front());
+
+  // Snapshot or stream, from snapshot.mode and the stored offset.
+  auto sql = connect_sql();
+  std::optional<BinlogPosition> stored;
+  if (committed_) {
+    try {
+      stored = from_offset(*committed_);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error("The stored offset of connector " + context.connector_name() +
+                               " for partition {\"server\":\"" + prefix_ +
+                               "\"} cannot be used: " + e.what());
+    }
+  }
+  const bool no_data =
+      snapshot_mode_ == SnapshotMode::NoData || snapshot_mode_ == SnapshotMode::Recovery;
+  if (!stored) {
+    need_snapshot_ = !no_data;
+  } else if (stored->snapshot) {
+    // A snapshot that did not finish: it starts again (as in Debezium).
+    need_snapshot_ = !no_data;
+  } else if (snapshot_mode_ == SnapshotMode::Always) {
+    need_snapshot_ = true;
+  } else {
+    // Resume: the binlog file must still be on the server.
+    bool present = false;
+    for (const auto& row : sql->query("SHOW BINARY LOGS").rows)
+      if (row[0] && *row[0] == stored->file) present = true;
+    if (!present) {
+      if (snapshot_mode_ == SnapshotMode::WhenNeeded) {
+        context.log(LogLevel::Warn, kLogger,
+                    "The binlog file " + stored->file +
+                        " of the stored offset is no longer on the server; snapshot.mode "
+                        "when_needed takes a new snapshot");
+        need_snapshot_ = true;
+      } else {
+        throw std::runtime_error(
+            "The connector is trying to read binlog starting at " + stored->file + ":" +
+            std::to_string(stored->pos) +
+            ", but this is no longer available on the server (purged). Reconfigure the "
+            "connector to use a snapshot when needed (snapshot.mode=when_needed), or remove its "
+            "offsets to take a new snapshot.");
+      }
+    } else {
+      stream_ = *stored;
+      skip_events_ = stored->event;
+      skip_rows_ = stored->row;
+      if (!stored->gtids.empty()) gtids_ = GtidState::parse(stored->gtids);
+    }
+  }
+  if (snapshot_mode_ == SnapshotMode::InitialOnly) {
+    snapshot_only_ = true;
+    if (stored && !stored->snapshot) need_snapshot_ = false;  // done before
+  }
+  if (!need_snapshot_ && !stored) {
+    // no_data / recovery without an offset: stream from the current position.
+    const auto status = sql->query("SHOW MASTER STATUS");
+    if (status.rows.empty() || !status.rows[0][0])
+      throw ConfigError("database.hostname",
+                        "The server " + settings_.where() + " has no binlog (SHOW MASTER STATUS)");
+    stream_.file = *status.rows[0][0];
+    stream_.pos = std::stoull(status.rows[0][1].value_or("4"));
+  }
+  set_sql(std::move(sql));
+  reader_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "mysql-reader");
+    reader_loop();
+  });
+}
+
+std::unique_ptr<Connection> MySqlTask::connect_sql() {
+  const Config c(mysql_config_def(), props_);
+  const auto timeout_ms = c.get_long("database.query.timeout.ms");
+  auto conn = std::make_unique<Connection>(
+      settings_, static_cast<unsigned>(timeout_ms <= 0 ? 0 : (timeout_ms + 999) / 1000));
+  conn->exec("SET NAMES utf8mb4");
+  conn->exec("SET SESSION time_zone = '+00:00'");
+  for (const auto& stmt : cdc::split_list(c.get_string("database.initial.statements"), ';'))
+    conn->exec(stmt);
+  return conn;
+}
+
+void MySqlTask::set_sql(std::unique_ptr<Connection> c) {
+  std::unique_ptr<Connection> old;
+  std::lock_guard<std::mutex> lock(conn_mu_);
+  old = std::move(sql_);
+  sql_ = std::move(c);
+  if (stopping_ && sql_) sql_->interrupt();
+}
+
+void MySqlTask::set_binlog(std::unique_ptr<BinlogClient> b) {
+  std::unique_ptr<BinlogClient> old;
+  {
+    std::lock_guard<std::mutex> lock(conn_mu_);
+    old = std::move(binlog_);
+    binlog_ = std::move(b);
+    if (stopping_ && binlog_) binlog_->interrupt();
+  }
+}
+
+void MySqlTask::stop() {
+  stopping_ = true;
+  queue_.close();
+  std::lock_guard<std::mutex> lock(conn_mu_);
+  if (sql_) sql_->interrupt();
+  if (binlog_) binlog_->interrupt();
+}
+
+void MySqlTask::poll(std::vector<SourceRecord>& out) {
+  queue_.poll(out, std::chrono::milliseconds(poll_interval_ms_));
+}
+
+void MySqlTask::flush(std::vector<SourceRecord>& out, std::size_t bytes) {
+  if (out.empty()) return;
+  while (!queue_.wait_for_room(std::chrono::milliseconds(100)))
+    if (stopping_) return;
+  queue_.push(std::move(out), bytes);
+  out.clear();
+  batch_bytes_ = 0;
+}
+
+void MySqlTask::reader_loop() {
+  try {
+    if (need_snapshot_) snapshot();
+    if (snapshot_only_ || stopping_) {
+      queue_.end();
+      return;
+    }
+    int failures = 0;
+    while (!stopping_) {
+      try {
+        stream();
+        failures = 0;
+      } catch (const SqlError& e) {
+        if (stopping_) break;
+        if (!is_connection_error(e.code)) throw;
+        ++failures;
+        if (max_retries_ >= 0 && failures > max_retries_) throw;
+        context_->log(LogLevel::Warn, kLogger,
+                      std::string("The connection to the binlog was lost (") + e.what() +
+                          "); reconnecting in " + std::to_string(retry_wait_ms_) + " ms");
+        // Resume where the records queued so far end.
+        stream_.file = file_;
+        stream_.pos = txn_pos_;
+        skip_events_ = in_txn_ ? txn_events_ : 0;
+        skip_rows_ = 0;
+        in_txn_ = false;
+        const auto until =
+            std::chrono::steady_clock::now() + std::chrono::milliseconds(retry_wait_ms_);
+        while (!stopping_ && std::chrono::steady_clock::now() < until)
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+    queue_.end();
+  } catch (...) {
+    if (stopping_) {
+      queue_.end();
+    } else {
+      queue_.fail(std::current_exception());
+    }
+  }
+}
+
+TableSchema* MySqlTask::table(const std::string& db, const std::string& name) {
+  const std::string id = db + "." + name;
+  if (auto it = tables_.find(id); it != tables_.end()) return it->second.get();
+  if (auto it = known_.find(id); it != known_.end() && !it->second) return nullptr;
+  if ((ignore_builtin_ && is_builtin_database(db)) || !filters_->table_included(db, name)) {
+    known_[id] = false;
+    return nullptr;
+  }
+  reload_table(db, name);
+  auto it = tables_.find(id);
+  return it == tables_.end() ? nullptr : it->second.get();
+}
+
+void MySqlTask::reload_table(const std::string& db, const std::string& name) {
+  // Interim (issue 15): the definition in force now, from information_schema. The DDL parser and
+  // the schema history replace this with the definition in force at the binlog position.
+  const std::string id = db + "." + name;
+  tables_.erase(id);
+  for (auto& def : load_tables(*sql_, *filters_, ignore_builtin_)) {
+    if (def.database != db || def.table != name) continue;
+    tables_[id] = std::make_unique<TableSchema>(std::move(def), modes_, *filters_, prefix_);
+    known_[id] = true;
+    return;
+  }
+  known_[id] = false;
+}
+
+void MySqlTask::snapshot() {
+  const Config c(mysql_config_def(), props_);
+  if (auto delay = c.get_long("snapshot.delay.ms"); delay > 0) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay);
+    while (!stopping_ && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  Connection& sql = *sql_;
+  sql.exec("SET SESSION lock_wait_timeout = " +
+           std::to_string(std::max<std::int64_t>(1, (lock_timeout_ms_ + 999) / 1000)));
+  sql.exec("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+  bool locked = false;
+  if (locking_ != LockingMode::None) {
+    sql.exec("FLUSH TABLES WITH READ LOCK");
+    locked = true;
+  }
+  sql.exec("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  const auto status = sql.query("SHOW MASTER STATUS");
+  if (status.rows.empty() || !status.rows[0][0])
+    throw std::runtime_error("The server " + settings_.where() +
+                             " has no binlog (SHOW MASTER STATUS is empty)");
+  BinlogPosition at;
+  at.file = *status.rows[0][0];
+  at.pos = std::stoull(status.rows[0][1].value_or("4"));
+  if (auto g = sql.global_variable("gtid_binlog_pos"); g && !g->empty())
+    gtids_ = GtidState::parse(*g);
+  auto defs = load_tables(sql, *filters_, ignore_builtin_);
+  if (locked && locking_ == LockingMode::Minimal) {
+    sql.exec("UNLOCK TABLES");
+    locked = false;
+  }
+  tables_.clear();
+  known_.clear();
+  std::vector<TableSchema*> order;
+  for (auto& def : defs) {
+    const std::string id = def.id();
+    auto schema = std::make_unique<TableSchema>(std::move(def), modes_, *filters_, prefix_);
+    order.push_back(schema.get());
+    tables_[id] = std::move(schema);
+    known_[id] = true;
+  }
+  const std::int64_t ts_sec = now_ms() / 1000;
+  at.ts_sec = ts_sec;
+  at.snapshot = true;
+  if (flavor_ == Flavor::MariaDb) at.gtids = gtids_.str();
+  const OffsetMap snap_offset = to_offset(at);
+  BinlogPosition last_at = at;
+  last_at.snapshot = false;
+  const OffsetMap last_offset = to_offset(last_at);
+
+  // One record held back: its marker depends on what follows.
+  struct Pending {
+    TableSchema* t = nullptr;
+    Value row;
+    bool first_in_table = false;
+    bool first_of_snapshot = false;
+  };
+  std::optional<Pending> pending;
+  std::vector<SourceRecord> out;
+  bool any = false;
+  auto release = [&](bool last_in_table, bool last_of_snapshot) {
+    if (!pending) return;
+    Pending& p = *pending;
+    SourceInfo si;
+    si.version = version_;
+    si.server = prefix_;
+    si.ts_ms = ts_sec * 1000;
+    si.snapshot = cdc::snapshot_marker(p.first_of_snapshot, last_of_snapshot, last_in_table,
+                                       p.first_in_table);
+    si.file = at.file;
+    si.pos = at.pos;
+    SourceRecord rec;
+    rec.source_partition = partition_;
+    rec.source_offset = last_of_snapshot ? last_offset : snap_offset;
+    rec.topic = p.t->topic();
+    rec.key = p.t->key(p.row);
+    rec.key_schema = rec.key.is_null() ? nullptr : p.t->key_schema();
+    rec.value = p.t->envelope(Value(), std::move(p.row), p.t->source(si), 'r', now_ns());
+    rec.value_schema = p.t->envelope_schema();
+    out.push_back(std::move(rec));
+    pending.reset();
+    if (queue_.batch_full(out.size(), batch_bytes_)) flush(out, batch_bytes_);
+  };
+  for (TableSchema* t : order) {
+    if (stopping_) return;
+    const auto& def = t->def();
+    const std::string id = def.id();
+    std::string select = "SELECT * FROM " + quote_name(def.database) + "." + quote_name(def.table);
+    if (auto it = select_overrides_.find(id); it != select_overrides_.end()) select = it->second;
+    MYSQL* m = sql.raw();
+    if (mysql_real_query(m, select.c_str(), select.size()) != 0)
+      throw SqlError(mysql_errno(m), "Snapshot of " + id + " failed: " + mysql_error(m));
+    MYSQL_RES* res = mysql_use_result(m);
+    if (res == nullptr)
+      throw SqlError(mysql_errno(m), "Snapshot of " + id + " failed: " + mysql_error(m));
+    const unsigned ncols = mysql_num_fields(res);
+    bool first_in_table = true;
+    try {
+      if (ncols != def.columns.size())
+        throw std::runtime_error("The snapshot query of " + id + " returned " +
+                                 std::to_string(ncols) + " columns, the table has " +
+                                 std::to_string(def.columns.size()));
+      while (MYSQL_ROW row = mysql_fetch_row(res)) {
+        if (stopping_) break;
+        const unsigned long* lengths = mysql_fetch_lengths(res);
+        for (unsigned i = 0; i < ncols; ++i) batch_bytes_ += lengths[i];
+        Value v = t->row_from_text(row, lengths);
+        release(pending && pending->t != t, false);
+        pending = Pending{t, std::move(v), first_in_table, !any};
+        first_in_table = false;
+        any = true;
+      }
+    } catch (...) {
+      mysql_free_result(res);
+      throw;
+    }
+    const unsigned err = mysql_errno(m);
+    mysql_free_result(res);
+    if (stopping_) return;
+    if (err != 0) throw SqlError(err, "Snapshot of " + id + " failed: " + mysql_error(m));
+    if (pending && pending->t == t) {
+      // The table's last row: held until we know whether another row follows at all.
+    }
+  }
+  release(true, true);
+  flush(out, batch_bytes_);
+  sql.exec("COMMIT");
+  if (locked) sql.exec("UNLOCK TABLES");
+  stream_ = last_at;
+  skip_events_ = 0;
+  skip_rows_ = 0;
+  context_->log(LogLevel::Info, kLogger,
+                "Snapshot done: " + std::to_string(order.size()) + " tables, streaming from " +
+                    at.file + ":" + std::to_string(at.pos));
+}
+
+OffsetMap MySqlTask::restart_offset() const {
+  BinlogPosition p;
+  p.file = file_;
+  p.pos = txn_pos_;
+  p.event = in_txn_ ? txn_events_ : 0;
+  p.server_id = event_server_;
+  p.ts_sec = event_ts_sec_;
+  if (flavor_ == Flavor::MariaDb) p.gtids = gtids_.str();
+  return to_offset(p);
+}
+
+void MySqlTask::stream() {
+  if (!sql_) set_sql(connect_sql());
+  BinlogClient::Options o;
+  o.server_id = server_id_;
+  o.heartbeat_ms = static_cast<unsigned>(std::min<std::int64_t>(
+      keepalive_ms_, heartbeat_interval_ms_ > 0
+                         ? std::max<std::int64_t>(heartbeat_interval_ms_, 100)
+                         : keepalive_ms_));
+  o.read_timeout_s =
+      static_cast<unsigned>(std::max<std::int64_t>(2, 2 * o.heartbeat_ms / 1000 + 1));
+  auto client = std::make_unique<BinlogClient>(settings_, o);
+  BinlogClient* b = client.get();
+  set_binlog(std::move(client));
+  if (stopping_) return;
+  table_maps_.clear();
+  file_ = stream_.file;
+  txn_pos_ = stream_.pos;
+  in_txn_ = false;
+  txn_events_ = 0;
+  b->open(stream_.file, stream_.pos);
+  context_->log(LogLevel::Info, kLogger,
+                "Reading the binlog of " + settings_.where() + " from " + stream_.file + ":" +
+                    std::to_string(stream_.pos));
+  std::vector<SourceRecord> out;
+  try {
+    while (!stopping_) {
+      const MARIADB_RPL_EVENT* ev = b->next();
+      if (ev == nullptr) break;
+      handle(*ev, out);
+      if (!out.empty() && (!in_txn_ || queue_.batch_full(out.size(), batch_bytes_)))
+        flush(out, batch_bytes_);
+      maybe_heartbeat(out);
+    }
+  } catch (...) {
+    flush(out, batch_bytes_);  // complete records: the restart position counts them
+    throw;
+  }
+}
+
+void MySqlTask::maybe_heartbeat(std::vector<SourceRecord>& out, bool force) {
+  if (heartbeat_interval_ms_ <= 0) return;
+  const std::int64_t now = now_ms();
+  if (!force && now - last_heartbeat_ms_ < heartbeat_interval_ms_) return;
+  last_heartbeat_ms_ = now;
+  if (!heartbeat_query_.empty()) {
+    try {
+      sql_->exec(heartbeat_query_);
+    } catch (const SqlError& e) {
+      context_->log(LogLevel::Warn, kLogger,
+                    std::string("heartbeat.action.query failed: ") + e.what());
+    }
+  }
+  out.push_back(
+      cdc::heartbeat_record(heartbeat_prefix_, prefix_, partition_, restart_offset(), now));
+  flush(out, 0);
+}
+
+void MySqlTask::handle(const MARIADB_RPL_EVENT& ev, std::vector<SourceRecord>& out) {
+  const bool artificial = (ev.flags & 0x20) != 0;  // LOG_EVENT_ARTIFICIAL_F
+  const std::uint64_t next = ev.next_event_pos;
+  const std::uint64_t start = next >= ev.event_length ? next - ev.event_length : 0;
+  if (!artificial && ev.event_type != HEARTBEAT_LOG_EVENT) {
+    event_ts_sec_ = ev.timestamp;
+    event_server_ = ev.server_id;
+  }
+  switch (ev.event_type) {
+    case ROTATE_EVENT:
+      file_ = std::string(view(ev.event.rotate.filename));
+      if (!in_txn_) txn_pos_ = ev.event.rotate.position;
+      return;
+    case GTID_EVENT: {
+      const auto& g = ev.event.gtid;
+      in_txn_ = true;
+      txn_pos_ = start;
+      txn_events_ = 0;
+      txn_counts_ = cdc::TransactionCounts();
+      gtid_ = std::to_string(g.domain_id) + "-" + std::to_string(ev.server_id) + "-" +
+              std::to_string(g.sequence_nr);
+      txn_id_ = gtid_;
+      standalone_ = (g.flags & 1) != 0;  // FL_STANDALONE: one statement, no COMMIT event
+      return;
+    }
+    case QUERY_EVENT: {
+      const std::string_view stmt = view(ev.event.query.statement);
+      if (stmt == "BEGIN") {
+        if (!in_txn_) {
+          in_txn_ = true;
+          txn_pos_ = start;
+          txn_events_ = 0;
+        }
+        return;
+      }
+      if (stmt == "COMMIT") {
+        end_transaction(next, out);
+        return;
+      }
+      handle_query(ev, start, out);
+      if (standalone_ || !in_txn_) end_transaction(next, out);
+      return;
+    }
+    case ANNOTATE_ROWS_EVENT:
+      if (include_query_) query_ = std::string(view(ev.event.annotate_rows.statement));
+      return;
+    case TABLE_MAP_EVENT: {
+      const auto& tm = ev.event.table_map;
+      auto m = std::make_shared<Mapped>();
+      m->db = std::string(view(tm.database));
+      m->table = std::string(view(tm.table));
+      m->schema = table(m->db, m->table);
+      if (m->schema != nullptr) {
+        const std::string_view types = view(tm.column_types);
+        const std::size_t numeric = signedness_columns(types);
+        const std::string_view nulls(reinterpret_cast<const char*>(tm.null_indicator),
+                                     (tm.column_count + 7) / 8);
+        const std::string_view sign =
+            tm.signed_indicator
+                ? std::string_view(reinterpret_cast<const char*>(tm.signed_indicator),
+                                   (numeric + 7) / 8)
+                : std::string_view();
+        m->columns = parse_table_columns(types, view(tm.metadata), nulls, sign);
+        const auto& defs = m->schema->def().columns;
+        m->consistent = m->columns.size() == defs.size();
+        for (std::size_t i = 0; m->consistent && i < defs.size(); ++i)
+          m->consistent = binlog_type_matches(defs[i], m->columns[i].type);
+      }
+      table_maps_[tm.table_id] = std::move(m);
+      return;
+    }
+    case WRITE_ROWS_EVENT_V1:
+    case UPDATE_ROWS_EVENT_V1:
+    case DELETE_ROWS_EVENT_V1:
+    case WRITE_ROWS_EVENT:
+    case UPDATE_ROWS_EVENT:
+    case DELETE_ROWS_EVENT: handle_rows(ev, start, out); return;
+    case XID_EVENT: end_transaction(next, out); return;
+    default:
+      if (!in_txn_ && !artificial && next != 0 && ev.event_type != HEARTBEAT_LOG_EVENT)
+        txn_pos_ = next;
+      return;
+  }
+}
+
+void MySqlTask::end_transaction(std::uint64_t next_pos, std::vector<SourceRecord>& out) {
+  if (!gtid_.empty()) {
+    // domain-server-seq
+    const auto d1 = gtid_.find('-');
+    const auto d2 = gtid_.find('-', d1 + 1);
+    gtids_.update(static_cast<std::uint32_t>(std::stoul(gtid_.substr(0, d1))),
+                  static_cast<std::uint32_t>(std::stoul(gtid_.substr(d1 + 1, d2 - d1 - 1))),
+                  std::stoull(gtid_.substr(d2 + 1)));
+  }
+  in_txn_ = false;
+  standalone_ = false;
+  if (next_pos != 0) txn_pos_ = next_pos;
+  txn_events_ = 0;
+  skip_events_ = 0;
+  skip_rows_ = 0;
+  if (tx_metadata_ && !txn_counts_.empty())
+    out.push_back(cdc::transaction_end_record(tx_topic_, partition_, restart_offset(), txn_id_,
+                                              txn_counts_, event_ts_sec_ * 1000));
+  txn_counts_ = cdc::TransactionCounts();
+  gtid_.clear();
+  query_.clear();
+}
+
+void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos,
+                             std::vector<SourceRecord>& out) {
+  const std::string_view stmt = view(ev.event.query.statement);
+  const std::string db(view(ev.event.query.database));
+  DdlStatement st;
+  try {
+    st = parse_ddl(stmt, db);
+  } catch (const DdlError& e) {
+    const std::string msg = "Cannot parse the statement at " + file_ + ":" +
+                            std::to_string(event_pos) + " (" + e.what() + ")";
+    if (!skip_unparseable_)
+      throw std::runtime_error(msg +
+                               "; set schema.history.internal.skip.unparseable.ddl=true "
+                               "to skip statements that cannot be parsed");
+    context_->log(LogLevel::Warn, kLogger, msg + "; skipped");
+    return;
+  }
+  auto captured = [&](const std::pair<std::string, std::string>& n) {
+    return !(ignore_builtin_ && is_builtin_database(n.first)) &&
+           filters_->table_included(n.first, n.second);
+  };
+  auto put = [&](TableDef def) {
+    const std::string id = def.id();
+    tables_[id] = std::make_unique<TableSchema>(std::move(def), modes_, *filters_, prefix_);
+    known_[id] = true;
+  };
+  auto forget = [&](const std::pair<std::string, std::string>& n) {
+    const std::string id = n.first + "." + n.second;
+    tables_.erase(id);
+    known_.erase(id);
+  };
+  switch (st.kind) {
+    case DdlStatement::Kind::TruncateTable: {
+      TableSchema* t = table(st.name.first, st.name.second);
+      const std::uint64_t k = txn_events_++;
+      if (t == nullptr || skipped_ops_.find('t') != std::string::npos) break;
+      if (k < skip_events_ || (k == skip_events_ && skip_rows_ > 0)) break;  // delivered
+      const std::uint64_t saved = event_pos_;
+      event_pos_ = event_pos;
+      emit(*t, 't', Value(), Value(), 1, {}, out);  // Debezium's source.row of a TRUNCATE is 1
+      event_pos_ = saved;
+      break;
+    }
+    case DdlStatement::Kind::CreateTable:
+      if (st.if_not_exists && tables_.count(st.name.first + "." + st.name.second)) break;
+      forget(st.name);
+      if (captured(st.name)) put(std::move(*st.table));
+      break;
+    case DdlStatement::Kind::AlterTable: {
+      TableSchema* t = table(st.name.first, st.name.second);
+      if (t == nullptr) break;
+      TableDef def = t->def();
+      try {
+        apply_alter(st, def);
+      } catch (const DdlError& e) {
+        throw std::runtime_error("Cannot apply the statement at " + file_ + ":" +
+                                 std::to_string(event_pos) + " to " + def.id() + ": " + e.what());
+      }
+      forget(st.name);
+      if (captured({def.database, def.table})) put(std::move(def));
+      break;
+    }
+    case DdlStatement::Kind::DropTables:
+      for (const auto& n : st.names) forget(n);
+      break;
+    case DdlStatement::Kind::RenameTables:
+      for (const auto& [from, to] : st.renames) {
+        auto it = tables_.find(from.first + "." + from.second);
+        std::optional<TableDef> def;
+        if (it != tables_.end()) def = it->second->def();
+        forget(from);
+        forget(to);
+        if (def && captured(to)) {
+          def->database = to.first;
+          def->table = to.second;
+          put(std::move(*def));
+        }
+      }
+      break;
+    case DdlStatement::Kind::DropDatabase:
+      for (auto it = tables_.begin(); it != tables_.end();) {
+        if (it->second->def().database == st.database) {
+          known_.erase(it->first);
+          it = tables_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      break;
+    default: break;
+  }
+  // Row events are preceded by their TABLE_MAP again; drop pointers into replaced schemas.
+  table_maps_.clear();
+}
+
+void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos,
+                            std::vector<SourceRecord>& out) {
+  const auto& rows = ev.event.rows;
+  const std::uint64_t k = txn_events_++;
+  auto it = table_maps_.find(rows.table_id);
+  if (it == table_maps_.end())
+    throw std::runtime_error("A rows event at " + file_ + ":" + std::to_string(event_pos) +
+                             " refers to table id " + std::to_string(rows.table_id) +
+                             " without a TABLE_MAP event");
+  Mapped& m = *it->second;
+  if (m.schema == nullptr) return;
+  if (k < skip_events_) return;
+  const std::uint64_t skip = k == skip_events_ ? skip_rows_ : 0;
+  TableSchema& t = *m.schema;
+  if (!m.consistent) {
+    const std::string msg = "The binlog's TABLE_MAP of " + t.def().id() + " at " + file_ + ":" +
+                            std::to_string(event_pos) + " (" + std::to_string(m.columns.size()) +
+                            " columns) does not match the table's schema (" +
+                            std::to_string(t.def().columns.size()) + " columns)";
+    if (inconsistent_mode_ == "fail")
+      throw std::runtime_error(msg + " (inconsistent.schema.handling.mode=fail)");
+    context_->log(LogLevel::Warn, kLogger, msg + "; the event is skipped");
+    return;
+  }
+  const std::size_t bitmap = (rows.column_count + 7) / 8;
+  const std::string_view present(reinterpret_cast<const char*>(rows.column_bitmap), bitmap);
+  const bool update = ev.event_type == UPDATE_ROWS_EVENT_V1 || ev.event_type == UPDATE_ROWS_EVENT;
+  const bool del = ev.event_type == DELETE_ROWS_EVENT_V1 || ev.event_type == DELETE_ROWS_EVENT;
+  const std::string_view data(static_cast<const char*>(rows.row_data), rows.row_data_size);
+  const auto images = decode_rows(
+      m.columns, present, data,
+      update ? std::string_view(reinterpret_cast<const char*>(rows.column_update_bitmap), bitmap)
+             : std::string_view());
+  event_pos_ = event_pos;
+  batch_bytes_ += ev.event_length;
+  const std::size_t n = update ? images.size() / 2 : images.size();
+  for (std::size_t r = skip; r < n; ++r) {
+    const auto row = static_cast<std::int32_t>(r);
+    if (update) {
+      Value before = t.row_from_binlog(images[2 * r]);
+      Value after = t.row_from_binlog(images[2 * r + 1]);
+      const Value old_key = t.key(before);
+      const Value new_key = t.key(after);
+      if (t.key_schema() && !(old_key == new_key)) {
+        Header newkey{"__debezium.newkey", t.key_schema(), new_key};
+        Header oldkey{"__debezium.oldkey", t.key_schema(), old_key};
+        if (skipped_ops_.find('d') == std::string::npos) {
+          emit(t, 'd', std::move(before), Value(), row, {newkey}, out);
+          if (tombstones_) {
+            SourceRecord tomb = out.back();
+            tomb.value_schema = nullptr;
+            tomb.value = Value();
+            out.push_back(std::move(tomb));
+          }
+        }
+        if (skipped_ops_.find('c') == std::string::npos)
+          emit(t, 'c', Value(), std::move(after), row, {oldkey}, out);
+        continue;
+      }
+      if (skipped_ops_.find('u') == std::string::npos)
+        emit(t, 'u', std::move(before), std::move(after), row, {}, out);
+    } else if (del) {
+      if (skipped_ops_.find('d') != std::string::npos) continue;
+      emit(t, 'd', t.row_from_binlog(images[r]), Value(), row, {}, out);
+      if (tombstones_) {
+        SourceRecord tomb = out.back();
+        tomb.value_schema = nullptr;
+        tomb.value = Value();
+        out.push_back(std::move(tomb));
+      }
+    } else {
+      if (skipped_ops_.find('c') != std::string::npos) continue;
+      emit(t, 'c', Value(), t.row_from_binlog(images[r]), row, {}, out);
+    }
+  }
+}
+
+void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::int32_t row,
+                     std::vector<Header> headers, std::vector<SourceRecord>& out) {
+  SourceInfo si;
+  si.version = version_;
+  si.server = prefix_;
+  si.ts_ms = event_ts_sec_ * 1000;
+  si.server_id = event_server_;
+  if (flavor_ == Flavor::MariaDb) si.gtid = gtid_;
+  si.file = file_;
+  si.pos = event_pos_;
+  si.row = row;
+  si.query = query_;
+  Value transaction;
+  if (tx_metadata_ && in_txn_) {
+    const bool first = txn_counts_.empty();
+    if (first && skip_events_ == 0 && skip_rows_ == 0) {
+      BinlogPosition p;
+      p.file = file_;
+      p.pos = txn_pos_;
+      p.server_id = event_server_;
+      p.ts_sec = event_ts_sec_;
+      p.gtids = gtids_.str();
+      out.push_back(cdc::transaction_begin_record(tx_topic_, partition_, to_offset(p), txn_id_,
+                                                  event_ts_sec_ * 1000));
+    }
+    const std::int64_t order = txn_counts_.add(t.def().id());
+    transaction = cdc::transaction_block(txn_id_, txn_counts_.total(), order);
+  }
+  SourceRecord rec;
+  rec.source_partition = partition_;
+  BinlogPosition p;
+  p.file = file_;
+  p.pos = txn_pos_;
+  p.event = in_txn_ ? txn_events_ - 1 : 0;
+  p.row = static_cast<std::uint64_t>(row) + 1;
+  p.server_id = event_server_;
+  p.ts_sec = event_ts_sec_;
+  if (flavor_ == Flavor::MariaDb) p.gtids = gtids_.str();
+  rec.source_offset = to_offset(p);
+  rec.topic = t.topic();
+  const Value& image = op == 'd' ? before : after;
+  rec.key = op == 't' ? Value() : t.key(image);
+  rec.key_schema = rec.key.is_null() ? nullptr : t.key_schema();
+  rec.value = t.envelope(std::move(before), std::move(after), t.source(si), op, now_ns(),
+                         std::move(transaction));
+  rec.value_schema = t.envelope_schema();
+  rec.headers = std::move(headers);
+  out.push_back(std::move(rec));
+}
+
+}  // namespace tributary::mysql

@@ -1,0 +1,147 @@
+// The MySQL / MariaDB source task: a consistent snapshot of the captured tables, then the binlog
+// from the position the snapshot read under its lock, emitting Debezium-format change events.
+//
+// Phases: start() reads the config and the committed offset, connects and checks the server, and
+// decides on a snapshot from snapshot.mode and the offset. A reader thread then snapshots (op r,
+// the snapshot markers; FLUSH TABLES WITH READ LOCK while the position and the schema are read
+// under snapshot.locking.mode=minimal, for the whole snapshot under extended, none at all under
+// none; START TRANSACTION WITH CONSISTENT SNAPSHOT for the rows) and streams the binlog (ROWS
+// events v1 and v2, TRUNCATE, heartbeats), and queues batches for poll().
+//
+// Offsets (docs/MYSQL.md): `file` and `pos` are where a restart reads from (the start of the
+// transaction being read, or the event after the last transaction), `event` counts the row
+// events of that transaction already delivered and `row` the rows of the next one, so a restart
+// skips exactly what was delivered: nothing is lost and nothing delivered before the last
+// committed offset is sent again.
+//
+// Threading (Debezium's ChangeEventQueue shape, as the PostgreSQL task): start() runs on the
+// task thread; the reader thread owns the connections, the binlog client and all streaming
+// state; poll() takes queued batches on the task thread. stop() (any thread) sets a flag the
+// reader checks between events, closes the queue and interrupts the reader's connections (a
+// shutdown() of their sockets, under conn_mu_, which the reader takes only to replace them), so
+// a blocked read or SELECT returns at once. The destructor joins the reader.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "binlog_client.h"
+#include "binlog_position.h"
+#include "change_event_queue.h"
+#include "debezium_events.h"
+#include "mysql_config.h"
+#include "mysql_connection.h"
+#include "mysql_schema.h"
+#include "tributary/connector.h"
+
+namespace tributary::mysql {
+
+/// Which Debezium connector class the task stands for: MySqlConnector (on MariaDB it writes no
+/// GTIDs and no transaction metadata, as the real one) or MariaDbConnector (MariaDB GTIDs in
+/// source.gtid and the offsets, transaction metadata from the GTID events).
+enum class Flavor { MySql, MariaDb };
+
+class MySqlTask : public SourceTask {
+ public:
+  explicit MySqlTask(Flavor flavor) : flavor_(flavor) {}
+  ~MySqlTask() override;
+  void start(const ConfigMap& props, SourceTaskContext& context) override;
+  void poll(std::vector<SourceRecord>& out) override;
+  void stop() override;
+
+ private:
+  struct Mapped;  // a TABLE_MAP of a captured table
+
+  void reader_loop();
+  /// The snapshot: rows of every captured table into the queue; sets stream_ to its position.
+  void snapshot();
+  /// Streams from stream_ until stopped; throws on failure (SqlError for a lost connection).
+  void stream();
+  void handle(const MARIADB_RPL_EVENT& ev, std::vector<SourceRecord>& out);
+  void handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos,
+                   std::vector<SourceRecord>& out);
+  void handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos,
+                    std::vector<SourceRecord>& out);
+  void end_transaction(std::uint64_t next_pos, std::vector<SourceRecord>& out);
+  void maybe_heartbeat(std::vector<SourceRecord>& out, bool force = false);
+  void flush(std::vector<SourceRecord>& out, std::size_t bytes);
+  /// The table schema of db.table (built on first use from the server's definition), or null
+  /// when the table is not captured.
+  TableSchema* table(const std::string& db, const std::string& name);
+  void reload_table(const std::string& db, const std::string& name);
+  std::unique_ptr<Connection> connect_sql();
+  void set_sql(std::unique_ptr<Connection> c);
+  void set_binlog(std::unique_ptr<BinlogClient> b);
+  OffsetMap restart_offset() const;
+  void emit(TableSchema& t, char op, Value before, Value after, std::int32_t row,
+            std::vector<Header> headers, std::vector<SourceRecord>& out);
+  std::int64_t now_ms() const;
+  std::int64_t now_ns() const;
+
+  Flavor flavor_;
+  ConfigMap props_;
+  SourceTaskContext* context_ = nullptr;
+  ConnectionSettings settings_;
+  std::string prefix_, version_ = "2.7.4.Final";
+  std::uint32_t server_id_ = 0;
+  SnapshotMode snapshot_mode_ = SnapshotMode::Initial;
+  LockingMode locking_ = LockingMode::Minimal;
+  std::int64_t lock_timeout_ms_ = 10000;
+  std::int64_t retry_wait_ms_ = 10000;
+  int max_retries_ = -1;
+  int keepalive_ms_ = 60000;
+  int poll_interval_ms_ = 500;
+  std::int64_t heartbeat_interval_ms_ = 0;
+  std::string heartbeat_query_, heartbeat_prefix_, tx_topic_;
+  bool tombstones_ = true, tx_metadata_ = false, include_query_ = false, ignore_builtin_ = true;
+  bool skip_unparseable_ = false;
+  std::string skipped_ops_ = "t";
+  std::string inconsistent_mode_ = "fail";
+  std::map<std::string, std::string> select_overrides_;
+  std::unique_ptr<cdc::TableFilters> filters_;
+  ValueModes modes_;
+  PartitionPtr partition_;
+
+  // Reader state.
+  std::optional<OffsetMap> committed_;  // the offset at start
+  bool need_snapshot_ = false;
+  bool snapshot_only_ = false;     // initial_only
+  BinlogPosition stream_;          // where streaming starts
+  std::uint64_t skip_events_ = 0;  // of the first transaction read (resume)
+  std::uint64_t skip_rows_ = 0;
+  std::map<std::string, std::unique_ptr<TableSchema>> tables_;   // by db.table
+  std::map<std::string, bool> known_;                            // db.table -> captured
+  std::map<std::uint64_t, std::shared_ptr<Mapped>> table_maps_;  // by table id
+  // The position being read.
+  std::string file_;
+  std::uint64_t txn_pos_ = 0;  // restart position: start of the transaction, or next event
+  bool in_txn_ = false;
+  bool standalone_ = false;         // a MariaDB GTID without COMMIT (DDL)
+  std::uint64_t txn_events_ = 0;    // row events of the transaction read so far
+  std::int64_t event_ts_sec_ = 0;   // time of the event being read
+  std::uint64_t event_server_ = 0;  // server id of the event being read
+  std::uint64_t event_pos_ = 0;     // start of the row event being read
+  std::string gtid_;                // GTID of the transaction ("" if none)
+  GtidState gtids_;                 // completed before the transaction
+  std::string query_;               // Annotate_rows statement of the next row events
+  std::string txn_id_;
+  cdc::TransactionCounts txn_counts_;
+  std::int64_t last_heartbeat_ms_ = 0;
+  std::size_t batch_bytes_ = 0;
+
+  cdc::ChangeEventQueue queue_;
+  std::thread reader_;
+  std::atomic<bool> stopping_{false};
+  std::mutex conn_mu_;  // guards sql_ and binlog_ pointers (interrupt from stop())
+  std::unique_ptr<Connection> sql_;
+  std::unique_ptr<BinlogClient> binlog_;
+};
+
+}  // namespace tributary::mysql

@@ -1,0 +1,53 @@
+"""Helpers of the MySQL / MariaDB end-to-end tests: the mariadb client against the server the
+test environment started (tests/env/mariadb.sh, $TRIBUTARY_TEST_MARIADB), as root over TCP, with
+the session in UTC and utf8mb4 (the golden files were made so)."""
+import os
+import subprocess
+import uuid
+
+MARIADB = os.environ.get("TRIBUTARY_TEST_MARIADB", "127.0.0.1:3306")
+MYSQL_HOST, _, MYSQL_PORT = MARIADB.rpartition(":")
+MYSQL_CLASS = "io.debezium.connector.mysql.MySqlConnector"
+MARIADB_CLASS = "io.debezium.connector.mariadb.MariaDbConnector"
+
+
+def mysql(db, sql=None, sql_file=None, user="root", password=None, timeout=120):
+    """Runs SQL through the mariadb client; returns its tab-separated output (no headers)."""
+    args = ["mariadb", "--protocol=TCP", "-h", MYSQL_HOST, "-P", MYSQL_PORT, "-u", user,
+            "--default-character-set=utf8mb4", "-N", "-B",
+            "--init-command=SET time_zone = '+00:00'"]
+    if password:
+        args.append(f"-p{password}")
+    if db:
+        args.append(db)
+    text = sql if sql is not None else open(sql_file, encoding="utf-8").read()
+    r = subprocess.run(args, input=text.encode(), capture_output=True, timeout=timeout)
+    assert r.returncode == 0, f"mariadb failed: {r.stderr.decode()}"
+    return r.stdout.decode()
+
+
+def new_database(prefix="t"):
+    """A new, empty database the connector user may read; returns its name."""
+    db = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    mysql(None, f"CREATE DATABASE {db}; GRANT ALL ON {db}.* TO 'tributary'@'%';")
+    return db
+
+
+def mysql_config(db, prefix, server_id, **extra):
+    """A MySqlConnector config capturing `db` of the test server."""
+    cfg = {
+        "connector.class": MYSQL_CLASS,
+        "tasks.max": "1",
+        "database.hostname": MYSQL_HOST,
+        "database.port": MYSQL_PORT,
+        "database.user": "tributary",
+        "database.password": "tributary",
+        "database.server.id": str(server_id),
+        "topic.prefix": prefix,
+        "database.include.list": db,
+        "schema.history.internal.kafka.bootstrap.servers": os.environ.get(
+            "TRIBUTARY_TEST_BOOTSTRAP", "127.0.0.1:19092"),
+        "schema.history.internal.kafka.topic": f"schema-history.{prefix}",
+    }
+    cfg.update(extra)
+    return cfg
