@@ -219,8 +219,7 @@ std::string default_expression(Lexer& lx) {
   }
   if (t.kind == Token::Word) {
     lx.next();
-    if (t.text == "TRUE") return "1";
-    if (t.text == "FALSE") return "0";
+    if (t.text == "TRUE" || t.text == "FALSE") return t.text;
     if (t.text == "NULL") return "NULL";
     if ((t.text == "B" || t.text == "X") && lx.peek().kind == Token::String) {
       const Token s = lx.next();
@@ -281,6 +280,7 @@ ColumnDef column_definition(Lexer& lx, std::string name, const std::string& tabl
     } else if (w == "NULL") {
       c.optional = true;
     } else if (w == "DEFAULT") {
+      c.has_default = true;
       c.default_expr = default_expression(lx);
       if (*c.default_expr == "NULL") c.default_expr.reset();
     } else if (w == "AUTO_INCREMENT") {
@@ -301,8 +301,10 @@ ColumnDef column_definition(Lexer& lx, std::string name, const std::string& tabl
       std::transform(c.charset.begin(), c.charset.end(), c.charset.begin(),
                      [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
       charset_given = true;
-    } else if (w == "COLLATE" || w == "COMMENT" || w == "COLUMN_FORMAT" || w == "STORAGE" ||
-               w == "SRID") {
+    } else if (w == "COMMENT") {
+      lx.accept_punct('=');
+      c.comment = lx.next().text;
+    } else if (w == "COLLATE" || w == "COLUMN_FORMAT" || w == "STORAGE" || w == "SRID") {
       lx.accept_punct('=');
       lx.next();
     } else if (w == "ON") {  // ON UPDATE expr
@@ -386,6 +388,7 @@ TableDef create_table(Lexer& lx, std::pair<std::string, std::string> name) {
   ahead.skip_group();
   std::string charset = table_charset_option(ahead);
   if (charset.empty()) charset = "utf8mb4";
+  def.charset = charset;
   std::vector<std::string> primary;
   std::vector<std::vector<std::string>> uniques;
   lx.expect_punct('(');
@@ -512,9 +515,7 @@ void apply_alter(const DdlStatement& st, TableDef& def) {
   lx.accept_word("TABLE");
   if (lx.accept_word("IF")) lx.accept_word("EXISTS");
   table_name(lx, def.database);
-  std::string charset = "utf8mb4";
-  for (const auto& c : def.columns)
-    if (!c.charset.empty() && c.charset != "binary") charset = c.charset;
+  const std::string charset = def.charset.empty() ? "utf8mb4" : def.charset;
   std::vector<std::string> primary = def.key_columns;
   bool primary_is_pk = true;  // unknown for loaded definitions: keep the key unless dropped
   std::vector<std::vector<std::string>> uniques;
@@ -657,12 +658,14 @@ void apply_alter(const DdlStatement& st, TableDef& def) {
       if (it == def.columns.end()) throw DdlError("ALTER TABLE " + def.id() + ": no column " + n);
       if (lx.accept_word("SET")) {
         if (lx.accept_word("DEFAULT")) {
+          it->has_default = true;
           it->default_expr = default_expression(lx);
           if (*it->default_expr == "NULL") it->default_expr.reset();
         }
       } else if (lx.accept_word("DROP")) {
         lx.accept_word("DEFAULT");
         it->default_expr.reset();
+        it->has_default = false;
       }
       lx.skip_to_separator();
     } else if (lx.accept_word("CONVERT")) {
@@ -674,6 +677,7 @@ void apply_alter(const DdlStatement& st, TableDef& def) {
                      [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
       for (auto& c : def.columns)
         if (!c.charset.empty() && c.charset != "binary") c.charset = cs;
+      def.charset = cs;
       lx.skip_to_separator();
     } else {
       lx.skip_to_separator();

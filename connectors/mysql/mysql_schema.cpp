@@ -69,15 +69,17 @@ std::vector<TableDef> load_tables(Connection& c, const cdc::TableFilters& filter
     if (ignore_builtin && is_builtin_database(db)) return false;
     return filters.table_included(db, table);
   };
-  for (const auto& row : c.query("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "
-                                 "WHERE TABLE_TYPE = 'BASE TABLE'")
-                             .rows) {
+  for (const auto& row :
+       c.query("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES "
+               "WHERE TABLE_TYPE = 'BASE TABLE'")
+           .rows) {
     const std::string& db = cell(row, 0);
     const std::string& name = cell(row, 1);
     if (!included(db, name)) continue;
     TableDef t;
     t.database = db;
     t.table = name;
+    t.charset = cell(row, 2).substr(0, cell(row, 2).find('_'));
     tables.emplace(t.id(), std::move(t));
   }
   if (tables.empty()) return {};
@@ -253,9 +255,9 @@ Value TableSchema::key(const Value& row) const {
   return Value(std::move(data));
 }
 
-Value TableSchema::source(const SourceInfo& s) const {
+Value source_value(const SourceInfo& s, const std::string& db, const std::string& table) {
   auto data = std::make_shared<Value::StructData>();
-  data->schema = source_schema_;
+  data->schema = source_schema();
   auto& f = data->fields;
   f.reserve(17);
   f.emplace_back(std::string(s.version));
@@ -263,11 +265,11 @@ Value TableSchema::source(const SourceInfo& s) const {
   f.emplace_back(std::string(s.server));
   f.emplace_back(s.ts_ms);
   f.emplace_back(std::string(s.snapshot));
-  f.emplace_back(def_.database);
+  f.emplace_back(db);
   f.emplace_back();
   f.emplace_back(s.ts_ms * 1000);
   f.emplace_back(s.ts_ms * 1000000);
-  f.emplace_back(def_.table);
+  f.emplace_back(table.empty() ? Value() : Value(table));
   f.emplace_back(static_cast<std::int64_t>(s.server_id));
   f.emplace_back(s.gtid.empty() ? Value() : Value(std::string(s.gtid)));
   f.emplace_back(std::string(s.file));
@@ -276,6 +278,10 @@ Value TableSchema::source(const SourceInfo& s) const {
   f.emplace_back(s.thread ? Value(*s.thread) : Value());
   f.emplace_back(s.query.empty() ? Value() : Value(std::string(s.query)));
   return Value(std::move(data));
+}
+
+Value TableSchema::source(const SourceInfo& s) const {
+  return source_value(s, def_.database, def_.table);
 }
 
 Value TableSchema::envelope(Value before, Value after, Value source, char op, std::int64_t ts_ns,

@@ -28,6 +28,7 @@ struct TableDef {
   std::string table;
   std::vector<ColumnDef> columns;        // ordinal order
   std::vector<std::string> key_columns;  // primary key order, else a unique NOT NULL index
+  std::string charset;                   // the table's default charset ("" if unknown)
   std::string id() const { return database + "." + table; }
 };
 
@@ -59,6 +60,9 @@ struct SourceInfo {
   std::optional<std::int64_t> thread;
   std::string_view query;  // empty: null
 };
+
+/// A Source struct for `db` and `table` (empty: null), e.g. of a schema change record.
+Value source_value(const SourceInfo& s, const std::string& db, const std::string& table);
 
 class TableSchema {
  public:

@@ -84,6 +84,15 @@ void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
   ignore_builtin_ = c.get_bool("table.ignore.builtin");
   inconsistent_mode_ = c.get_string("inconsistent.schema.handling.mode");
   skip_unparseable_ = c.get_bool("schema.history.internal.skip.unparseable.ddl");
+  include_schema_changes_ = c.get_bool("include.schema.changes");
+  schema_change_schema_ = schema_change_value_schema(source_schema());
+  {
+    // The history topic's client: its own brokers, with schema.history.internal.producer.*
+    // (security settings) as Debezium reads them.
+    ConfigMap client = with_prefix_stripped(props, "schema.history.internal.producer.");
+    client["bootstrap.servers"] = c.get_string("schema.history.internal.kafka.bootstrap.servers");
+    history_ = context.kafka_log(client, c.get_string("schema.history.internal.kafka.topic"));
+  }
   skipped_ops_ = c.get_string("skipped.operations");
   if (skipped_ops_ == "none") skipped_ops_.clear();
   for (const auto& t : c.get_list("snapshot.select.statement.overrides"))
@@ -121,11 +130,11 @@ void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
   }
   const bool no_data =
       snapshot_mode_ == SnapshotMode::NoData || snapshot_mode_ == SnapshotMode::Recovery;
-  if (!stored) {
-    need_snapshot_ = !no_data;
-  } else if (stored->snapshot) {
-    // A snapshot that did not finish: it starts again (as in Debezium).
-    need_snapshot_ = !no_data;
+  schema_only_ = no_data;
+  if (!stored || stored->snapshot) {
+    // No offset, or a snapshot that did not finish (it starts again, as in Debezium): the
+    // schema, and the rows unless no_data / recovery.
+    need_snapshot_ = true;
   } else if (snapshot_mode_ == SnapshotMode::Always) {
     need_snapshot_ = true;
   } else {
@@ -150,6 +159,9 @@ void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
       }
     } else {
       stream_ = *stored;
+      recover_ = true;
+      // recovery: the history is rebuilt from the current schemas before streaming resumes.
+      if (snapshot_mode_ == SnapshotMode::Recovery) need_snapshot_ = true;
       skip_events_ = stored->event;
       skip_rows_ = stored->row;
       if (!stored->gtids.empty()) gtids_ = GtidState::parse(stored->gtids);
@@ -158,15 +170,6 @@ void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
   if (snapshot_mode_ == SnapshotMode::InitialOnly) {
     snapshot_only_ = true;
     if (stored && !stored->snapshot) need_snapshot_ = false;  // done before
-  }
-  if (!need_snapshot_ && !stored) {
-    // no_data / recovery without an offset: stream from the current position.
-    const auto status = sql->query("SHOW MASTER STATUS");
-    if (status.rows.empty() || !status.rows[0][0])
-      throw ConfigError("database.hostname",
-                        "The server " + settings_.where() + " has no binlog (SHOW MASTER STATUS)");
-    stream_.file = *status.rows[0][0];
-    stream_.pos = std::stoull(status.rows[0][1].value_or("4"));
   }
   set_sql(std::move(sql));
   reader_ = std::thread([this] {
@@ -228,7 +231,18 @@ void MySqlTask::flush(std::vector<SourceRecord>& out, std::size_t bytes) {
 
 void MySqlTask::reader_loop() {
   try {
-    if (need_snapshot_) snapshot();
+    if (need_snapshot_) {
+      snapshot(!schema_only_);
+    } else if (recover_ && !recover_history(stream_)) {
+      if (snapshot_mode_ != SnapshotMode::Recovery)
+        throw std::runtime_error(
+            "The schema history topic " +
+            Config(mysql_config_def(), props_).get_string("schema.history.internal.kafka.topic") +
+            " is missing or empty, so the table schemas at the stored offset are not known. "
+            "Set snapshot.mode=recovery to rebuild it from the current schemas (only safe if no "
+            "schema changed since the stored offset).");
+      snapshot(false);  // recovery: the schema only, then streaming from the stored offset
+    }
     if (snapshot_only_ || stopping_) {
       queue_.end();
       return;
@@ -295,7 +309,7 @@ void MySqlTask::reload_table(const std::string& db, const std::string& name) {
   known_[id] = false;
 }
 
-void MySqlTask::snapshot() {
+void MySqlTask::snapshot(bool with_data) {
   const Config c(mysql_config_def(), props_);
   if (auto delay = c.get_long("snapshot.delay.ms"); delay > 0) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay);
@@ -321,7 +335,41 @@ void MySqlTask::snapshot() {
   at.pos = std::stoull(status.rows[0][1].value_or("4"));
   if (auto g = sql.global_variable("gtid_binlog_pos"); g && !g->empty())
     gtids_ = GtidState::parse(*g);
-  auto defs = load_tables(sql, *filters_, ignore_builtin_);
+  // The schema, read under the lock: the tables' CREATE TABLE texts, parsed as the stream's DDL
+  // will be (tests/integration/test_mysql_schema.cpp checks the parser against
+  // information_schema).
+  const auto listed = load_tables(sql, *filters_, ignore_builtin_);
+  std::vector<std::pair<TableDef, std::string>> defs;  // definition, CREATE TABLE text
+  for (const auto& t : listed) {
+    const auto rows =
+        sql.query("SHOW CREATE TABLE " + quote_name(t.database) + "." + quote_name(t.table)).rows;
+    if (rows.empty() || rows[0].size() < 2 || !rows[0][1])
+      throw std::runtime_error("SHOW CREATE TABLE " + t.id() + " returned nothing");
+    auto st = parse_ddl(*rows[0][1], t.database);
+    if (st.kind != DdlStatement::Kind::CreateTable || !st.table)
+      throw std::runtime_error("SHOW CREATE TABLE " + t.id() + " is not a CREATE TABLE");
+    defs.emplace_back(std::move(*st.table), *rows[0][1]);
+  }
+  struct Db {
+    std::string name, charset, collation;
+  };
+  std::vector<Db> dbs;
+  for (const auto& name : load_databases(sql, *filters_, ignore_builtin_)) {
+    Db d{name, "", ""};
+    const auto rows = sql.query(
+                             "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM "
+                             "information_schema.SCHEMATA "
+                             "WHERE SCHEMA_NAME = '" +
+                             name + "'")
+                          .rows;
+    if (!rows.empty()) {
+      d.charset = rows[0][0].value_or("");
+      d.collation = rows[0][1].value_or("");
+    }
+    dbs.push_back(std::move(d));
+  }
+  const std::string server_charset = sql.global_variable("character_set_server").value_or("");
+  const std::string server_collation = sql.global_variable("collation_server").value_or("");
   if (locked && locking_ == LockingMode::Minimal) {
     sql.exec("UNLOCK TABLES");
     locked = false;
@@ -329,9 +377,9 @@ void MySqlTask::snapshot() {
   tables_.clear();
   known_.clear();
   std::vector<TableSchema*> order;
-  for (auto& def : defs) {
+  for (auto& [def, ddl] : defs) {
     const std::string id = def.id();
-    auto schema = std::make_unique<TableSchema>(std::move(def), modes_, *filters_, prefix_);
+    auto schema = std::make_unique<TableSchema>(def, modes_, *filters_, prefix_);
     order.push_back(schema.get());
     tables_[id] = std::move(schema);
     known_[id] = true;
@@ -344,6 +392,66 @@ void MySqlTask::snapshot() {
   BinlogPosition last_at = at;
   last_at.snapshot = false;
   const OffsetMap last_offset = to_offset(last_at);
+
+  // The schema as DDL, in Debezium's order: the server's charset, DROP TABLE of every table,
+  // then per database DROP / CREATE DATABASE, USE and each table's CREATE TABLE.
+  {
+    std::vector<SourceRecord> out;
+    history_->create(1,
+                     {{"cleanup.policy", "delete"},
+                      {"retention.ms", "9223372036854775807"},
+                      {"retention.bytes", "-1"}},
+                     std::chrono::milliseconds(30000));
+    auto record = [&](const std::string& db, const std::string& table, const std::string& ddl,
+                      const std::vector<TableChange>& changes) {
+      SourceInfo si;
+      si.version = version_;
+      si.server = prefix_;
+      si.ts_ms = now_ms();
+      si.snapshot = "true";
+      si.file = at.file;
+      si.pos = at.pos;
+      schema_change(db, ddl, changes, source_value(si, db, table), snap_offset, snap_offset, out);
+    };
+    record("", "",
+           "SET character_set_server=" + server_charset + ", collation_server=" + server_collation,
+           {});
+    for (const auto& [def, ddl] : defs) {
+      TableChange ch;
+      ch.type = TableChange::Type::Drop;
+      ch.database = def.database;
+      ch.table = def.table;
+      record(def.database, def.table,
+             "DROP TABLE IF EXISTS " + quote_name(def.database) + "." + quote_name(def.table),
+             {ch});
+    }
+    for (const auto& d : dbs) {
+      record(d.name, "", "DROP DATABASE IF EXISTS " + quote_name(d.name), {});
+      record(d.name, "",
+             "CREATE DATABASE " + quote_name(d.name) + " CHARSET " + d.charset + " COLLATE " +
+                 d.collation,
+             {});
+      record(d.name, "", "USE " + quote_name(d.name), {});
+      for (const auto& [def, ddl] : defs) {
+        if (def.database != d.name) continue;
+        TableChange ch;
+        ch.type = TableChange::Type::Create;
+        ch.database = def.database;
+        ch.table = def.table;
+        ch.def = def;
+        record(def.database, def.table, ddl, {ch});
+      }
+    }
+    flush(out, 0);
+  }
+  if (!with_data) {
+    if (!recover_) stream_ = last_at;
+    sql.exec("COMMIT");
+    if (locked) sql.exec("UNLOCK TABLES");
+    context_->log(LogLevel::Info, kLogger,
+                  "Schema snapshot done: " + std::to_string(order.size()) + " tables");
+    return;
+  }
 
   // One record held back: its marker depends on what follows.
   struct Pending {
@@ -429,6 +537,75 @@ void MySqlTask::snapshot() {
   context_->log(LogLevel::Info, kLogger,
                 "Snapshot done: " + std::to_string(order.size()) + " tables, streaming from " +
                     at.file + ":" + std::to_string(at.pos));
+}
+
+void MySqlTask::schema_change(const std::string& database, const std::string& ddl,
+                              const std::vector<TableChange>& changes, Value source,
+                              const OffsetMap& offset, const OffsetMap& position,
+                              std::vector<SourceRecord>& out) {
+  const std::int64_t now = now_ms();
+  // The history first: a record on the topic is never ahead of what a restart reads back.
+  history_->append(history_document(prefix_, position, now, database, ddl, changes),
+                   std::chrono::milliseconds(30000));
+  if (!include_schema_changes_) return;
+  SourceRecord rec;
+  rec.source_partition = partition_;
+  rec.source_offset = offset;
+  rec.topic = prefix_;
+  rec.key_schema = schema_change_key_schema();
+  rec.key = schema_change_key(database);
+  rec.value_schema = schema_change_schema_;
+  rec.value =
+      schema_change_value(schema_change_schema_, std::move(source), now, database, ddl, changes);
+  out.push_back(std::move(rec));
+}
+
+bool MySqlTask::recover_history(const BinlogPosition& upto) {
+  auto seq = [](const std::string& file) {
+    const auto dot = file.rfind('.');
+    return dot == std::string::npos ? 0ULL : std::strtoull(file.c_str() + dot + 1, nullptr, 10);
+  };
+  bool any = false;
+  std::size_t applied = 0;
+  tables_.clear();
+  known_.clear();
+  history_->read_all(
+      [&](const std::string& text) {
+        any = true;
+        HistoryEntry e = parse_history_document(text);
+        BinlogPosition p;
+        try {
+          p = from_offset(e.position);
+        } catch (const std::invalid_argument& ex) {
+          throw std::runtime_error(std::string("schema history: ") + ex.what());
+        }
+        const bool before = p.snapshot || seq(p.file) < seq(upto.file) ||
+                            (seq(p.file) == seq(upto.file) && p.pos <= upto.pos);
+        if (!before) return;
+        ++applied;
+        for (auto& ch : e.changes) {
+          const std::string id = ch.database + "." + ch.table;
+          if (ch.previous) {
+            tables_.erase(ch.previous->first + "." + ch.previous->second);
+            known_.erase(ch.previous->first + "." + ch.previous->second);
+          }
+          tables_.erase(id);
+          known_.erase(id);
+          if (ch.type == TableChange::Type::Drop || !ch.def) continue;
+          if ((ignore_builtin_ && is_builtin_database(ch.database)) ||
+              !filters_->table_included(ch.database, ch.table))
+            continue;
+          tables_[id] =
+              std::make_unique<TableSchema>(std::move(*ch.def), modes_, *filters_, prefix_);
+          known_[id] = true;
+        }
+      },
+      std::chrono::milliseconds(60000));
+  context_->log(LogLevel::Info, kLogger,
+                "Schema history read back: " + std::to_string(applied) + " changes up to " +
+                    upto.file + ":" + std::to_string(upto.pos) + ", " +
+                    std::to_string(tables_.size()) + " captured tables");
+  return any;
 }
 
 OffsetMap MySqlTask::restart_offset() const {
@@ -538,7 +715,7 @@ void MySqlTask::handle(const MARIADB_RPL_EVENT& ev, std::vector<SourceRecord>& o
         end_transaction(next, out);
         return;
       }
-      handle_query(ev, start, out);
+      handle_query(ev, start, next, out);
       if (standalone_ || !in_txn_) end_transaction(next, out);
       return;
     }
@@ -608,8 +785,8 @@ void MySqlTask::end_transaction(std::uint64_t next_pos, std::vector<SourceRecord
 }
 
 void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos,
-                             std::vector<SourceRecord>& out) {
-  const std::string_view stmt = view(ev.event.query.statement);
+                             std::uint64_t next_pos, std::vector<SourceRecord>& out) {
+  const std::string stmt(view(ev.event.query.statement));
   const std::string db(view(ev.event.query.database));
   DdlStatement st;
   try {
@@ -628,9 +805,9 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
     return !(ignore_builtin_ && is_builtin_database(n.first)) &&
            filters_->table_included(n.first, n.second);
   };
-  auto put = [&](TableDef def) {
+  auto put = [&](const TableDef& def) {
     const std::string id = def.id();
-    tables_[id] = std::make_unique<TableSchema>(std::move(def), modes_, *filters_, prefix_);
+    tables_[id] = std::make_unique<TableSchema>(def, modes_, *filters_, prefix_);
     known_[id] = true;
   };
   auto forget = [&](const std::pair<std::string, std::string>& n) {
@@ -638,11 +815,29 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
     tables_.erase(id);
     known_.erase(id);
   };
+  // What goes to the schema change topic and the history: the statement, the table its source
+  // names, and its table changes; nothing for statements about other tables.
+  bool record = false;
+  std::string source_table;
+  std::vector<TableChange> drops;  // DROP TABLE: a record each
+  std::vector<TableChange> changes;
+  auto change = [&](TableChange::Type type, const std::pair<std::string, std::string>& id,
+                    const TableDef* def) {
+    TableChange ch;
+    ch.type = type;
+    ch.database = id.first;
+    ch.table = id.second;
+    if (def) ch.def = *def;
+    changes.push_back(std::move(ch));
+  };
   switch (st.kind) {
     case DdlStatement::Kind::TruncateTable: {
       TableSchema* t = table(st.name.first, st.name.second);
+      if (t == nullptr) break;
+      record = true;
+      source_table = st.name.second;
       const std::uint64_t k = txn_events_++;
-      if (t == nullptr || skipped_ops_.find('t') != std::string::npos) break;
+      if (skipped_ops_.find('t') != std::string::npos) break;
       if (k < skip_events_ || (k == skip_events_ && skip_rows_ > 0)) break;  // delivered
       const std::uint64_t saved = event_pos_;
       event_pos_ = event_pos;
@@ -653,7 +848,11 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
     case DdlStatement::Kind::CreateTable:
       if (st.if_not_exists && tables_.count(st.name.first + "." + st.name.second)) break;
       forget(st.name);
-      if (captured(st.name)) put(std::move(*st.table));
+      if (!captured(st.name)) break;
+      put(*st.table);
+      record = true;
+      source_table = st.name.second;
+      change(TableChange::Type::Create, st.name, &*st.table);
       break;
     case DdlStatement::Kind::AlterTable: {
       TableSchema* t = table(st.name.first, st.name.second);
@@ -666,11 +865,30 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
                                  std::to_string(event_pos) + " to " + def.id() + ": " + e.what());
       }
       forget(st.name);
-      if (captured({def.database, def.table})) put(std::move(def));
+      record = true;
+      source_table = def.table;
+      const std::pair<std::string, std::string> id{def.database, def.table};
+      if (captured(id)) {
+        put(def);
+        change(TableChange::Type::Alter, id, &def);
+        if (id != st.name) changes.back().previous = st.name;
+      } else {
+        change(TableChange::Type::Drop, st.name, nullptr);
+      }
       break;
     }
     case DdlStatement::Kind::DropTables:
-      for (const auto& n : st.names) forget(n);
+      // Debezium writes one record per captured table, with a DDL of its own.
+      for (const auto& n : st.names) {
+        const bool known = tables_.count(n.first + "." + n.second) > 0;
+        forget(n);
+        if (!known) continue;
+        TableChange ch;
+        ch.type = TableChange::Type::Drop;
+        ch.database = n.first;
+        ch.table = n.second;
+        drops.emplace_back(std::move(ch));
+      }
       break;
     case DdlStatement::Kind::RenameTables:
       for (const auto& [from, to] : st.renames) {
@@ -679,20 +897,35 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
         if (it != tables_.end()) def = it->second->def();
         forget(from);
         forget(to);
-        if (def && captured(to)) {
+        if (!def) continue;
+        record = true;
+        if (captured(to)) {
           def->database = to.first;
           def->table = to.second;
-          put(std::move(*def));
+          put(*def);
+          source_table = to.second;
+          change(TableChange::Type::Alter, to, &*def);
+          changes.back().previous = from;
+        } else {
+          change(TableChange::Type::Drop, from, nullptr);
         }
       }
       break;
+    case DdlStatement::Kind::CreateDatabase:
     case DdlStatement::Kind::DropDatabase:
-      for (auto it = tables_.begin(); it != tables_.end();) {
-        if (it->second->def().database == st.database) {
-          known_.erase(it->first);
-          it = tables_.erase(it);
-        } else {
-          ++it;
+      if ((ignore_builtin_ && is_builtin_database(st.database)) ||
+          !filters_->container_included(st.database))
+        break;
+      record = true;
+      if (st.kind == DdlStatement::Kind::DropDatabase) {
+        for (auto it = tables_.begin(); it != tables_.end();) {
+          if (it->second->def().database == st.database) {
+            change(TableChange::Type::Drop, {st.database, it->second->def().table}, nullptr);
+            known_.erase(it->first);
+            it = tables_.erase(it);
+          } else {
+            ++it;
+          }
         }
       }
       break;
@@ -700,6 +933,34 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
   }
   // Row events are preceded by their TABLE_MAP again; drop pointers into replaced schemas.
   table_maps_.clear();
+  if (!record && drops.empty()) return;
+  SourceInfo si;
+  si.version = version_;
+  si.server = prefix_;
+  si.ts_ms = event_ts_sec_ * 1000;
+  si.server_id = event_server_;
+  if (flavor_ == Flavor::MariaDb) si.gtid = gtid_;
+  si.file = file_;
+  si.pos = event_pos;
+  // Debezium's row counter stands at 1 after a TRUNCATE (the op "t" record carries it too).
+  if (st.kind == DdlStatement::Kind::TruncateTable) si.row = 1;
+  const std::string database =
+      st.kind == DdlStatement::Kind::CreateDatabase || st.kind == DdlStatement::Kind::DropDatabase
+          ? st.database
+          : db;
+  BinlogPosition after;
+  after.file = file_;
+  after.pos = next_pos;
+  after.server_id = event_server_;
+  after.ts_sec = event_ts_sec_;
+  if (flavor_ == Flavor::MariaDb) after.gtids = gtids_.str();
+  const OffsetMap position = to_offset(after);
+  for (const auto& d : drops)
+    schema_change(d.database, "DROP TABLE " + quote_name(d.database) + "." + quote_name(d.table),
+                  {d}, source_value(si, d.database, d.table), position, position, out);
+  if (record)
+    schema_change(database, stmt, changes, source_value(si, database, source_table), position,
+                  position, out);
 }
 
 void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos,

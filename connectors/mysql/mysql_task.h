@@ -39,6 +39,7 @@
 #include "mysql_config.h"
 #include "mysql_connection.h"
 #include "mysql_schema.h"
+#include "mysql_schema_changes.h"
 #include "tributary/connector.h"
 
 namespace tributary::mysql {
@@ -61,14 +62,24 @@ class MySqlTask : public SourceTask {
 
   void reader_loop();
   /// The snapshot: rows of every captured table into the queue; sets stream_ to its position.
-  void snapshot();
+  void snapshot(bool with_data);
   /// Streams from stream_ until stopped; throws on failure (SqlError for a lost connection).
   void stream();
   void handle(const MARIADB_RPL_EVENT& ev, std::vector<SourceRecord>& out);
   void handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos,
                    std::vector<SourceRecord>& out);
-  void handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos,
+  void handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos, std::uint64_t next_pos,
                     std::vector<SourceRecord>& out);
+  /// A schema change: its record on the schema change topic (include.schema.changes) into
+  /// `out`, and its document on the schema history topic (written and acknowledged first).
+  /// `source` is the change's Source struct, `offset` the record's offset, `position` the
+  /// history's.
+  void schema_change(const std::string& database, const std::string& ddl,
+                     const std::vector<TableChange>& changes, Value source, const OffsetMap& offset,
+                     const OffsetMap& position, std::vector<SourceRecord>& out);
+  /// Reads the schema history back up to the stored position: the table definitions in force
+  /// there. False when the history topic is empty.
+  bool recover_history(const BinlogPosition& upto);
   void end_transaction(std::uint64_t next_pos, std::vector<SourceRecord>& out);
   void maybe_heartbeat(std::vector<SourceRecord>& out, bool force = false);
   void flush(std::vector<SourceRecord>& out, std::size_t bytes);
@@ -102,6 +113,10 @@ class MySqlTask : public SourceTask {
   std::string heartbeat_query_, heartbeat_prefix_, tx_topic_;
   bool tombstones_ = true, tx_metadata_ = false, include_query_ = false, ignore_builtin_ = true;
   bool skip_unparseable_ = false;
+  bool include_schema_changes_ = true;
+  SchemaPtr schema_change_schema_;
+  std::unique_ptr<KafkaLog> history_;
+  bool recover_ = false;  // read the history back before streaming (a resume)
   std::string skipped_ops_ = "t";
   std::string inconsistent_mode_ = "fail";
   std::map<std::string, std::string> select_overrides_;
@@ -112,6 +127,7 @@ class MySqlTask : public SourceTask {
   // Reader state.
   std::optional<OffsetMap> committed_;  // the offset at start
   bool need_snapshot_ = false;
+  bool schema_only_ = false;       // no_data / recovery: the schema without rows
   bool snapshot_only_ = false;     // initial_only
   BinlogPosition stream_;          // where streaming starts
   std::uint64_t skip_events_ = 0;  // of the first transaction read (resume)

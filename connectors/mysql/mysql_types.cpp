@@ -311,6 +311,7 @@ void parse_column_type(std::string_view text, ColumnDef& c) {
     ++pos;
   if (pos == start) throw std::invalid_argument("no type in '" + std::string(text) + "'");
   c.type = upper(text.substr(start, pos - start));
+  c.type_name = c.type;
   c.length = -1;
   c.scale = -1;
   c.enum_values.clear();
@@ -352,7 +353,7 @@ void parse_column_type(std::string_view text, ColumnDef& c) {
   // which stays int16).
   if (c.type == "BOOL" || c.type == "BOOLEAN") {
     c.type = "BOOLEAN";
-    c.length = 1;
+    c.length = -1;
   }
   if (c.type == "DEC" || c.type == "NUMERIC" || c.type == "FIXED") c.type = "DECIMAL";
   if (c.type == "REAL") c.type = "DOUBLE";
@@ -727,6 +728,8 @@ std::optional<Value> ColumnCodec::default_from_expression(std::string_view e) co
     literal.assign(e);
   }
   (void)quoted;
+  if (upper(literal) == "TRUE") literal = "1";
+  if (upper(literal) == "FALSE") literal = "0";
   try {
     switch (kind_) {
       case Kind::Int64:

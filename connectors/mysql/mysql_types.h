@@ -25,14 +25,18 @@ namespace tributary::mysql {
 struct ColumnDef {
   std::string name;
   std::string type;  // upper case, without length or attributes: "INT", "VARCHAR", "ENUM", ...
-  int length = -1;   // (M): display width, characters, precision, bits or fractional digits
-  int scale = -1;    // DECIMAL's (M,D)
+  std::string
+      type_name;    // the type word as written, upper case ("BOOL", "INT"): Debezium's typeName
+  int length = -1;  // (M): display width, characters, precision, bits or fractional digits
+  int scale = -1;   // DECIMAL's (M,D)
   bool is_unsigned = false;
   bool zerofill = false;
   std::vector<std::string> enum_values;  // ENUM / SET members, unquoted
   std::string charset;                   // "binary" for binary strings, "" if none
   bool optional = true;
   std::optional<std::string> default_expr;  // the DEFAULT clause as SQL ('it''s', 42, b'101')
+  bool has_default = false;                 // a DEFAULT clause was written (DEFAULT NULL too)
+  std::optional<std::string> comment;
   bool auto_increment = false;
   bool generated = false;  // a virtual or stored generated column
   int position = 0;        // 1-based

@@ -5,6 +5,7 @@
 #include "tributary/connector.h"
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace tributary {
 namespace {
@@ -27,6 +28,12 @@ void SourceTaskContext::log(LogLevel level, const std::string& logger, const std
   static constexpr const char* kNames[] = {"DEBUG", "INFO", "WARN", "ERROR"};
   std::fprintf(stderr, "%s [%s] %s-%d %s\n", kNames[static_cast<int>(level)], logger.c_str(),
                connector_name().c_str(), task_id(), message.c_str());
+}
+
+std::unique_ptr<KafkaLog> SourceTaskContext::kafka_log(const ConfigMap& client_props,
+                                                       const std::string& topic) {
+  (void)client_props;
+  throw std::runtime_error("no Kafka client in this context for topic " + topic);
 }
 
 }  // namespace tributary

@@ -72,7 +72,7 @@ TEST(MysqlDdl, CreateTableColumnsKeysAndDefaults) {
   EXPECT_EQ(col(t, "ts").length, 3);
   EXPECT_EQ(col(t, "b").default_expr, "b'101'");
   EXPECT_EQ(col(t, "ok").type, "BOOLEAN");
-  EXPECT_EQ(col(t, "ok").default_expr, "1");
+  EXPECT_EQ(col(t, "ok").default_expr, "TRUE");
   EXPECT_EQ(col(t, "j").type, "JSON");
   EXPECT_EQ(col(t, "g").type, "POINT");
   EXPECT_EQ(col(t, "neg").default_expr, "-7");

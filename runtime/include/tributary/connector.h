@@ -8,6 +8,8 @@
 // thread-safe and return quickly. Connector methods run on the herder's thread.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -29,6 +31,29 @@ class MetricGauge {
 
 enum class LogLevel { Debug, Info, Warn, Error };
 
+/// A connector's own Kafka topic beside the worker's data path, such as Debezium's schema
+/// history: created, appended to and read back with client properties the connector gives
+/// (its own bootstrap.servers and security settings). The worker implements it with its Kafka
+/// client, so plugins need no Kafka library of their own.
+///
+/// Threading: one thread at a time. Every call has a deadline and throws std::runtime_error
+/// naming the topic when it passes or the broker refuses.
+class KafkaLog {
+ public:
+  virtual ~KafkaLog() = default;
+  /// Creates the topic when it does not exist, with `partitions` and topic `configs`; returns
+  /// the number of partitions the topic has.
+  virtual int create(int partitions,
+                     const std::vector<std::pair<std::string, std::string>>& configs,
+                     std::chrono::milliseconds timeout) = 0;
+  /// Appends one value with a null key to partition 0 and waits for its acknowledgement.
+  virtual void append(const std::string& value, std::chrono::milliseconds timeout) = 0;
+  /// Calls fn for every value from the beginning of the topic to its end, in order (nothing
+  /// when the topic does not exist).
+  virtual void read_all(const std::function<void(const std::string& value)>& fn,
+                        std::chrono::milliseconds timeout) = 0;
+};
+
 /// What the runtime gives a task.
 class SourceTaskContext {
  public:
@@ -46,6 +71,10 @@ class SourceTaskContext {
   /// Writes a line to the worker's log under `logger` (a dotted name whose level
   /// /admin/loggers can change), prefixed with the connector and task. Default: stderr.
   virtual void log(LogLevel level, const std::string& logger, const std::string& message);
+  /// A KafkaLog on `topic` with `client_props` (bootstrap.servers, security.protocol, ...).
+  /// The default (contexts without Kafka, such as unit tests) throws std::runtime_error.
+  virtual std::unique_ptr<KafkaLog> kafka_log(const ConfigMap& client_props,
+                                              const std::string& topic);
 };
 
 class SourceTask {

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "common/log.h"
+#include "kafka/kafka_log.h"
 
 namespace tributary {
 namespace {
@@ -155,6 +156,11 @@ void TaskRunner::set_state(RunState s, std::string trace) {
 
 std::optional<OffsetMap> TaskRunner::committed_offset(const OffsetMap& partition) const {
   return env_.offsets.get(connector_, partition);
+}
+
+std::unique_ptr<KafkaLog> TaskRunner::kafka_log(const ConfigMap& client_props,
+                                                const std::string& topic) {
+  return std::make_unique<kafka::RdKafkaLog>(client_props, topic);
 }
 
 void TaskRunner::log(LogLevel level, const std::string& logger, const std::string& message) {

@@ -99,6 +99,8 @@ class TaskRunner : private SourceTaskContext {
     return probe_->plugin_gauge(name, help, labels);
   }
   void log(LogLevel level, const std::string& logger, const std::string& message) override;
+  std::unique_ptr<KafkaLog> kafka_log(const ConfigMap& client_props,
+                                      const std::string& topic) override;
 
   void run();
   void run_loop();
