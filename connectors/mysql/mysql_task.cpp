@@ -232,7 +232,31 @@ void MySqlTask::flush(std::vector<SourceRecord>& out, std::size_t bytes) {
 void MySqlTask::reader_loop() {
   try {
     if (need_snapshot_) {
-      snapshot(!schema_only_);
+      // A connection lost during the snapshot (a server restart): it starts again after
+      // retriable.restart.connector.wait.ms; the rows sent twice are the snapshot's own.
+      for (int failures = 0;;) {
+        try {
+          if (!sql_) set_sql(connect_sql());
+          snapshot(!schema_only_);
+          break;
+        } catch (const SqlError& e) {
+          if (stopping_ || !is_connection_error(e.code)) throw;
+          if (max_retries_ >= 0 && ++failures > max_retries_) throw;
+          context_->log(LogLevel::Warn, kLogger,
+                        std::string("The snapshot lost its connection (") + e.what() +
+                            "); it starts again in " + std::to_string(retry_wait_ms_) + " ms");
+          set_sql(nullptr);
+          const auto until =
+              std::chrono::steady_clock::now() + std::chrono::milliseconds(retry_wait_ms_);
+          while (!stopping_ && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        } catch (const ConnectError& e) {
+          if (stopping_) throw;
+          if (max_retries_ >= 0 && ++failures > max_retries_) throw;
+          set_sql(nullptr);
+          std::this_thread::sleep_for(std::chrono::milliseconds(retry_wait_ms_));
+        }
+      }
     } else if (recover_ && !recover_history(stream_)) {
       if (snapshot_mode_ != SnapshotMode::Recovery)
         throw std::runtime_error(
@@ -252,9 +276,23 @@ void MySqlTask::reader_loop() {
       try {
         stream();
         failures = 0;
+      } catch (const ConnectError& e) {
+        // The server is not back yet: try again after the wait.
+        if (stopping_) break;
+        ++failures;
+        if (max_retries_ >= 0 && failures > max_retries_) throw;
+        context_->log(LogLevel::Warn, kLogger,
+                      std::string("Reconnecting failed (") + e.what() + "); trying again in " +
+                          std::to_string(retry_wait_ms_) + " ms");
+        set_sql(nullptr);
+        const auto until =
+            std::chrono::steady_clock::now() + std::chrono::milliseconds(retry_wait_ms_);
+        while (!stopping_ && std::chrono::steady_clock::now() < until)
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
       } catch (const SqlError& e) {
         if (stopping_) break;
         if (!is_connection_error(e.code)) throw;
+        set_sql(nullptr);  // the SQL connection went down with the server too
         ++failures;
         if (max_retries_ >= 0 && failures > max_retries_) throw;
         context_->log(LogLevel::Warn, kLogger,
@@ -490,7 +528,13 @@ void MySqlTask::snapshot(bool with_data) {
     if (stopping_) return;
     const auto& def = t->def();
     const std::string id = def.id();
-    std::string select = "SELECT * FROM " + quote_name(def.database) + "." + quote_name(def.table);
+    // The columns by name, as the definition read under the lock has them: a column added
+    // since (minimal locking lets DDL run during the snapshot) is not read; a dropped one fails
+    // the query naming it.
+    std::string select = "SELECT ";
+    for (std::size_t i = 0; i < def.columns.size(); ++i)
+      select += (i ? ", " : "") + quote_name(def.columns[i].name);
+    select += " FROM " + quote_name(def.database) + "." + quote_name(def.table);
     if (auto it = select_overrides_.find(id); it != select_overrides_.end()) select = it->second;
     MYSQL* m = sql.raw();
     if (mysql_real_query(m, select.c_str(), select.size()) != 0)
