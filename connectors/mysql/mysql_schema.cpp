@@ -9,7 +9,7 @@
 namespace tributary::mysql {
 namespace {
 
-SchemaPtr build_source_schema() {
+SchemaPtr build_source_schema(const char* name) {
   SchemaBuilder snapshot(Type::String);
   snapshot.optional()
       .name("io.debezium.data.Enum")
@@ -17,7 +17,7 @@ SchemaPtr build_source_schema() {
       .parameter("allowed", "true,last,false,incremental")
       .default_value(Value("false"));
   return SchemaBuilder::struct_()
-      .name("io.debezium.connector.mysql.Source")
+      .name(name)
       .field("version", schemas::string())
       .field("connector", schemas::string())
       .field("name", schemas::string())
@@ -161,13 +161,14 @@ std::vector<TableDef> load_tables(Connection& c, const cdc::TableFilters& filter
   return out;
 }
 
-SchemaPtr source_schema() {
-  static const SchemaPtr s = build_source_schema();
-  return s;
+SchemaPtr source_schema(bool mariadb) {
+  static const SchemaPtr mysql = build_source_schema("io.debezium.connector.mysql.Source");
+  static const SchemaPtr maria = build_source_schema("io.debezium.connector.mariadb.Source");
+  return mariadb ? maria : mysql;
 }
 
 TableSchema::TableSchema(TableDef def, const ValueModes& modes, const cdc::TableFilters& filters,
-                         const std::string& topic_prefix)
+                         const std::string& topic_prefix, bool mariadb)
     : def_(std::move(def)) {
   const std::string id = def_.id();
   topic_ = cdc::sanitize_topic(topic_prefix + "." + id);
@@ -205,7 +206,7 @@ TableSchema::TableSchema(TableDef def, const ValueModes& modes, const cdc::Table
     }
     key_schema_ = key.build();
   }
-  source_schema_ = source_schema();
+  source_schema_ = source_schema(mariadb);
   envelope_schema_ = cdc::envelope_schema(topic_, row_schema_, source_schema_);
 }
 
@@ -257,11 +258,11 @@ Value TableSchema::key(const Value& row) const {
 
 Value source_value(const SourceInfo& s, const std::string& db, const std::string& table) {
   auto data = std::make_shared<Value::StructData>();
-  data->schema = source_schema();
+  data->schema = source_schema(s.mariadb);
   auto& f = data->fields;
   f.reserve(17);
   f.emplace_back(std::string(s.version));
-  f.emplace_back(std::string("mysql"));
+  f.emplace_back(std::string(s.mariadb ? "mariadb" : "mysql"));
   f.emplace_back(std::string(s.server));
   f.emplace_back(s.ts_ms);
   f.emplace_back(std::string(s.snapshot));

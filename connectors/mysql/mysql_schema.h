@@ -43,11 +43,13 @@ std::vector<TableDef> load_tables(Connection& c, const cdc::TableFilters& filter
 std::vector<std::string> load_databases(Connection& c, const cdc::TableFilters& filters,
                                         bool ignore_builtin);
 
-/// The Source struct schema of io.debezium.connector.mysql.Source.
-SchemaPtr source_schema();
+/// The Source struct schema: io.debezium.connector.mysql.Source, or for MariaDbConnector
+/// io.debezium.connector.mariadb.Source (the same fields).
+SchemaPtr source_schema(bool mariadb = false);
 
 // The strings are views of the task's own (they outlive the call to TableSchema::source).
 struct SourceInfo {
+  bool mariadb = false;  // MariaDbConnector: connector "mariadb", its own schema name
   std::string_view version;
   std::string_view server;  // topic.prefix
   std::int64_t ts_ms = 0;   // the event's time (whole seconds) or the snapshot's
@@ -67,7 +69,7 @@ Value source_value(const SourceInfo& s, const std::string& db, const std::string
 class TableSchema {
  public:
   TableSchema(TableDef def, const ValueModes& modes, const cdc::TableFilters& filters,
-              const std::string& topic_prefix);
+              const std::string& topic_prefix, bool mariadb = false);
 
   const TableDef& def() const { return def_; }
   const std::string& topic() const { return topic_; }

@@ -329,18 +329,23 @@ std::string debezium_type_name(const ColumnDef& c) {
   return out;
 }
 
-SchemaPtr schema_change_key_schema() {
-  static const SchemaPtr s = SchemaBuilder::struct_()
-                                 .name("io.debezium.connector.mysql.SchemaChangeKey")
-                                 .version(1)
-                                 .field("databaseName", schemas::string())
-                                 .build();
-  return s;
+SchemaPtr schema_change_key_schema(bool mariadb) {
+  auto make = [](const char* name) {
+    return SchemaBuilder::struct_()
+        .name(name)
+        .version(1)
+        .field("databaseName", schemas::string())
+        .build();
+  };
+  static const SchemaPtr mysql = make("io.debezium.connector.mysql.SchemaChangeKey");
+  static const SchemaPtr maria = make("io.debezium.connector.mariadb.SchemaChangeKey");
+  return mariadb ? maria : mysql;
 }
 
-SchemaPtr schema_change_value_schema(const SchemaPtr& source) {
+SchemaPtr schema_change_value_schema(const SchemaPtr& source, bool mariadb) {
   return SchemaBuilder::struct_()
-      .name("io.debezium.connector.mysql.SchemaChangeValue")
+      .name(mariadb ? "io.debezium.connector.mariadb.SchemaChangeValue"
+                    : "io.debezium.connector.mysql.SchemaChangeValue")
       .version(1)
       .field("source", source)
       .field("ts_ms", schemas::int64())
@@ -351,8 +356,8 @@ SchemaPtr schema_change_value_schema(const SchemaPtr& source) {
       .build();
 }
 
-Value schema_change_key(const std::string& database) {
-  Struct s(schema_change_key_schema());
+Value schema_change_key(const std::string& database, bool mariadb) {
+  Struct s(schema_change_key_schema(mariadb));
   s.put("databaseName", database);
   return std::move(s).build();
 }

@@ -29,16 +29,17 @@ struct TableChange {
   std::optional<TableDef> def;                                  // Create / Alter
 };
 
-SchemaPtr schema_change_key_schema();
+/// io.debezium.connector.mysql.SchemaChangeKey (MariaDbConnector: ...mariadb.SchemaChangeKey).
+SchemaPtr schema_change_key_schema(bool mariadb = false);
 /// SchemaChangeValue with `source` (the connector's Source struct schema).
-SchemaPtr schema_change_value_schema(const SchemaPtr& source);
+SchemaPtr schema_change_value_schema(const SchemaPtr& source, bool mariadb = false);
 
 /// The Connect value of a schema change record: {source, ts_ms, databaseName, schemaName, ddl,
 /// tableChanges}.
 Value schema_change_value(const SchemaPtr& value_schema, Value source, std::int64_t ts_ms,
                           const std::string& database, const std::string& ddl,
                           const std::vector<TableChange>& changes);
-Value schema_change_key(const std::string& database);
+Value schema_change_key(const std::string& database, bool mariadb = false);
 
 /// The history topic's document: {source: {server}, position, ts_ms, databaseName, ddl,
 /// tableChanges}, pretty-printed as Debezium writes it.

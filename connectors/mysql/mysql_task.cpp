@@ -85,7 +85,7 @@ void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
   inconsistent_mode_ = c.get_string("inconsistent.schema.handling.mode");
   skip_unparseable_ = c.get_bool("schema.history.internal.skip.unparseable.ddl");
   include_schema_changes_ = c.get_bool("include.schema.changes");
-  schema_change_schema_ = schema_change_value_schema(source_schema());
+  schema_change_schema_ = schema_change_value_schema(source_schema(mariadb()), mariadb());
   {
     // The history topic's client: its own brokers, with schema.history.internal.producer.*
     // (security settings) as Debezium reads them.
@@ -340,7 +340,8 @@ void MySqlTask::reload_table(const std::string& db, const std::string& name) {
   tables_.erase(id);
   for (auto& def : load_tables(*sql_, *filters_, ignore_builtin_)) {
     if (def.database != db || def.table != name) continue;
-    tables_[id] = std::make_unique<TableSchema>(std::move(def), modes_, *filters_, prefix_);
+    tables_[id] =
+        std::make_unique<TableSchema>(std::move(def), modes_, *filters_, prefix_, mariadb());
     known_[id] = true;
     return;
   }
@@ -417,7 +418,7 @@ void MySqlTask::snapshot(bool with_data) {
   std::vector<TableSchema*> order;
   for (auto& [def, ddl] : defs) {
     const std::string id = def.id();
-    auto schema = std::make_unique<TableSchema>(def, modes_, *filters_, prefix_);
+    auto schema = std::make_unique<TableSchema>(def, modes_, *filters_, prefix_, mariadb());
     order.push_back(schema.get());
     tables_[id] = std::move(schema);
     known_[id] = true;
@@ -443,6 +444,7 @@ void MySqlTask::snapshot(bool with_data) {
     auto record = [&](const std::string& db, const std::string& table, const std::string& ddl,
                       const std::vector<TableChange>& changes) {
       SourceInfo si;
+      si.mariadb = mariadb();
       si.version = version_;
       si.server = prefix_;
       si.ts_ms = now_ms();
@@ -505,6 +507,7 @@ void MySqlTask::snapshot(bool with_data) {
     if (!pending) return;
     Pending& p = *pending;
     SourceInfo si;
+    si.mariadb = mariadb();
     si.version = version_;
     si.server = prefix_;
     si.ts_ms = ts_sec * 1000;
@@ -596,8 +599,8 @@ void MySqlTask::schema_change(const std::string& database, const std::string& dd
   rec.source_partition = partition_;
   rec.source_offset = offset;
   rec.topic = prefix_;
-  rec.key_schema = schema_change_key_schema();
-  rec.key = schema_change_key(database);
+  rec.key_schema = schema_change_key_schema(mariadb());
+  rec.key = schema_change_key(database, mariadb());
   rec.value_schema = schema_change_schema_;
   rec.value =
       schema_change_value(schema_change_schema_, std::move(source), now, database, ddl, changes);
@@ -639,8 +642,8 @@ bool MySqlTask::recover_history(const BinlogPosition& upto) {
           if ((ignore_builtin_ && is_builtin_database(ch.database)) ||
               !filters_->table_included(ch.database, ch.table))
             continue;
-          tables_[id] =
-              std::make_unique<TableSchema>(std::move(*ch.def), modes_, *filters_, prefix_);
+          tables_[id] = std::make_unique<TableSchema>(std::move(*ch.def), modes_, *filters_,
+                                                      prefix_, mariadb());
           known_[id] = true;
         }
       },
@@ -851,7 +854,7 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
   };
   auto put = [&](const TableDef& def) {
     const std::string id = def.id();
-    tables_[id] = std::make_unique<TableSchema>(def, modes_, *filters_, prefix_);
+    tables_[id] = std::make_unique<TableSchema>(def, modes_, *filters_, prefix_, mariadb());
     known_[id] = true;
   };
   auto forget = [&](const std::pair<std::string, std::string>& n) {
@@ -979,6 +982,7 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
   table_maps_.clear();
   if (!record && drops.empty()) return;
   SourceInfo si;
+  si.mariadb = mariadb();
   si.version = version_;
   si.server = prefix_;
   si.ts_ms = event_ts_sec_ * 1000;
@@ -1087,6 +1091,7 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
 void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::int32_t row,
                      std::vector<Header> headers, std::vector<SourceRecord>& out) {
   SourceInfo si;
+  si.mariadb = mariadb();
   si.version = version_;
   si.server = prefix_;
   si.ts_ms = event_ts_sec_ * 1000;

@@ -94,6 +94,7 @@ class MySqlTask : public SourceTask {
   void emit(TableSchema& t, char op, Value before, Value after, std::int32_t row,
             std::vector<Header> headers, std::vector<SourceRecord>& out);
   std::int64_t now_ms() const;
+  bool mariadb() const { return flavor_ == Flavor::MariaDb; }
   std::int64_t now_ns() const;
 
   Flavor flavor_;
