@@ -106,6 +106,9 @@ void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
   modes_ = ValueModes::from(props);
   queue_.configure(c.get_int("max.batch.size"), c.get_int("max.queue.size"),
                    c.get_long("max.queue.size.in.bytes"));
+  metrics_ = std::make_unique<MySqlMetrics>(context, mariadb() ? "mariadb" : "mysql", prefix_,
+                                            c.get_int("max.queue.size"),
+                                            c.get_long("max.queue.size.in.bytes"));
 
   OffsetMap partition = OffsetMap::object();
   partition["server"] = prefix_;
@@ -221,6 +224,7 @@ void MySqlTask::poll(std::vector<SourceRecord>& out) {
 }
 
 void MySqlTask::flush(std::vector<SourceRecord>& out, std::size_t bytes) {
+  metrics_->publish(queue_.records() + out.size(), queue_.bytes() + bytes);
   if (out.empty()) return;
   while (!queue_.wait_for_room(std::chrono::milliseconds(100)))
     if (stopping_) return;
@@ -292,6 +296,8 @@ void MySqlTask::reader_loop() {
       } catch (const SqlError& e) {
         if (stopping_) break;
         if (!is_connection_error(e.code)) throw;
+        metrics_->connected = false;
+        ++metrics_->disconnects;
         set_sql(nullptr);  // the SQL connection went down with the server too
         ++failures;
         if (max_retries_ >= 0 && failures > max_retries_) throw;
@@ -415,6 +421,14 @@ void MySqlTask::snapshot(bool with_data) {
   }
   tables_.clear();
   known_.clear();
+  if (with_data) {
+    metrics_->snapshot_running = true;
+    metrics_->snapshot_completed = metrics_->snapshot_aborted = false;
+    metrics_->snapshot_start_ms = now_ms();
+    metrics_->snapshot_end_ms = 0;
+    metrics_->total_tables = metrics_->remaining_tables = static_cast<int>(defs.size());
+    for (const auto& d : defs) metrics_->set_rows_scanned(d.first.id(), 0);
+  }
   std::vector<TableSchema*> order;
   for (auto& [def, ddl] : defs) {
     const std::string id = def.id();
@@ -547,6 +561,7 @@ void MySqlTask::snapshot(bool with_data) {
       throw SqlError(mysql_errno(m), "Snapshot of " + id + " failed: " + mysql_error(m));
     const unsigned ncols = mysql_num_fields(res);
     bool first_in_table = true;
+    std::int64_t rows_scanned = 0;
     try {
       if (ncols != def.columns.size())
         throw std::runtime_error("The snapshot query of " + id + " returned " +
@@ -557,6 +572,9 @@ void MySqlTask::snapshot(bool with_data) {
         const unsigned long* lengths = mysql_fetch_lengths(res);
         for (unsigned i = 0; i < ncols; ++i) batch_bytes_ += lengths[i];
         Value v = t->row_from_text(row, lengths);
+        ++rows_scanned;
+        ++metrics_->snapshot_events;
+        if ((rows_scanned & 4095) == 0) metrics_->set_rows_scanned(id, rows_scanned);
         release(pending && pending->t != t, false);
         pending = Pending{t, std::move(v), first_in_table, !any};
         first_in_table = false;
@@ -570,11 +588,16 @@ void MySqlTask::snapshot(bool with_data) {
     mysql_free_result(res);
     if (stopping_) return;
     if (err != 0) throw SqlError(err, "Snapshot of " + id + " failed: " + mysql_error(m));
+    metrics_->set_rows_scanned(id, rows_scanned);
+    --metrics_->remaining_tables;
     if (pending && pending->t == t) {
       // The table's last row: held until we know whether another row follows at all.
     }
   }
   release(true, true);
+  metrics_->snapshot_running = false;
+  metrics_->snapshot_completed = true;
+  metrics_->snapshot_end_ms = now_ms();
   flush(out, batch_bytes_);
   sql.exec("COMMIT");
   if (locked) sql.exec("UNLOCK TABLES");
@@ -670,10 +693,11 @@ void MySqlTask::stream() {
   if (!sql_) set_sql(connect_sql());
   BinlogClient::Options o;
   o.server_id = server_id_;
+  // The server's heartbeat wakes the reader at least every 5 s on a quiet binlog (metrics,
+  // heartbeat records), and a connection silent for twice the period counts as lost.
   o.heartbeat_ms = static_cast<unsigned>(std::min<std::int64_t>(
-      keepalive_ms_, heartbeat_interval_ms_ > 0
-                         ? std::max<std::int64_t>(heartbeat_interval_ms_, 100)
-                         : keepalive_ms_));
+      std::min<std::int64_t>(keepalive_ms_, 5000),
+      heartbeat_interval_ms_ > 0 ? std::max<std::int64_t>(heartbeat_interval_ms_, 100) : 5000));
   o.read_timeout_s =
       static_cast<unsigned>(std::max<std::int64_t>(2, 2 * o.heartbeat_ms / 1000 + 1));
   auto client = std::make_unique<BinlogClient>(settings_, o);
@@ -686,6 +710,8 @@ void MySqlTask::stream() {
   in_txn_ = false;
   txn_events_ = 0;
   b->open(stream_.file, stream_.pos);
+  metrics_->connected = true;
+  metrics_->gtid_mode = true;  // MariaDB always writes GTIDs
   context_->log(LogLevel::Info, kLogger,
                 "Reading the binlog of " + settings_.where() + " from " + stream_.file + ":" +
                     std::to_string(stream_.pos));
@@ -695,8 +721,11 @@ void MySqlTask::stream() {
       const MARIADB_RPL_EVENT* ev = b->next();
       if (ev == nullptr) break;
       handle(*ev, out);
-      if (!out.empty() && (!in_txn_ || queue_.batch_full(out.size(), batch_bytes_)))
+      if (!out.empty() && (!in_txn_ || queue_.batch_full(out.size(), batch_bytes_))) {
         flush(out, batch_bytes_);
+      } else if (out.empty() && ev->event_type == HEARTBEAT_LOG_EVENT) {
+        flush(out, 0);  // publishes the metrics of a quiet stream
+      }
       maybe_heartbeat(out);
     }
   } catch (...) {
@@ -730,12 +759,17 @@ void MySqlTask::handle(const MARIADB_RPL_EVENT& ev, std::vector<SourceRecord>& o
   if (!artificial && ev.event_type != HEARTBEAT_LOG_EVENT) {
     event_ts_sec_ = ev.timestamp;
     event_server_ = ev.server_id;
+    if (next != 0) metrics_->binlog_position = next;
   }
   switch (ev.event_type) {
-    case ROTATE_EVENT:
+    case ROTATE_EVENT: {
       file_ = std::string(view(ev.event.rotate.filename));
+      const auto dot = file_.rfind('.');
+      if (dot != std::string::npos)
+        metrics_->binlog_file_number = std::strtoull(file_.c_str() + dot + 1, nullptr, 10);
       if (!in_txn_) txn_pos_ = ev.event.rotate.position;
       return;
+    }
     case GTID_EVENT: {
       const auto& g = ev.event.gtid;
       in_txn_ = true;
@@ -819,6 +853,7 @@ void MySqlTask::end_transaction(std::uint64_t next_pos, std::vector<SourceRecord
   }
   in_txn_ = false;
   standalone_ = false;
+  ++metrics_->committed;
   if (next_pos != 0) txn_pos_ = next_pos;
   txn_events_ = 0;
   skip_events_ = 0;
@@ -846,6 +881,7 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
                                "; set schema.history.internal.skip.unparseable.ddl=true "
                                "to skip statements that cannot be parsed");
     context_->log(LogLevel::Warn, kLogger, msg + "; skipped");
+    ++metrics_->skipped_events;
     return;
   }
   auto captured = [&](const std::pair<std::string, std::string>& n) {
@@ -1021,8 +1057,14 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
                              " refers to table id " + std::to_string(rows.table_id) +
                              " without a TABLE_MAP event");
   Mapped& m = *it->second;
-  if (m.schema == nullptr) return;
-  if (k < skip_events_) return;
+  if (m.schema == nullptr) {
+    ++metrics_->filtered;
+    return;
+  }
+  if (k < skip_events_) {
+    ++metrics_->skipped_events;
+    return;
+  }
   const std::uint64_t skip = k == skip_events_ ? skip_rows_ : 0;
   TableSchema& t = *m.schema;
   if (!m.consistent) {
@@ -1033,6 +1075,7 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
     if (inconsistent_mode_ == "fail")
       throw std::runtime_error(msg + " (inconsistent.schema.handling.mode=fail)");
     context_->log(LogLevel::Warn, kLogger, msg + "; the event is skipped");
+    ++metrics_->skipped_events;
     return;
   }
   const std::size_t bitmap = (rows.column_count + 7) / 8;
@@ -1070,10 +1113,16 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
           emit(t, 'c', Value(), std::move(after), row, {oldkey}, out);
         continue;
       }
-      if (skipped_ops_.find('u') == std::string::npos)
+      if (skipped_ops_.find('u') == std::string::npos) {
         emit(t, 'u', std::move(before), std::move(after), row, {}, out);
+      } else {
+        ++metrics_->filtered;
+      }
     } else if (del) {
-      if (skipped_ops_.find('d') != std::string::npos) continue;
+      if (skipped_ops_.find('d') != std::string::npos) {
+        ++metrics_->filtered;
+        continue;
+      }
       emit(t, 'd', t.row_from_binlog(images[r]), Value(), row, {}, out);
       if (tombstones_) {
         SourceRecord tomb = out.back();
@@ -1082,7 +1131,10 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
         out.push_back(std::move(tomb));
       }
     } else {
-      if (skipped_ops_.find('c') != std::string::npos) continue;
+      if (skipped_ops_.find('c') != std::string::npos) {
+        ++metrics_->filtered;
+        continue;
+      }
       emit(t, 'c', Value(), t.row_from_binlog(images[r]), row, {}, out);
     }
   }
@@ -1137,6 +1189,13 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
   rec.value_schema = t.envelope_schema();
   rec.headers = std::move(headers);
   out.push_back(std::move(rec));
+  ++metrics_->seen;
+  if (op == 'c') ++metrics_->creates;
+  if (op == 'u') ++metrics_->updates;
+  if (op == 'd') ++metrics_->deletes;
+  const std::int64_t now = now_ms();
+  metrics_->last_event_ms = now;
+  metrics_->last_event_lag_ms = std::max<std::int64_t>(0, now - event_ts_sec_ * 1000);
 }
 
 }  // namespace tributary::mysql

@@ -38,6 +38,7 @@
 #include "debezium_events.h"
 #include "mysql_config.h"
 #include "mysql_connection.h"
+#include "mysql_metrics.h"
 #include "mysql_schema.h"
 #include "mysql_schema_changes.h"
 #include "tributary/connector.h"
@@ -153,6 +154,7 @@ class MySqlTask : public SourceTask {
   std::int64_t last_heartbeat_ms_ = 0;
   std::size_t batch_bytes_ = 0;
 
+  std::unique_ptr<MySqlMetrics> metrics_;
   cdc::ChangeEventQueue queue_;
   std::thread reader_;
   std::atomic<bool> stopping_{false};

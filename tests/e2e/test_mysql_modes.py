@@ -2,6 +2,7 @@
 the locking modes with select overrides, MariaDbConnector's GTIDs and transaction metadata,
 heartbeats, skipped operations, and validation that names the key at fault."""
 import json
+import re
 import time
 import uuid
 
@@ -168,3 +169,51 @@ def test_validation_names_the_key(worker):
     text = json.dumps(e)
     for grant in ("REPLICATION SLAVE", "REPLICATION CLIENT", "SELECT", "RELOAD"):
         assert grant in text, e
+
+
+def connector_metrics(worker, name):
+    """Debezium's metrics on /metrics of connector `name`: {(metric, context, table): value}."""
+    out = {}
+    for line in worker.get("/metrics").text.splitlines():
+        m = re.match(r'^(debezium_metrics_\w+|tributary_mysql_\w+)\{([^}]*)\} (\S+)$', line)
+        if m and f'connector="{name}"' in m.group(2):
+            labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
+            out[(m.group(1), labels.get("context"), labels.get("table"), labels.get("plugin"))] = \
+                float(m.group(3))
+    return out
+
+
+def test_metrics(worker):
+    db, prefix = setup_table("mx")
+    start(worker, "mx", mysql_config(db, prefix, 5606, **{"skipped.operations": "d"}))
+    read_values(f"{prefix}.{db}.t", lambda v: len(v) >= 2, 60)
+    time.sleep(1)
+    mysql(db, "INSERT INTO t VALUES (3, 'c'), (4, 'd'); UPDATE t SET v = 'u' WHERE id = 1; "
+              "DELETE FROM t WHERE id = 2;")
+    read_values(f"{prefix}.{db}.t", lambda v: len(v) >= 5, 60)
+
+    def s(metric):
+        return ("debezium_metrics_" + metric, "streaming", None, "mysql")
+
+    def done():
+        m = connector_metrics(worker, "mx")
+        # A transaction with nothing to send is counted at the next batch or the server's
+        # heartbeat (at most 5 s later).
+        return m if m.get(s("TotalNumberOfEventsSeen")) == 3 and \
+            m.get(s("NumberOfEventsFiltered")) == 1 else None
+    m = wait_for(done, 30, 0.5, "the streaming counters")
+    assert m[s("TotalNumberOfCreateEventsSeen")] == 2
+    assert m[s("TotalNumberOfUpdateEventsSeen")] == 1
+    assert m[s("TotalNumberOfDeleteEventsSeen")] == 0
+    assert m[s("NumberOfEventsFiltered")] == 1  # the skipped delete
+    assert m[s("NumberOfCommittedTransactions")] >= 3
+    assert m[s("Connected")] == 1
+    assert m[s("BinlogPosition")] > 4
+    assert m[s("IsGtidModeEnabled")] == 1
+    assert m[s("MilliSecondsBehindSource")] >= 0
+    snap = ("debezium_metrics_TotalNumberOfEventsSeen", "snapshot", None, "mysql")
+    assert m[snap] == 2
+    assert m[("debezium_metrics_SnapshotCompleted", "snapshot", None, "mysql")] == 1
+    assert m[("debezium_metrics_RowsScanned", "snapshot", f"{db}.t", "mysql")] == 2
+    assert m[("debezium_metrics_RemainingTableCount", "snapshot", None, "mysql")] == 0
+    assert m[("tributary_mysql_binlog_file_number", None, None, None)] >= 1

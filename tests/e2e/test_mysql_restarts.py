@@ -4,6 +4,7 @@ back from the schema history topic); kill -9 of the worker mid-stream and mid-sn
 row; MariaDB restarted while streaming; a purged binlog fails clearly, or takes a new snapshot
 under snapshot.mode=when_needed."""
 import json
+import os
 import signal
 import subprocess
 import threading
@@ -235,5 +236,39 @@ def test_purged_binlog(mode, tmp_path):
                 w.wait_state("pb", "RUNNING", "RUNNING", timeout=60)
                 values = read_values(topic, lambda v: 3 in ids_of(v), 60)
                 assert 3 in ids_of(values), ids_of(values)  # a new snapshot has row 3
+        finally:
+            w.stop()
+
+
+def test_frozen_server_is_noticed_and_streaming_resumes(tmp_path):
+    """A server that stops answering without closing the connection (SIGSTOP: a hung host, a
+    network partition) is noticed by the read deadline (two missed heartbeats), the task keeps
+    reconnecting, and streams on once the server answers again."""
+    with private_mariadb(tmp_path / "mdb") as port:
+        db = new_database("fz", port=port)
+        prefix = f"fz{uuid.uuid4().hex[:8]}"
+        mysql(db, "CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1);", port=port)
+        w = Worker(tmp_path / "worker")
+        w.start()
+        pid = int((tmp_path / "mdb" / "mariadb.pid").read_text())
+        try:
+            cfg = mysql_config(db, prefix, 5506, port=port, **{
+                "retriable.restart.connector.wait.ms": "500", "connect.timeout.ms": "2000",
+                "connect.keep.alive.interval.ms": "1000"})
+            r = w.call("POST", "/connectors", body={"name": "fz", "config": cfg})
+            assert r.status == 201, r
+            w.wait_state("fz", "RUNNING", "RUNNING", timeout=60)
+            topic = f"{prefix}.{db}.t"
+            assert 1 in ids_of(read_values(topic, lambda v: 1 in ids_of(v), 60))
+            os.kill(pid, signal.SIGSTOP)
+            try:
+                wait_for(lambda: "connection to the binlog was lost" in w.log_tail(200), 30, 0.5,
+                         "the lost connection to be noticed")
+            finally:
+                os.kill(pid, signal.SIGCONT)
+            mysql(db, "INSERT INTO t VALUES (2);", port=port)
+            values = read_values(topic, lambda v: 2 in ids_of(v), 90)
+            assert sorted(set(ids_of(values))) == [1, 2], ids_of(values)
+            assert w.status("fz")["tasks"][0]["state"] == "RUNNING"
         finally:
             w.stop()
