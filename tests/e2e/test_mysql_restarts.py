@@ -14,8 +14,8 @@ import uuid
 import pytest
 from kafka import KafkaConsumer
 
-from conftest import BOOTSTRAP, Worker, wait_for
-from mysql_util import (MYSQL_HOST, MYSQL_PORT, mysql, mysql_config, new_database,
+from conftest import BOOTSTRAP, Worker, free_port, wait_for
+from mysql_util import (MYSQL_HOST, MYSQL_PORT, REPO, mysql, mysql_config, new_database,
                         private_mariadb, restart_mariadb)
 
 pytestmark = pytest.mark.kafka
@@ -97,7 +97,7 @@ def writer_thread(db, first, stop, errors, counter, port=None):
             n = first
             while not stop.is_set():
                 values = ",".join(f"({i}, 'x')" for i in range(n, n + 20))
-                p.stdin.write(f"INSERT INTO t VALUES {values};\n")
+                p.stdin.write(f"INSERT INTO t (id, v) VALUES {values};\n")
                 p.stdin.flush()
                 n += 20
                 counter[0] = n - 1
@@ -272,3 +272,61 @@ def test_frozen_server_is_noticed_and_streaming_resumes(tmp_path):
             assert w.status("fz")["tasks"][0]["state"] == "RUNNING"
         finally:
             w.stop()
+
+
+def test_broker_restart_while_streaming_loses_no_row(tmp_path):
+    """The Kafka broker stops for a few seconds while rows stream and a column is added: the
+    records and the schema history wait for it, and nothing is lost."""
+    kafka_sh = REPO / "tests" / "env" / "kafka.sh"
+    kdir = tmp_path / "kafka"
+    kport = free_port()
+    subprocess.run([str(kafka_sh), "start", str(kdir), str(kport)], check=True,
+                   capture_output=True)
+    bootstrap = f"127.0.0.1:{kport}"
+    db = new_database("bk")
+    prefix = f"bk{uuid.uuid4().hex[:8]}"
+    mysql(db, "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO t VALUES (1, 'a');")
+    w = Worker(tmp_path / "worker", extra={"bootstrap.servers": bootstrap})
+    stop, errors, counter = threading.Event(), [], [1]
+    try:
+        w.start()
+        cfg = mysql_config(db, prefix, 5507, **{
+            "schema.history.internal.kafka.bootstrap.servers": bootstrap})
+        r = w.call("POST", "/connectors", body={"name": "bk", "config": cfg})
+        assert r.status == 201, r
+        w.wait_state("bk", "RUNNING", "RUNNING", timeout=60)
+        t = writer_thread(db, 2, stop, errors, counter)
+        time.sleep(2)
+        subprocess.run([str(kafka_sh), "stop", str(kdir)], check=True, capture_output=True)
+        mysql(db, "ALTER TABLE t ADD COLUMN w INT DEFAULT 9;")
+        time.sleep(4)
+        assert w.status("bk")["tasks"][0]["state"] == "RUNNING"
+        subprocess.run([str(kafka_sh), "start", str(kdir), str(kport)], check=True,
+                       capture_output=True)
+        time.sleep(2)
+        stop.set()
+        t.join(60)
+        assert not errors, errors
+        total = counter[0]
+        consumer = KafkaConsumer(f"{prefix}.{db}.t", bootstrap_servers=[bootstrap],
+                                 auto_offset_reset="earliest", enable_auto_commit=False,
+                                 group_id=f"bk-{uuid.uuid4()}",
+                                 value_deserializer=lambda m: json.loads(m.decode()) if m else None)
+        ids, with_w = set(), 0
+        deadline = time.time() + 120
+        while time.time() < deadline and len(ids) < total:
+            for msgs in consumer.poll(timeout_ms=1000).values():
+                for m in msgs:
+                    after = m.value["payload"]["after"] if m.value else None
+                    if after:
+                        ids.add(after["id"])
+                        with_w += "w" in after
+        consumer.close()
+        missing = set(range(1, total + 1)) - ids
+        assert not missing, f"{len(missing)} rows missing of {total}, e.g. {sorted(missing)[:10]}"
+        assert with_w > 0  # rows after the ALTER carry the new column
+        assert w.status("bk")["tasks"][0]["state"] == "RUNNING"
+    finally:
+        stop.set()
+        w.stop()
+        subprocess.run([str(kafka_sh), "stop", str(kdir)], capture_output=True)
