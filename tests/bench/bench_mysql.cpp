@@ -1,0 +1,326 @@
+// MySQL / MariaDB -> Kafka benchmark (issue 15): the MySqlConnector in the real TaskRunner
+// (binlog -> Debezium envelope -> JsonConverter -> librdkafka -> broker) against the ceilings
+// measured in the same run on the same events:
+//   source: the binlog drained by BinlogClient alone (Connector/C's framing, no row decoding) and
+//           by mariadb-binlog --read-from-remote-server into /dev/null (streaming); the table
+//           read by SELECT into a discard (snapshot);
+//   sink:   librdkafka alone producing the serialized events of the same sizes (the first 100k
+//           events the connector itself serializes, cycled) with the same producer settings.
+// CPU per event (this process: connector, converters, librdkafka) is the steadier figure.
+//
+//   bench_mysql BOOTSTRAP HOST:PORT stream|snapshot ROWS COLS on|off
+//     ROWS  changes (stream: inserted in 1000-row transactions) or table rows (snapshot)
+//     COLS  5 (narrow) or 30 (wide)
+// The server needs root without a password on loopback (tests/env/mariadb.sh).
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_common.h"
+#include "binlog_client.h"
+#include "kafka/kafka_log.h"
+#include "mysql_connection.h"
+#include "offsets/offset_store.h"
+#include "worker/task_runner.h"
+
+using namespace tributary;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string g_host, g_port;
+const char* kDb = "tributary_bench";
+
+double secs_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+[[noreturn]] void die(const std::string& what) {
+  std::fprintf(stderr, "bench_mysql: %s\n", what.c_str());
+  std::exit(1);
+}
+
+mysql::ConnectionSettings settings() {
+  return mysql::ConnectionSettings::from(
+      {{"database.hostname", g_host}, {"database.port", g_port}, {"database.user", "root"}});
+}
+
+// Narrow: id, an int, a string, a timestamp, a decimal; wide: that group six times.
+std::string table_ddl(int cols) {
+  std::string ddl = "CREATE TABLE t (id BIGINT PRIMARY KEY";
+  for (int g = 0; g < cols / 5; ++g) {
+    const std::string s = std::to_string(g);
+    ddl += ", i" + s + " INT NOT NULL, s" + s + " VARCHAR(64) NOT NULL, d" + s +
+           " DATETIME(6) NOT NULL, n" + s + " DECIMAL(12,2) NOT NULL";
+    if (g > 0) ddl += ", x" + s + " BIGINT NOT NULL";
+  }
+  return ddl + ")";
+}
+
+std::string row_select(int cols, std::int64_t lo, std::int64_t hi) {
+  std::string sel = "SELECT seq";
+  for (int g = 0; g < cols / 5; ++g) {
+    sel +=
+        ", seq % 100000, concat('value of row ', seq), timestamp '2024-01-01 00:00:00' + "
+        "interval seq second, (seq % 1000000) / 100";
+    if (g > 0) sel += ", seq * 7";
+  }
+  return sel + " FROM seq_" + std::to_string(lo) + "_to_" + std::to_string(hi);
+}
+
+struct Start {
+  std::string file;
+  std::uint64_t pos = 0;
+};
+
+Start setup_and_load(int cols, std::int64_t rows) {
+  mysql::Connection c(settings(), 0);
+  c.exec(std::string("DROP DATABASE IF EXISTS ") + kDb);
+  c.exec(std::string("CREATE DATABASE ") + kDb);
+  c.exec(std::string("USE ") + kDb);
+  c.exec(table_ddl(cols));
+  const auto st = c.query("SHOW MASTER STATUS");
+  Start s{*st.rows[0][0], std::stoull(*st.rows[0][1])};
+  for (std::int64_t lo = 1; lo <= rows; lo += 1000)
+    c.exec("INSERT INTO t " + row_select(cols, lo, std::min(rows, lo + 999)));
+  return s;
+}
+
+double binlog_drain(const Start& s, std::int64_t rows) {
+  mysql::BinlogClient::Options o;
+  o.server_id = 7101;
+  o.stop_at_end = true;
+  mysql::BinlogClient b(settings(), o);
+  const auto t0 = Clock::now();
+  b.open(s.file, s.pos);
+  std::int64_t n = 0;
+  while (const MARIADB_RPL_EVENT* ev = b.next())
+    if (ev->event_type == WRITE_ROWS_EVENT_V1 || ev->event_type == WRITE_ROWS_EVENT)
+      n += ev->event.rows.row_count > 0 ? ev->event.rows.row_count : 1;
+  (void)rows;
+  return secs_since(t0);
+}
+
+double mariadb_binlog_drain(const Start& s) {
+  const auto t0 = Clock::now();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = ::open("/dev/null", O_WRONLY);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    execlp("mariadb-binlog", "mariadb-binlog", "--no-defaults", "--read-from-remote-server",
+           ("--host=" + g_host).c_str(), ("--port=" + g_port).c_str(), "--user=root",
+           ("--start-position=" + std::to_string(s.pos)).c_str(), "--to-last-log", s.file.c_str(),
+           static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die("mariadb-binlog failed");
+  return secs_since(t0);
+}
+
+double select_discard(std::int64_t rows) {
+  mysql::Connection c(settings(), 0);
+  const auto t0 = Clock::now();
+  const std::string q = std::string("SELECT * FROM ") + kDb + ".t";
+  if (mysql_real_query(c.raw(), q.c_str(), q.size()) != 0) die("SELECT failed");
+  MYSQL_RES* res = mysql_use_result(c.raw());
+  std::int64_t n = 0;
+  while (mysql_fetch_row(res) != nullptr) ++n;
+  mysql_free_result(res);
+  if (n != rows) die("SELECT returned " + std::to_string(n) + " rows");
+  return secs_since(t0);
+}
+
+OffsetMap start_offset(const Start& s) {
+  OffsetMap o = OffsetMap::object();
+  o["file"] = s.file;
+  o["pos"] = s.pos;
+  return o;
+}
+
+ConfigMap connector_config(const std::string& name, const std::string& mode,
+                           const std::string& bootstrap) {
+  return {{"name", name},
+          {"connector.class", "io.debezium.connector.mysql.MySqlConnector"},
+          {"database.hostname", g_host},
+          {"database.port", g_port},
+          {"database.user", "root"},
+          {"database.server.id", "7102"},
+          {"database.include.list", kDb},
+          {"topic.prefix", name},
+          {"snapshot.mode", mode},
+          {"schema.history.internal.kafka.bootstrap.servers", bootstrap},
+          {"schema.history.internal.kafka.topic", name + "-history"},
+          {"task.id", "0"}};
+}
+
+struct Ctx : bench::BenchTaskContext {
+  std::optional<OffsetMap> offset;
+  std::string bootstrap;
+  std::optional<OffsetMap> committed_offset(const OffsetMap&) const override { return offset; }
+  std::unique_ptr<KafkaLog> kafka_log(const ConfigMap& props, const std::string& topic) override {
+    return std::make_unique<kafka::RdKafkaLog>(props, topic);
+  }
+};
+
+void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap& cfg,
+             std::optional<OffsetMap> offset, std::int64_t limit, std::vector<std::string>& keys,
+             std::vector<std::string>& values) {
+  Ctx ctx;
+  ctx.offset = std::move(offset);
+  auto task = reg.find("MySqlConnector", PluginType::Source)->make_source()->create_task();
+  auto make = [&]() {
+    return reg.find("org.apache.kafka.connect.json.JsonConverter", PluginType::Converter)
+        ->make_converter();
+  };
+  auto kc = make();
+  auto vc = make();
+  kc->configure(with_prefix_stripped(wc.props, "key.converter."), true);
+  vc->configure(with_prefix_stripped(wc.props, "value.converter."), false);
+  const bench::CpuMeter cpu;
+  const auto t0 = Clock::now();
+  task->start(cfg, ctx);
+  std::vector<SourceRecord> batch;
+  std::string buf;
+  std::int64_t n = 0;
+  while (n < limit) {
+    batch.clear();
+    task->poll(batch);
+    for (auto& r : batch) {
+      if (r.topic != cfg.at("topic.prefix") + "." + kDb + ".t") continue;  // schema changes
+      kc->from_connect(r.topic, r.key_schema, r.key, buf);
+      if (static_cast<std::int64_t>(keys.size()) < 100000) keys.push_back(buf);
+      vc->from_connect(r.topic, r.value_schema, r.value, buf);
+      if (static_cast<std::int64_t>(values.size()) < 100000) values.push_back(buf);
+      ++n;
+    }
+    if (secs_since(t0) > 600) die("capture stalled");
+  }
+  const double s = secs_since(t0);
+  std::printf("  connector task + JsonConverter alone (no Kafka): %.0f ev/s, %.0f ns CPU/event\n",
+              static_cast<double>(n) / s, cpu.self() * 1e9 / static_cast<double>(n));
+  task->stop();
+}
+
+double pipeline(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap& cfg,
+                std::optional<OffsetMap> offset, std::int64_t rows, double& cpu_s) {
+  auto store = make_file_offset_store(wc.offset_file);
+  store->start();
+  const std::string name = cfg.at("name");
+  if (offset) {
+    OffsetMap partition = OffsetMap::object();
+    partition["server"] = name;
+    store->put(name, {OffsetEntry{partition, *offset}}, std::chrono::seconds(10));
+  }
+  Metrics metrics;
+  TaskEnvironment env{wc, reg, *store, metrics};
+  const std::string topic = name + "." + kDb + ".t";
+  {
+    kafka::Producer w(wc.producer_props({}), nullptr);
+    w.produce(topic, RD_KAFKA_PARTITION_UA, "w", 1, "w", 1, 0, {}, nullptr);
+    w.flush(std::chrono::seconds(30));
+  }
+  TaskRunner r(env, name, 0, *reg.find("MySqlConnector", PluginType::Source), cfg, cfg, false);
+  const bench::CpuMeter cpu;
+  const auto t0 = Clock::now();
+  r.start();
+  // The schema history and schema change records come first; the table's rows are `rows`.
+  while (r.records_written() < static_cast<std::uint64_t>(rows)) {
+    if (secs_since(t0) > 900) die("pipeline stalled");
+    if (r.status().state == RunState::Failed) die("pipeline failed: " + r.status().trace);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  const double s = secs_since(t0);
+  cpu_s = cpu.self();
+  r.request_stop();
+  r.wait_stopped(std::chrono::seconds(30));
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  if (argc < 7) {
+    std::fprintf(stderr,
+                 "usage: bench_mysql BOOTSTRAP HOST:PORT stream|snapshot ROWS COLS on|off\n");
+    return 2;
+  }
+  const std::string bootstrap = argv[1];
+  const std::string addr = argv[2];
+  g_host = addr.substr(0, addr.rfind(':'));
+  g_port = addr.substr(addr.rfind(':') + 1);
+  const std::string mode = argv[3];
+  const std::int64_t rows = std::stoll(argv[4]);
+  const int cols = std::stoi(argv[5]);
+  const std::string schemas = argv[6];
+  auto dir = std::filesystem::temp_directory_path() / bench::unique("tributary-bench-mysql");
+  std::filesystem::create_directories(dir);
+  const std::string enable = schemas == "on" ? "true" : "false";
+  WorkerConfig wc =
+      bench::bench_worker_config({{"bootstrap.servers", bootstrap},
+                                  {"offset.storage.file.filename", (dir / "off").string()},
+                                  {"offset.flush.interval.ms", "1000"},
+                                  {"key.converter.schemas.enable", enable},
+                                  {"value.converter.schemas.enable", enable}});
+  PluginRegistry reg;
+  bench::load_bench_plugins(reg);
+  if (reg.find("MySqlConnector", PluginType::Source) == nullptr) die("mysql plugin not found");
+
+  std::printf("== %s rows=%lld cols=%d schemas=%s\n", mode.c_str(), static_cast<long long>(rows),
+              cols, schemas.c_str());
+  const Start start = setup_and_load(cols, rows);
+  const double n = static_cast<double>(rows);
+  double source_s = 0;
+  std::optional<OffsetMap> offset;
+  std::string cmode;
+  if (mode == "stream") {
+    offset = start_offset(start);
+    cmode = "recovery";  // the schema from the server, then the binlog from `start`
+    const bench::CpuMeter cpu;
+    source_s = binlog_drain(start, rows);
+    std::printf("  source: BinlogClient drain %.0f ev/s (%.0f ns CPU/event)\n", n / source_s,
+                cpu.self() * 1e9 / n);
+    const double mb = mariadb_binlog_drain(start);
+    std::printf("  source: mariadb-binlog --read-from-remote-server > /dev/null %.0f ev/s\n",
+                n / mb);
+  } else {
+    cmode = "initial_only";
+    source_s = select_discard(rows);
+    std::printf("  source: SELECT * into a discard %.0f rows/s\n", n / source_s);
+  }
+  std::vector<std::string> keys, values;
+  capture(reg, wc, connector_config(bench::unique("capture"), cmode, bootstrap), offset, rows, keys,
+          values);
+  double kb = 0, vb = 0;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    kb += static_cast<double>(keys[i].size());
+    vb += static_cast<double>(values[i].size());
+  }
+  std::printf("  serialized: %.0f key + %.0f value bytes per event\n",
+              kb / static_cast<double>(keys.size()), vb / static_cast<double>(values.size()));
+  const std::string raw_topic = bench::unique("mysql-raw");
+  const bench::CpuMeter sink_cpu;
+  const double sink_s =
+      bench::produce_raw(wc, raw_topic, static_cast<std::size_t>(rows), keys, values);
+  std::printf("  sink: librdkafka alone %.0f ev/s (%.0f ns CPU/event)\n", n / sink_s,
+              sink_cpu.self() * 1e9 / n);
+  double cpu_s = 0;
+  const double tri_s = pipeline(reg, wc, connector_config(bench::unique("tri"), cmode, bootstrap),
+                                offset, rows, cpu_s);
+  const double ceiling = std::max(source_s, sink_s);
+  std::printf("  tributary: %.0f ev/s (%.0f ns CPU/event) = %.2f x the lower ceiling (%s)\n",
+              n / tri_s, cpu_s * 1e9 / n, ceiling / tri_s, source_s > sink_s ? "source" : "sink");
+  kafka::delete_topics(wc.client_props(), {raw_topic}, std::chrono::seconds(30));
+  std::filesystem::remove_all(dir);
+  return 0;
+}
