@@ -403,7 +403,7 @@ TableDef create_table(Lexer& lx, std::pair<std::string, std::string> name) {
         lx.name();
       if (lx.accept_word("PRIMARY")) {
         lx.accept_word("KEY");
-        while (!lx.at_punct('(')) lx.next();  // USING BTREE
+        while (!lx.at_punct('(') && lx.peek().kind != Token::End) lx.next();  // USING
         primary = column_list(lx);
       } else if (lx.accept_word("UNIQUE")) {
         lx.accept_word("KEY") || lx.accept_word("INDEX");

@@ -136,8 +136,9 @@ std::vector<TableDef> load_tables(Connection& c, const cdc::TableFilters& filter
   }
   std::vector<TableDef> out;
   out.reserve(tables.size());
-  for (auto& [id, t] : tables) {
-    const auto& list = indexes[id];
+  for (auto& entry : tables) {
+    TableDef& t = entry.second;  // (not a structured binding: lambdas below capture it)
+    const auto& list = indexes[entry.first];
     auto pk =
         std::find_if(list.begin(), list.end(), [](const Index& i) { return i.name == "PRIMARY"; });
     if (pk != list.end()) {

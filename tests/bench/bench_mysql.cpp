@@ -100,11 +100,9 @@ double binlog_drain(const Start& s, std::int64_t rows) {
   mysql::BinlogClient b(settings(), o);
   const auto t0 = Clock::now();
   b.open(s.file, s.pos);
-  std::int64_t n = 0;
-  while (const MARIADB_RPL_EVENT* ev = b.next())
-    if (ev->event_type == WRITE_ROWS_EVENT_V1 || ev->event_type == WRITE_ROWS_EVENT)
-      n += ev->event.rows.row_count > 0 ? ev->event.rows.row_count : 1;
-  (void)rows;
+  std::int64_t events = 0;
+  while (b.next() != nullptr) ++events;
+  if (events < rows / 1000) die("the binlog drain read " + std::to_string(events) + " events");
   return secs_since(t0);
 }
 

@@ -180,6 +180,8 @@ TEST(MysqlDdl, HostileStatementsFailClearlyOrParseAsOther) {
   EXPECT_THROW(parse_ddl("CREATE TABLE t (a INT", "db"), DdlError);
   EXPECT_THROW(parse_ddl("CREATE TABLE t (a)", "db"), DdlError);
   EXPECT_THROW(parse_ddl("RENAME TABLE a b", "db"), DdlError);
+  // Found by fuzz_mysql_ddl: a PRIMARY KEY at the end of the text looped for ever.
+  EXPECT_THROW(parse_ddl("CREATE TABLE t (a INT, PRIMARY KEY", "db"), DdlError);
   EXPECT_THROW(parse_ddl("CREATE TABLE t (a ENUM('x", "db"), std::exception);
   EXPECT_EQ(parse_ddl("", "db").kind, DdlStatement::Kind::Other);
   const std::string deep = "CREATE TABLE t (a INT DEFAULT " + std::string(10000, '(') + "1" +
