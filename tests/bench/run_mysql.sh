@@ -5,24 +5,30 @@
 #   2. bench_mysql: the connector through the real TaskRunner against the source and sink ceilings.
 #   tests/bench/run_mysql.sh [BUILD_DIR=build] [ROWS=1000000] [CASES]
 # CASES (default "binlog:5 binlog:30 stream:5:on stream:5:off stream:30:on stream:30:off
-# snapshot:5:on snapshot:30:off"); wide cases use a fifth of the rows (events of ~10 KB).
+# snapshot:5:on snapshot:30:off rss:1000"); wide cases use a fifth of the rows (events of ~10 KB).
+# rss:TXN: the worker binary's peak RSS (sampled from /proc every 100 ms) while it streams ROWS
+# narrow changes (schemas on) inserted in TXN-row transactions after it started; rss:ROWS is one
+# transaction (e.g. tests/bench/run_mysql.sh build 10000000 rss:10000000).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
 rows="${2:-1000000}"
-cases="${3:-binlog:5 binlog:30 stream:5:on stream:5:off stream:30:on stream:30:off snapshot:5:on snapshot:30:off}"
+cases="${3:-binlog:5 binlog:30 stream:5:on stream:5:off stream:30:on stream:30:off snapshot:5:on snapshot:30:off rss:1000}"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mdir="$(mktemp -d /tmp/tributary-bench-mariadb.XXXXXX)"
 kdir=""
+wdir="$(mktemp -d /tmp/tributary-bench-worker.XXXXXX)"
 mport="$(free_port)"
 cleanup() {
+  [ -f "$wdir/pid" ] && kill "$(cat "$wdir/pid")" 2>/dev/null || true
+  rm -rf "$wdir"
   "$root/tests/env/mariadb.sh" stop "$mdir" || true
   [ -n "$kdir" ] && { "$root/tests/env/kafka.sh" stop "$kdir" || true; rm -rf "$kdir"; }
   rm -rf "$mdir"
 }
 trap cleanup EXIT
 "$root/tests/env/mariadb.sh" start "$mdir" "$mport" >/dev/null
-if [[ " $cases " == *" stream:"* || " $cases " == *" snapshot:"* ]]; then
+if [[ " $cases " == *" stream:"* || " $cases " == *" snapshot:"* || " $cases " == *" rss:"* ]]; then
   kdir="$(mktemp -d /dev/shm/tributary-bench-kafka.XXXXXX)"
   kport="$(free_port)"
   KAFKA_EXTRA_PROPS="file.delete.delay.ms=0
@@ -37,6 +43,42 @@ for c in $cases; do
   [ "$cols" -ge 30 ] && [ "$mode" != binlog ] && n=$((rows / 5))
   if [ "$mode" = binlog ]; then
     "$build/tests/bench/bench_binlog" "127.0.0.1:$mport" "$rows" "$cols"
+  elif [ "$mode" = rss ]; then
+    txn="$cols"
+    sql=(mariadb --protocol=TCP -h 127.0.0.1 -P "$mport" -uroot)
+    "${sql[@]}" -e "DROP DATABASE IF EXISTS rss; CREATE DATABASE rss; CREATE TABLE rss.t (id BIGINT PRIMARY KEY, i INT NOT NULL, s VARCHAR(64) NOT NULL, d DATETIME(6) NOT NULL, n DECIMAL(12,2) NOT NULL)"
+    rport="$(free_port)"
+    cat > "$wdir/worker.properties" <<PROPS
+bootstrap.servers=127.0.0.1:$kport
+listeners=http://127.0.0.1:$rport
+plugin.path=$build/plugins
+offset.storage.file.filename=$wdir/offsets
+offset.flush.interval.ms=1000
+key.converter=org.apache.kafka.connect.json.JsonConverter
+value.converter=org.apache.kafka.connect.json.JsonConverter
+PROPS
+    "$build/bin/tributary" standalone "$wdir/worker.properties" >"$wdir/log" 2>&1 &
+    echo $! >"$wdir/pid"
+    pid="$(cat "$wdir/pid")"
+    for _ in $(seq 100); do curl -sf "127.0.0.1:$rport/" >/dev/null && break; sleep 0.1; done
+    curl -sf -XPOST -H 'Content-Type: application/json' "127.0.0.1:$rport/connectors" -d "{\"name\":\"rss\",\"config\":{\"connector.class\":\"MySqlConnector\",\"database.hostname\":\"127.0.0.1\",\"database.port\":\"$mport\",\"database.user\":\"root\",\"database.server.id\":\"7201\",\"database.include.list\":\"rss\",\"topic.prefix\":\"rss\",\"snapshot.mode\":\"no_data\",\"schema.history.internal.kafka.bootstrap.servers\":\"127.0.0.1:$kport\",\"schema.history.internal.kafka.topic\":\"rss-history\"}}" >/dev/null
+    sleep 3
+    # The changes, committed while the worker runs (it streams each transaction after its commit).
+    "${sql[@]}" -e "SET SESSION max_statement_time = 0; $(for ((lo = 1; lo <= rows; lo += txn)); do hi=$((lo + txn - 1)); [ $hi -gt "$rows" ] && hi=$rows; echo "INSERT INTO rss.t SELECT seq, seq % 100000, concat('value of row ', seq), timestamp '2024-01-01 00:00:00' + interval seq second, (seq % 1000000) / 100 FROM seq_${lo}_to_${hi};"; done)" &
+    loader=$!
+    peak=0
+    start=$(date +%s.%N)
+    while :; do
+      rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+      [ "$rss" -gt "$peak" ] && peak=$rss
+      written=$(curl -s "127.0.0.1:$rport/metrics" | awk '/^tributary_source_records_written_total\{/ {s += $2} END {print s}')
+      [ -n "$written" ] && [ "${written%.*}" -ge "$rows" ] && break
+      sleep 0.1
+    done
+    end=$(date +%s.%N)
+    wait "$loader"
+    echo "== worker binary: $rows narrow changes (schemas on, $txn per transaction) in $(python3 -c "print(round($end-$start,1))") s from the first insert; peak RSS $((peak / 1024)) MB (goal <= 64 MB)"
+    kill "$pid"; wait "$pid" 2>/dev/null || true; rm -f "$wdir/pid"
   else
     "$build/tests/bench/bench_mysql" "127.0.0.1:$kport" "127.0.0.1:$mport" "$mode" "$n" "$cols" \
       "$schemas" 2>/dev/null | grep -v '^20[0-9][0-9]-'
