@@ -448,6 +448,10 @@ void MySqlTask::snapshot(bool with_data) {
 
   // The schema as DDL, in Debezium's order: the server's charset, DROP TABLE of every table,
   // then per database DROP / CREATE DATABASE, USE and each table's CREATE TABLE.
+  // Offsets of the schema records: a snapshot's (a restart takes the snapshot again), except
+  // that a recovery never moves past the stored position it resumes from.
+  const OffsetMap stream_offset = recover_ ? to_offset(stream_) : last_offset;
+  const OffsetMap record_offset = recover_ ? stream_offset : snap_offset;
   {
     std::vector<SourceRecord> out;
     history_->create(1,
@@ -465,7 +469,8 @@ void MySqlTask::snapshot(bool with_data) {
       si.snapshot = "true";
       si.file = at.file;
       si.pos = at.pos;
-      schema_change(db, ddl, changes, source_value(si, db, table), snap_offset, snap_offset, out);
+      schema_change(db, ddl, changes, source_value(si, db, table), record_offset, snap_offset,
+                    out);
     };
     record("", "",
            "SET character_set_server=" + server_charset + ", collation_server=" + server_collation,
@@ -496,6 +501,10 @@ void MySqlTask::snapshot(bool with_data) {
         record(def.database, def.table, ddl, {ch});
       }
     }
+    // Without rows, the last schema record ends the snapshot: its offset is where streaming
+    // starts (so a restart resumes there instead of taking the snapshot again, and a recovery
+    // keeps the stored position, never the current one).
+    if (!with_data && !out.empty()) out.back().source_offset = stream_offset;
     flush(out, 0);
   }
   if (!with_data) {
