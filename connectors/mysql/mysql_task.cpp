@@ -469,8 +469,7 @@ void MySqlTask::snapshot(bool with_data) {
       si.snapshot = "true";
       si.file = at.file;
       si.pos = at.pos;
-      schema_change(db, ddl, changes, source_value(si, db, table), record_offset, snap_offset,
-                    out);
+      schema_change(db, ddl, changes, source_value(si, db, table), record_offset, snap_offset, out);
     };
     record("", "",
            "SET character_set_server=" + server_charset + ", collation_server=" + server_collation,
