@@ -64,7 +64,7 @@ PROPS
     curl -sf -XPOST -H 'Content-Type: application/json' "127.0.0.1:$rport/connectors" -d "{\"name\":\"rss\",\"config\":{\"connector.class\":\"MySqlConnector\",\"database.hostname\":\"127.0.0.1\",\"database.port\":\"$mport\",\"database.user\":\"root\",\"database.server.id\":\"7201\",\"database.include.list\":\"rss\",\"topic.prefix\":\"rss\",\"snapshot.mode\":\"no_data\",\"schema.history.internal.kafka.bootstrap.servers\":\"127.0.0.1:$kport\",\"schema.history.internal.kafka.topic\":\"rss-history\"}}" >/dev/null
     sleep 3
     # The changes, committed while the worker runs (it streams each transaction after its commit).
-    "${sql[@]}" -e "SET SESSION max_statement_time = 0; $(for ((lo = 1; lo <= rows; lo += txn)); do hi=$((lo + txn - 1)); [ $hi -gt "$rows" ] && hi=$rows; echo "INSERT INTO rss.t SELECT seq, seq % 100000, concat('value of row ', seq), timestamp '2024-01-01 00:00:00' + interval seq second, (seq % 1000000) / 100 FROM seq_${lo}_to_${hi};"; done)" &
+    "${sql[@]}" rss -e "SET SESSION max_statement_time = 0; $(for ((lo = 1; lo <= rows; lo += txn)); do hi=$((lo + txn - 1)); [ $hi -gt "$rows" ] && hi=$rows; echo "INSERT INTO rss.t SELECT seq, seq % 100000, concat('value of row ', seq), timestamp '2024-01-01 00:00:00' + interval seq second, (seq % 1000000) / 100 FROM seq_${lo}_to_${hi};"; done)" &
     loader=$!
     peak=0
     start=$(date +%s.%N)
@@ -73,10 +73,14 @@ PROPS
       [ "$rss" -gt "$peak" ] && peak=$rss
       written=$(curl -s "127.0.0.1:$rport/metrics" | awk '/^tributary_source_records_written_total\{/ {s += $2} END {print s}')
       [ -n "$written" ] && [ "${written%.*}" -ge "$rows" ] && break
+      if ! kill -0 "$loader" 2>/dev/null && ! wait "$loader"; then
+        echo "rss: loading the rows failed" >&2
+        exit 1
+      fi
       sleep 0.1
     done
     end=$(date +%s.%N)
-    wait "$loader"
+    wait "$loader" || true
     echo "== worker binary: $rows narrow changes (schemas on, $txn per transaction) in $(python3 -c "print(round($end-$start,1))") s from the first insert; peak RSS $((peak / 1024)) MB (goal <= 64 MB)"
     kill "$pid"; wait "$pid" 2>/dev/null || true; rm -f "$wdir/pid"
   else
