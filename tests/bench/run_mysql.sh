@@ -73,14 +73,14 @@ PROPS
       [ "$rss" -gt "$peak" ] && peak=$rss
       written=$(curl -s "127.0.0.1:$rport/metrics" | awk '/^tributary_source_records_written_total\{/ {s += $2} END {print s}')
       [ -n "$written" ] && [ "${written%.*}" -ge "$rows" ] && break
-      if ! kill -0 "$loader" 2>/dev/null && ! wait "$loader"; then
-        echo "rss: loading the rows failed" >&2
-        exit 1
+      if [ -n "$loader" ] && ! kill -0 "$loader" 2>/dev/null; then
+        wait "$loader" || { echo "rss: loading the rows failed" >&2; exit 1; }
+        loader=""
       fi
       sleep 0.1
     done
     end=$(date +%s.%N)
-    wait "$loader" || true
+    [ -n "$loader" ] && wait "$loader"
     echo "== worker binary: $rows narrow changes (schemas on, $txn per transaction) in $(python3 -c "print(round($end-$start,1))") s from the first insert; peak RSS $((peak / 1024)) MB (goal <= 64 MB)"
     kill "$pid"; wait "$pid" 2>/dev/null || true; rm -f "$wdir/pid"
   else
