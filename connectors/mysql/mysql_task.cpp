@@ -39,6 +39,12 @@ std::string quote_name(const std::string& n) {
 
 }  // namespace
 
+void MySqlTask::sleep_unless_stopped(std::int64_t ms) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (!stopping_ && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
 MySqlTask::~MySqlTask() {
   stop();
   if (reader_.joinable()) reader_.join();
@@ -250,15 +256,12 @@ void MySqlTask::reader_loop() {
                         std::string("The snapshot lost its connection (") + e.what() +
                             "); it starts again in " + std::to_string(retry_wait_ms_) + " ms");
           set_sql(nullptr);
-          const auto until =
-              std::chrono::steady_clock::now() + std::chrono::milliseconds(retry_wait_ms_);
-          while (!stopping_ && std::chrono::steady_clock::now() < until)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          sleep_unless_stopped(retry_wait_ms_);
         } catch (const ConnectError& e) {
           if (stopping_) throw;
           if (max_retries_ >= 0 && ++failures > max_retries_) throw;
           set_sql(nullptr);
-          std::this_thread::sleep_for(std::chrono::milliseconds(retry_wait_ms_));
+          sleep_unless_stopped(retry_wait_ms_);
         }
       }
     } else if (recover_ && !recover_history(stream_)) {
@@ -289,10 +292,7 @@ void MySqlTask::reader_loop() {
                       std::string("Reconnecting failed (") + e.what() + "); trying again in " +
                           std::to_string(retry_wait_ms_) + " ms");
         set_sql(nullptr);
-        const auto until =
-            std::chrono::steady_clock::now() + std::chrono::milliseconds(retry_wait_ms_);
-        while (!stopping_ && std::chrono::steady_clock::now() < until)
-          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        sleep_unless_stopped(retry_wait_ms_);
       } catch (const SqlError& e) {
         if (stopping_) break;
         if (!is_connection_error(e.code)) throw;
@@ -310,10 +310,7 @@ void MySqlTask::reader_loop() {
         skip_events_ = in_txn_ ? txn_events_ : 0;
         skip_rows_ = 0;
         in_txn_ = false;
-        const auto until =
-            std::chrono::steady_clock::now() + std::chrono::milliseconds(retry_wait_ms_);
-        while (!stopping_ && std::chrono::steady_clock::now() < until)
-          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        sleep_unless_stopped(retry_wait_ms_);
       }
     }
     queue_.end();
@@ -357,9 +354,7 @@ void MySqlTask::reload_table(const std::string& db, const std::string& name) {
 void MySqlTask::snapshot(bool with_data) {
   const Config c(mysql_config_def(), props_);
   if (auto delay = c.get_long("snapshot.delay.ms"); delay > 0) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay);
-    while (!stopping_ && std::chrono::steady_clock::now() < until)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    sleep_unless_stopped(delay);
   }
   Connection& sql = *sql_;
   sql.exec("SET SESSION lock_wait_timeout = " +

@@ -95,6 +95,8 @@ class MySqlTask : public SourceTask {
   void emit(TableSchema& t, char op, Value before, Value after, std::int32_t row,
             std::vector<Header> headers, std::vector<SourceRecord>& out);
   std::int64_t now_ms() const;
+  /// Waits `ms`, or less when stop() comes (checked every 50 ms).
+  void sleep_unless_stopped(std::int64_t ms);
   bool mariadb() const { return flavor_ == Flavor::MariaDb; }
   std::int64_t now_ns() const;
 
