@@ -49,33 +49,39 @@ bool is_builtin_database(std::string_view db) {
   return db == "mysql" || db == "sys" || db == "performance_schema" || db == "information_schema";
 }
 
-std::vector<std::string> load_databases(Connection& c, const cdc::TableFilters& filters,
-                                        bool ignore_builtin) {
+bool SchemaScope::captured(const std::string& db, const std::string& table) const {
+  return !(ignore_builtin && is_builtin_database(db)) && filters->table_included(db, table);
+}
+
+bool SchemaScope::database_tracked(const std::string& db) const {
+  return !(ignore_builtin && is_builtin_database(db)) &&
+         (!only_captured_databases || filters->container_included(db));
+}
+
+bool SchemaScope::tracked(const std::string& db, const std::string& table) const {
+  return only_captured_tables ? captured(db, table) : database_tracked(db);
+}
+
+std::vector<std::string> load_databases(Connection& c, const SchemaScope& scope) {
   std::vector<std::string> out;
   for (const auto& row : c.query("SHOW DATABASES").rows) {
     const std::string& db = cell(row, 0);
-    if (ignore_builtin && is_builtin_database(db)) continue;
-    if (!filters.container_included(db)) continue;
+    if (!scope.database_tracked(db)) continue;
     out.push_back(db);
   }
   std::sort(out.begin(), out.end());
   return out;
 }
 
-std::vector<TableDef> load_tables(Connection& c, const cdc::TableFilters& filters,
-                                  bool ignore_builtin) {
+std::vector<TableDef> load_tables(Connection& c, const SchemaScope& scope) {
   std::map<std::string, TableDef> tables;  // by "db.table": byte order
-  auto included = [&](const std::string& db, const std::string& table) {
-    if (ignore_builtin && is_builtin_database(db)) return false;
-    return filters.table_included(db, table);
-  };
   for (const auto& row :
        c.query("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES "
                "WHERE TABLE_TYPE = 'BASE TABLE'")
            .rows) {
     const std::string& db = cell(row, 0);
     const std::string& name = cell(row, 1);
-    if (!included(db, name)) continue;
+    if (!scope.tracked(db, name)) continue;
     TableDef t;
     t.database = db;
     t.table = name;

@@ -35,13 +35,30 @@ struct TableDef {
 /// The system databases table.ignore.builtin leaves out.
 bool is_builtin_database(std::string_view db);
 
-/// The base tables of the databases the filters include, sorted by "db.table" byte order, with
-/// their columns and keys (information_schema). Throws SqlError.
-std::vector<TableDef> load_tables(Connection& c, const cdc::TableFilters& filters,
-                                  bool ignore_builtin);
-/// The databases the filters include (SHOW DATABASES), sorted.
-std::vector<std::string> load_databases(Connection& c, const cdc::TableFilters& filters,
-                                        bool ignore_builtin);
+/// Which definitions the task keeps, reads from the server and writes to the schema history.
+/// Captured tables always; with schema.history.internal.store.only.captured.tables.ddl=false
+/// (Debezium's default) every table of the captured databases too, and with
+/// ...store.only.captured.databases.ddl=false every database's. table.ignore.builtin leaves the
+/// system databases out of all of it.
+struct SchemaScope {
+  const cdc::TableFilters* filters = nullptr;
+  bool ignore_builtin = true;
+  bool only_captured_tables = false;
+  bool only_captured_databases = true;
+
+  /// A table whose changes are captured.
+  bool captured(const std::string& db, const std::string& table) const;
+  /// A database whose statements are recorded.
+  bool database_tracked(const std::string& db) const;
+  /// A table whose definition is kept and whose DDL is recorded.
+  bool tracked(const std::string& db, const std::string& table) const;
+};
+
+/// The base tables `scope` tracks, sorted by "db.table" byte order, with their columns and keys
+/// (information_schema). Throws SqlError.
+std::vector<TableDef> load_tables(Connection& c, const SchemaScope& scope);
+/// The databases `scope` tracks (SHOW DATABASES), sorted.
+std::vector<std::string> load_databases(Connection& c, const SchemaScope& scope);
 
 /// The Source struct schema: io.debezium.connector.mysql.Source, or for MariaDbConnector
 /// io.debezium.connector.mariadb.Source (the same fields).

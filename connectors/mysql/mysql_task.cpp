@@ -109,6 +109,12 @@ void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
     const std::string what = e.what();
     throw ConfigError(what.substr(0, what.find(':')), what);
   }
+  scope_.filters = filters_.get();
+  scope_.ignore_builtin = ignore_builtin_;
+  scope_.only_captured_tables =
+      c.get_bool("schema.history.internal.store.only.captured.tables.ddl");
+  scope_.only_captured_databases =
+      c.get_bool("schema.history.internal.store.only.captured.databases.ddl");
   modes_ = ValueModes::from(props);
   queue_.configure(c.get_int("max.batch.size"), c.get_int("max.queue.size"),
                    c.get_long("max.queue.size.in.bytes"));
@@ -327,7 +333,7 @@ TableSchema* MySqlTask::table(const std::string& db, const std::string& name) {
   const std::string id = db + "." + name;
   if (auto it = tables_.find(id); it != tables_.end()) return it->second.get();
   if (auto it = known_.find(id); it != known_.end() && !it->second) return nullptr;
-  if ((ignore_builtin_ && is_builtin_database(db)) || !filters_->table_included(db, name)) {
+  if (!scope_.captured(db, name)) {
     known_[id] = false;
     return nullptr;
   }
@@ -337,11 +343,13 @@ TableSchema* MySqlTask::table(const std::string& db, const std::string& name) {
 }
 
 void MySqlTask::reload_table(const std::string& db, const std::string& name) {
-  // Interim (issue 15): the definition in force now, from information_schema. The DDL parser and
-  // the schema history replace this with the definition in force at the binlog position.
+  // A captured table the snapshot and the history did not define (a table renamed into the
+  // captured set under store.only.captured.tables.ddl, where Debezium fails the task): the
+  // definition in force now, from information_schema. A definition that does not fit the
+  // binlog's TABLE_MAP is still caught by the consistency check of every row event.
   const std::string id = db + "." + name;
   tables_.erase(id);
-  for (auto& def : load_tables(*sql_, *filters_, ignore_builtin_)) {
+  for (auto& def : load_tables(*sql_, scope_)) {
     if (def.database != db || def.table != name) continue;
     tables_[id] =
         std::make_unique<TableSchema>(std::move(def), modes_, *filters_, prefix_, mariadb());
@@ -349,6 +357,31 @@ void MySqlTask::reload_table(const std::string& db, const std::string& name) {
     return;
   }
   known_[id] = false;
+}
+
+std::optional<TableDef> MySqlTask::definition(
+    const std::pair<std::string, std::string>& name) const {
+  const std::string id = name.first + "." + name.second;
+  if (auto it = tables_.find(id); it != tables_.end()) return it->second->def();
+  if (auto it = others_.find(id); it != others_.end()) return it->second;
+  return std::nullopt;
+}
+
+void MySqlTask::put_definition(const TableDef& def) {
+  const std::string id = def.id();
+  if (scope_.captured(def.database, def.table)) {
+    tables_[id] = std::make_unique<TableSchema>(def, modes_, *filters_, prefix_, mariadb());
+    known_[id] = true;
+  } else {
+    others_[id] = def;
+  }
+}
+
+void MySqlTask::forget_definition(const std::pair<std::string, std::string>& name) {
+  const std::string id = name.first + "." + name.second;
+  tables_.erase(id);
+  known_.erase(id);
+  others_.erase(id);
 }
 
 void MySqlTask::snapshot(bool with_data) {
@@ -378,7 +411,7 @@ void MySqlTask::snapshot(bool with_data) {
   // The schema, read under the lock: the tables' CREATE TABLE texts, parsed as the stream's DDL
   // will be (tests/integration/test_mysql_schema.cpp checks the parser against
   // information_schema).
-  const auto listed = load_tables(sql, *filters_, ignore_builtin_);
+  const auto listed = load_tables(sql, scope_);
   std::vector<std::pair<TableDef, std::string>> defs;  // definition, CREATE TABLE text
   for (const auto& t : listed) {
     const auto rows =
@@ -394,7 +427,7 @@ void MySqlTask::snapshot(bool with_data) {
     std::string name, charset, collation;
   };
   std::vector<Db> dbs;
-  for (const auto& name : load_databases(sql, *filters_, ignore_builtin_)) {
+  for (const auto& name : load_databases(sql, scope_)) {
     Db d{name, "", ""};
     const auto rows = sql.query(
                              "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM "
@@ -416,21 +449,20 @@ void MySqlTask::snapshot(bool with_data) {
   }
   tables_.clear();
   known_.clear();
+  others_.clear();
+  // Every tracked table's definition is kept and recorded; only the captured ones are read.
+  std::vector<TableSchema*> order;
+  for (auto& [def, ddl] : defs) {
+    put_definition(def);
+    if (auto it = tables_.find(def.id()); it != tables_.end()) order.push_back(it->second.get());
+  }
   if (with_data) {
     metrics_->snapshot_running = true;
     metrics_->snapshot_completed = metrics_->snapshot_aborted = false;
     metrics_->snapshot_start_ms = now_ms();
     metrics_->snapshot_end_ms = 0;
-    metrics_->total_tables = metrics_->remaining_tables = static_cast<int>(defs.size());
-    for (const auto& d : defs) metrics_->set_rows_scanned(d.first.id(), 0);
-  }
-  std::vector<TableSchema*> order;
-  for (auto& [def, ddl] : defs) {
-    const std::string id = def.id();
-    auto schema = std::make_unique<TableSchema>(def, modes_, *filters_, prefix_, mariadb());
-    order.push_back(schema.get());
-    tables_[id] = std::move(schema);
-    known_[id] = true;
+    metrics_->total_tables = metrics_->remaining_tables = static_cast<int>(order.size());
+    for (const TableSchema* t : order) metrics_->set_rows_scanned(t->def().id(), 0);
   }
   const std::int64_t ts_sec = now_ms() / 1000;
   at.ts_sec = ts_sec;
@@ -618,8 +650,15 @@ void MySqlTask::schema_change(const std::string& database, const std::string& dd
                               std::vector<SourceRecord>& out) {
   const std::int64_t now = now_ms();
   // The history first: a record on the topic is never ahead of what a restart reads back.
-  history_->append(history_document(prefix_, position, now, database, ddl, changes),
-                   std::chrono::milliseconds(30000));
+  // Under store.only.captured.tables.ddl, as in Debezium: only the server's SET statement and
+  // changes of captured tables (not CREATE / DROP DATABASE, USE, or a TRUNCATE).
+  const bool to_history =
+      !scope_.only_captured_tables || (database.empty() && ddl.rfind("SET ", 0) == 0) ||
+      std::any_of(changes.begin(), changes.end(),
+                  [&](const TableChange& ch) { return scope_.captured(ch.database, ch.table); });
+  if (to_history)
+    history_->append(history_document(prefix_, position, now, database, ddl, changes),
+                     std::chrono::milliseconds(30000));
   if (!include_schema_changes_) return;
   SourceRecord rec;
   rec.source_partition = partition_;
@@ -642,6 +681,7 @@ bool MySqlTask::recover_history(const BinlogPosition& upto) {
   std::size_t applied = 0;
   tables_.clear();
   known_.clear();
+  others_.clear();
   history_->read_all(
       [&](const std::string& text) {
         any = true;
@@ -657,20 +697,11 @@ bool MySqlTask::recover_history(const BinlogPosition& upto) {
         if (!before) return;
         ++applied;
         for (auto& ch : e.changes) {
-          const std::string id = ch.database + "." + ch.table;
-          if (ch.previous) {
-            tables_.erase(ch.previous->first + "." + ch.previous->second);
-            known_.erase(ch.previous->first + "." + ch.previous->second);
-          }
-          tables_.erase(id);
-          known_.erase(id);
+          if (ch.previous) forget_definition(*ch.previous);
+          forget_definition({ch.database, ch.table});
           if (ch.type == TableChange::Type::Drop || !ch.def) continue;
-          if ((ignore_builtin_ && is_builtin_database(ch.database)) ||
-              !filters_->table_included(ch.database, ch.table))
-            continue;
-          tables_[id] = std::make_unique<TableSchema>(std::move(*ch.def), modes_, *filters_,
-                                                      prefix_, mariadb());
-          known_[id] = true;
+          if (!scope_.tracked(ch.database, ch.table)) continue;
+          put_definition(*ch.def);
         }
       },
       std::chrono::milliseconds(60000));
@@ -887,22 +918,11 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
     ++metrics_->skipped_events;
     return;
   }
-  auto captured = [&](const std::pair<std::string, std::string>& n) {
-    return !(ignore_builtin_ && is_builtin_database(n.first)) &&
-           filters_->table_included(n.first, n.second);
-  };
-  auto put = [&](const TableDef& def) {
-    const std::string id = def.id();
-    tables_[id] = std::make_unique<TableSchema>(def, modes_, *filters_, prefix_, mariadb());
-    known_[id] = true;
-  };
-  auto forget = [&](const std::pair<std::string, std::string>& n) {
-    const std::string id = n.first + "." + n.second;
-    tables_.erase(id);
-    known_.erase(id);
+  auto tracked = [&](const std::pair<std::string, std::string>& n) {
+    return scope_.tracked(n.first, n.second);
   };
   // What goes to the schema change topic and the history: the statement, the table its source
-  // names, and its table changes; nothing for statements about other tables.
+  // names, and its table changes; nothing for statements about tables that are not tracked.
   bool record = false;
   std::string source_table;
   std::vector<TableChange> drops;  // DROP TABLE: a record each
@@ -918,44 +938,49 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
   };
   switch (st.kind) {
     case DdlStatement::Kind::TruncateTable: {
-      TableSchema* t = table(st.name.first, st.name.second);
-      if (t == nullptr) break;
+      if (!tracked(st.name)) break;
       record = true;
       source_table = st.name.second;
+      TableSchema* t = table(st.name.first, st.name.second);
+      if (t == nullptr) break;
       const std::uint64_t k = txn_events_++;
       if (skipped_ops_.find('t') != std::string::npos) break;
       if (k < skip_events_ || (k == skip_events_ && skip_rows_ > 0)) break;  // delivered
       const std::uint64_t saved = event_pos_;
       event_pos_ = event_pos;
-      emit(*t, 't', Value(), Value(), 1, {}, out);  // Debezium's source.row of a TRUNCATE is 1
+      emit(*t, 't', Value(), Value(), last_row_, {}, out);  // the row counter as left, as Debezium
       event_pos_ = saved;
       break;
     }
     case DdlStatement::Kind::CreateTable:
-      if (st.if_not_exists && tables_.count(st.name.first + "." + st.name.second)) break;
-      forget(st.name);
-      if (!captured(st.name)) break;
-      put(*st.table);
+      if (st.if_not_exists && definition(st.name)) break;
+      forget_definition(st.name);
+      if (!tracked(st.name)) break;
+      put_definition(*st.table);
       record = true;
       source_table = st.name.second;
       change(TableChange::Type::Create, st.name, &*st.table);
       break;
     case DdlStatement::Kind::AlterTable: {
-      TableSchema* t = table(st.name.first, st.name.second);
-      if (t == nullptr) break;
-      TableDef def = t->def();
+      std::optional<TableDef> current = definition(st.name);
+      if (!current) {
+        TableSchema* t = table(st.name.first, st.name.second);  // a captured table not yet seen
+        if (t == nullptr) break;
+        current = t->def();
+      }
+      TableDef def = std::move(*current);
       try {
         apply_alter(st, def);
       } catch (const DdlError& e) {
         throw std::runtime_error("Cannot apply the statement at " + file_ + ":" +
                                  std::to_string(event_pos) + " to " + def.id() + ": " + e.what());
       }
-      forget(st.name);
+      forget_definition(st.name);
       record = true;
       source_table = def.table;
       const std::pair<std::string, std::string> id{def.database, def.table};
-      if (captured(id)) {
-        put(def);
+      if (tracked(id)) {
+        put_definition(def);
         change(TableChange::Type::Alter, id, &def);
         if (id != st.name) changes.back().previous = st.name;
       } else {
@@ -964,10 +989,10 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
       break;
     }
     case DdlStatement::Kind::DropTables:
-      // Debezium writes one record per captured table, with a DDL of its own.
+      // Debezium writes one record per tracked table, with a DDL of its own.
       for (const auto& n : st.names) {
-        const bool known = tables_.count(n.first + "." + n.second) > 0;
-        forget(n);
+        const bool known = definition(n).has_value();
+        forget_definition(n);
         if (!known) continue;
         TableChange ch;
         ch.type = TableChange::Type::Drop;
@@ -978,17 +1003,15 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
       break;
     case DdlStatement::Kind::RenameTables:
       for (const auto& [from, to] : st.renames) {
-        auto it = tables_.find(from.first + "." + from.second);
-        std::optional<TableDef> def;
-        if (it != tables_.end()) def = it->second->def();
-        forget(from);
-        forget(to);
+        std::optional<TableDef> def = definition(from);
+        forget_definition(from);
+        forget_definition(to);
         if (!def) continue;
         record = true;
-        if (captured(to)) {
+        if (tracked(to)) {
           def->database = to.first;
           def->table = to.second;
-          put(*def);
+          put_definition(*def);
           source_table = to.second;
           change(TableChange::Type::Alter, to, &*def);
           changes.back().previous = from;
@@ -999,19 +1022,18 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
       break;
     case DdlStatement::Kind::CreateDatabase:
     case DdlStatement::Kind::DropDatabase:
-      if ((ignore_builtin_ && is_builtin_database(st.database)) ||
-          !filters_->container_included(st.database))
-        break;
+      if (!scope_.database_tracked(st.database)) break;
       record = true;
       if (st.kind == DdlStatement::Kind::DropDatabase) {
-        for (auto it = tables_.begin(); it != tables_.end();) {
-          if (it->second->def().database == st.database) {
-            change(TableChange::Type::Drop, {st.database, it->second->def().table}, nullptr);
-            known_.erase(it->first);
-            it = tables_.erase(it);
-          } else {
-            ++it;
-          }
+        std::vector<std::string> gone;  // table names, in id order as Debezium lists them
+        for (const auto& [id, t] : tables_)
+          if (t->def().database == st.database) gone.push_back(t->def().table);
+        for (const auto& [id, def] : others_)
+          if (def.database == st.database) gone.push_back(def.table);
+        std::sort(gone.begin(), gone.end());
+        for (const auto& name : gone) {
+          change(TableChange::Type::Drop, {st.database, name}, nullptr);
+          forget_definition({st.database, name});
         }
       }
       break;
@@ -1029,8 +1051,8 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
   if (flavor_ == Flavor::MariaDb) si.gtid = gtid_;
   si.file = file_;
   si.pos = event_pos;
-  // Debezium's row counter stands at 1 after a TRUNCATE (the op "t" record carries it too).
-  if (st.kind == DdlStatement::Kind::TruncateTable) si.row = 1;
+  // Debezium's row counter is left where the last captured row event ended.
+  si.row = last_row_;
   const std::string database =
       st.kind == DdlStatement::Kind::CreateDatabase || st.kind == DdlStatement::Kind::DropDatabase
           ? st.database
@@ -1093,6 +1115,7 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
   event_pos_ = event_pos;
   batch_bytes_ += ev.event_length;
   const std::size_t n = update ? images.size() / 2 : images.size();
+  if (n > 0) last_row_ = static_cast<std::int32_t>(n - 1);
   for (std::size_t r = skip; r < n; ++r) {
     const auto row = static_cast<std::int32_t>(r);
     if (update) {

@@ -88,6 +88,11 @@ class MySqlTask : public SourceTask {
   /// when the table is not captured.
   TableSchema* table(const std::string& db, const std::string& name);
   void reload_table(const std::string& db, const std::string& name);
+  /// The definition of a tracked table, captured or not.
+  std::optional<TableDef> definition(const std::pair<std::string, std::string>& name) const;
+  /// Keeps `def`: a TableSchema if the table is captured, else among others_.
+  void put_definition(const TableDef& def);
+  void forget_definition(const std::pair<std::string, std::string>& name);
   std::unique_ptr<Connection> connect_sql();
   void set_sql(std::unique_ptr<Connection> c);
   void set_binlog(std::unique_ptr<BinlogClient> b);
@@ -125,6 +130,7 @@ class MySqlTask : public SourceTask {
   std::string inconsistent_mode_ = "fail";
   std::map<std::string, std::string> select_overrides_;
   std::unique_ptr<cdc::TableFilters> filters_;
+  SchemaScope scope_;  // what is captured, and what is kept and recorded beside it
   ValueModes modes_;
   PartitionPtr partition_;
 
@@ -136,8 +142,9 @@ class MySqlTask : public SourceTask {
   BinlogPosition stream_;          // where streaming starts
   std::uint64_t skip_events_ = 0;  // of the first transaction read (resume)
   std::uint64_t skip_rows_ = 0;
-  std::map<std::string, std::unique_ptr<TableSchema>> tables_;   // by db.table
-  std::map<std::string, bool> known_;                            // db.table -> captured
+  std::map<std::string, std::unique_ptr<TableSchema>> tables_;  // by db.table
+  std::map<std::string, bool> known_;                           // db.table -> captured
+  std::map<std::string, TableDef> others_;  // tracked tables not captured, by db.table
   std::map<std::uint64_t, std::shared_ptr<Mapped>> table_maps_;  // by table id
   // The position being read.
   std::string file_;
@@ -148,6 +155,7 @@ class MySqlTask : public SourceTask {
   std::int64_t event_ts_sec_ = 0;   // time of the event being read
   std::uint64_t event_server_ = 0;  // server id of the event being read
   std::uint64_t event_pos_ = 0;     // start of the row event being read
+  std::int32_t last_row_ = 0;       // index of the last row of the last captured row event
   std::string gtid_;                // GTID of the transaction ("" if none)
   GtidState gtids_;                 // completed before the transaction
   std::string query_;               // Annotate_rows statement of the next row events

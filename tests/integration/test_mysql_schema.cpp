@@ -36,7 +36,9 @@ TEST(MysqlSchema, ParserReadsShowCreateTableAsInformationSchemaSaysIt) {
   Connection c(ConnectionSettings::from(
       {{"database.hostname", host}, {"database.port", port}, {"database.user", "root"}}));
   const cdc::TableFilters filters({{"database.include.list", db}}, "database");
-  const auto tables = load_tables(c, filters, true);
+  SchemaScope scope;
+  scope.filters = &filters;
+  const auto tables = load_tables(c, scope);
   ASSERT_GE(tables.size(), 14u);
   for (const auto& expected : tables) {
     SCOPED_TRACE(expected.id());
