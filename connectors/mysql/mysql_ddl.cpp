@@ -442,9 +442,20 @@ DdlStatement parse_ddl(std::string_view sql, const std::string& default_db) {
         st.if_not_exists = true;
       }
       st.name = table_name(lx, default_db);
+      // CREATE TABLE t LIKE s, or CREATE TABLE t (LIKE s): a copy of s's definition. (A CREATE
+      // TABLE ... SELECT reaches a ROW binlog with its column list written out by the server.)
+      const Lexer before_list = lx;  // a value: the lexer holds a view and a position
+      const bool paren = lx.accept_punct('(');
+      if (lx.accept_word("LIKE")) {
+        st.kind = DdlStatement::Kind::CreateTableLike;
+        st.like = table_name(lx, default_db);
+        if (paren) lx.expect_punct(')');
+        return st;
+      }
+      lx = before_list;
       if (!lx.at_punct('('))
         throw DdlError("CREATE TABLE " + st.name.second +
-                       " without a column list (LIKE / AS SELECT) is not supported");
+                       " without a column list (AS SELECT) is not supported");
       st.kind = DdlStatement::Kind::CreateTable;
       st.table = create_table(lx, st.name);
       return st;
@@ -488,10 +499,12 @@ DdlStatement parse_ddl(std::string_view sql, const std::string& default_db) {
     if (!(lx.accept_word("TABLE") || lx.accept_word("TABLES"))) return st;
     st.kind = DdlStatement::Kind::RenameTables;
     do {
+      const std::size_t begin = lx.peek().begin;
       auto from = table_name(lx, default_db);
       if (!lx.accept_word("TO")) throw DdlError("expected TO in RENAME TABLE");
       auto to = table_name(lx, default_db);
       st.renames.emplace_back(from, to);
+      st.rename_texts.emplace_back(lx.source(begin, lx.last_end()));
     } while (lx.accept_punct(','));
     return st;
   }

@@ -1,10 +1,10 @@
 // The DDL statements of a MySQL / MariaDB binlog, parsed far enough to keep each captured
 // table's definition (ColumnDef / TableDef) as it was at every binlog position: CREATE TABLE
-// (columns, PRIMARY KEY / UNIQUE, table charset), ALTER TABLE (ADD / DROP / MODIFY / CHANGE /
-// RENAME COLUMN with FIRST / AFTER, ALTER COLUMN SET / DROP DEFAULT, ADD / DROP PRIMARY KEY,
-// ADD UNIQUE, RENAME TO), DROP TABLE, RENAME TABLE, TRUNCATE, CREATE / DROP DATABASE and USE.
-// Other statements (indexes, views, grants, functions, ...) change no table definition; the
-// parser reports them as Kind::Other. The TABLE_MAP of each later row event is checked against
+// (columns, PRIMARY KEY / UNIQUE, table charset; LIKE another table), ALTER TABLE (ADD / DROP /
+// MODIFY / CHANGE / RENAME COLUMN with FIRST / AFTER, ALTER COLUMN SET / DROP DEFAULT, ADD / DROP
+// PRIMARY KEY, ADD UNIQUE, RENAME TO), DROP TABLE, RENAME TABLE, TRUNCATE, CREATE / DROP DATABASE
+// and USE. Other statements (indexes, views, grants, functions, ...) change no table definition;
+// the parser reports them as Kind::Other. The TABLE_MAP of each later row event is checked against
 // the result (column count and type class), so a definition the parser got wrong fails loudly
 // instead of mis-decoding rows.
 //
@@ -32,23 +32,26 @@ struct DdlError : std::runtime_error {
 /// One statement's effect.
 struct DdlStatement {
   enum class Kind {
-    CreateTable,     // table: the new definition (name, columns, key)
-    AlterTable,      // name; apply() changes a definition
-    DropTables,      // names
-    RenameTables,    // renames
-    TruncateTable,   // name
-    CreateDatabase,  // database
-    DropDatabase,    // database
-    Use,             // database
+    CreateTable,      // table: the new definition (name, columns, key)
+    CreateTableLike,  // name, like: a copy of another table's definition
+    AlterTable,       // name; apply() changes a definition
+    DropTables,       // names
+    RenameTables,     // renames
+    TruncateTable,    // name
+    CreateDatabase,   // database
+    DropDatabase,     // database
+    Use,              // database
     Other,
   };
   Kind kind = Kind::Other;
   std::pair<std::string, std::string> name;  // {database or "", table}
   std::optional<TableDef> table;             // CreateTable
+  std::pair<std::string, std::string> like;  // CreateTableLike: the table copied
   bool if_not_exists = false;
   std::vector<std::pair<std::string, std::string>> names;  // DropTables
   std::vector<std::pair<std::pair<std::string, std::string>, std::pair<std::string, std::string>>>
-      renames;  // RenameTables; AlterTable ... RENAME TO gives one
+      renames;                            // RenameTables; AlterTable ... RENAME TO gives one
+  std::vector<std::string> rename_texts;  // RenameTables: each "a TO b" as the statement spells it
   std::string database;
   std::string text;  // the statement (AlterTable: re-parsed by apply_alter)
 };

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "debezium_events.h"
+#include "java_hash_map.h"
 #include "mysql_ddl.h"
 
 namespace tributary::mysql {
@@ -359,6 +360,26 @@ void MySqlTask::reload_table(const std::string& db, const std::string& name) {
   known_[id] = false;
 }
 
+std::optional<TableDef> MySqlTask::server_definition(
+    const std::pair<std::string, std::string>& name, std::string* text) {
+  const std::string id = name.first + "." + name.second;
+  Connection::Rows result;
+  try {
+    result =
+        sql_->query("SHOW CREATE TABLE " + quote_name(name.first) + "." + quote_name(name.second));
+  } catch (const SqlError& e) {
+    if (e.code == 1146) return std::nullopt;  // ER_NO_SUCH_TABLE
+    throw;
+  }
+  const auto& rows = result.rows;
+  if (rows.empty() || rows[0].size() < 2 || !rows[0][1]) return std::nullopt;
+  auto st = parse_ddl(*rows[0][1], name.first);
+  if (st.kind != DdlStatement::Kind::CreateTable || !st.table)
+    throw std::runtime_error("SHOW CREATE TABLE " + id + " is not a CREATE TABLE");
+  if (text) *text = *rows[0][1];
+  return std::move(*st.table);
+}
+
 std::optional<TableDef> MySqlTask::definition(
     const std::pair<std::string, std::string>& name) const {
   const std::string id = name.first + "." + name.second;
@@ -414,14 +435,10 @@ void MySqlTask::snapshot(bool with_data) {
   const auto listed = load_tables(sql, scope_);
   std::vector<std::pair<TableDef, std::string>> defs;  // definition, CREATE TABLE text
   for (const auto& t : listed) {
-    const auto rows =
-        sql.query("SHOW CREATE TABLE " + quote_name(t.database) + "." + quote_name(t.table)).rows;
-    if (rows.empty() || rows[0].size() < 2 || !rows[0][1])
-      throw std::runtime_error("SHOW CREATE TABLE " + t.id() + " returned nothing");
-    auto st = parse_ddl(*rows[0][1], t.database);
-    if (st.kind != DdlStatement::Kind::CreateTable || !st.table)
-      throw std::runtime_error("SHOW CREATE TABLE " + t.id() + " is not a CREATE TABLE");
-    defs.emplace_back(std::move(*st.table), *rows[0][1]);
+    std::string text;
+    auto def = server_definition({t.database, t.table}, &text);
+    if (!def) throw std::runtime_error("SHOW CREATE TABLE " + t.id() + " returned nothing");
+    defs.emplace_back(std::move(*def), std::move(text));
   }
   struct Db {
     std::string name, charset, collation;
@@ -925,7 +942,8 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
   // names, and its table changes; nothing for statements about tables that are not tracked.
   bool record = false;
   std::string source_table;
-  std::vector<TableChange> drops;  // DROP TABLE: a record each
+  std::vector<TableChange> drops;                            // DROP TABLE: a record each
+  std::vector<std::pair<std::string, TableChange>> renames;  // RENAME TABLE: a record each
   std::vector<TableChange> changes;
   auto change = [&](TableChange::Type type, const std::pair<std::string, std::string>& id,
                     const TableDef* def) {
@@ -961,6 +979,33 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
       source_table = st.name.second;
       change(TableChange::Type::Create, st.name, &*st.table);
       break;
+    case DdlStatement::Kind::CreateTableLike: {
+      // gh-ost and pt-online-schema-change start this way: a copy, ALTERed, then renamed in.
+      if (st.if_not_exists && definition(st.name)) break;
+      std::optional<TableDef> def = definition(st.like);
+      forget_definition(st.name);
+      if (!tracked(st.name)) break;
+      if (!def) {
+        // The copied table is not tracked (another database): as the server has it now; the
+        // TABLE_MAP check of every row event still guards against a later change of it.
+        def = server_definition(st.like);
+        if (!def)
+          throw std::runtime_error("The statement at " + file_ + ":" + std::to_string(event_pos) +
+                                   " copies " + st.like.first + "." + st.like.second +
+                                   ", whose definition is not known");
+        context_->log(LogLevel::Warn, kLogger,
+                      "CREATE TABLE " + st.name.first + "." + st.name.second + " LIKE " +
+                          st.like.first + "." + st.like.second +
+                          ": the copied table is not tracked; its current definition is used");
+      }
+      def->database = st.name.first;
+      def->table = st.name.second;
+      put_definition(*def);
+      record = true;
+      source_table = st.name.second;
+      change(TableChange::Type::Create, st.name, &*def);
+      break;
+    }
     case DdlStatement::Kind::AlterTable: {
       std::optional<TableDef> current = definition(st.name);
       if (!current) {
@@ -1002,22 +1047,30 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
       }
       break;
     case DdlStatement::Kind::RenameTables:
-      for (const auto& [from, to] : st.renames) {
+      // Debezium writes one record per rename ("RENAME TABLE a TO b", spelled as in the
+      // statement), each naming every renamed table in source.table.
+      for (std::size_t i = 0; i < st.renames.size(); ++i) {
+        const auto& [from, to] = st.renames[i];
         std::optional<TableDef> def = definition(from);
         forget_definition(from);
         forget_definition(to);
         if (!def) continue;
-        record = true;
+        TableChange ch;
+        ch.database = to.first;
+        ch.table = to.second;
         if (tracked(to)) {
           def->database = to.first;
           def->table = to.second;
           put_definition(*def);
-          source_table = to.second;
-          change(TableChange::Type::Alter, to, &*def);
-          changes.back().previous = from;
+          ch.type = TableChange::Type::Alter;
+          ch.def = std::move(*def);
+          ch.previous = from;
         } else {
-          change(TableChange::Type::Drop, from, nullptr);
+          ch.type = TableChange::Type::Drop;
+          ch.database = from.first;
+          ch.table = from.second;
         }
+        renames.emplace_back("RENAME TABLE " + st.rename_texts.at(i), std::move(ch));
       }
       break;
     case DdlStatement::Kind::CreateDatabase:
@@ -1041,7 +1094,7 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
   }
   // Row events are preceded by their TABLE_MAP again; drop pointers into replaced schemas.
   table_maps_.clear();
-  if (!record && drops.empty()) return;
+  if (!record && drops.empty() && renames.empty()) return;
   SourceInfo si;
   si.mariadb = mariadb();
   si.version = version_;
@@ -1067,6 +1120,17 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
   for (const auto& d : drops)
     schema_change(d.database, "DROP TABLE " + quote_name(d.database) + "." + quote_name(d.table),
                   {d}, source_value(si, d.database, d.table), position, position, out);
+  if (!renames.empty()) {
+    // source.table: the tables' names joined by ",", in the order of Debezium's HashSet of ids.
+    std::vector<std::pair<std::string, std::string>> ids;
+    for (const auto& [text, ch] : renames) ids.emplace_back(ch.database + "." + ch.table, ch.table);
+    std::string tables;
+    for (const auto& [id, name] : cdc::java_hash_map_order(std::move(ids)))
+      tables += (tables.empty() ? "" : ",") + name;
+    for (auto& [text, ch] : renames)
+      schema_change(database, text, {ch}, source_value(si, database, tables), position, position,
+                    out);
+  }
   if (record)
     schema_change(database, stmt, changes, source_value(si, database, source_table), position,
                   position, out);

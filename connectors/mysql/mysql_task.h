@@ -88,6 +88,10 @@ class MySqlTask : public SourceTask {
   /// when the table is not captured.
   TableSchema* table(const std::string& db, const std::string& name);
   void reload_table(const std::string& db, const std::string& name);
+  /// The definition the server has now (SHOW CREATE TABLE, parsed), with its text in `text`;
+  /// none for a table that does not exist.
+  std::optional<TableDef> server_definition(const std::pair<std::string, std::string>& name,
+                                            std::string* text = nullptr);
   /// The definition of a tracked table, captured or not.
   std::optional<TableDef> definition(const std::pair<std::string, std::string>& name) const;
   /// Keeps `def`: a TableSchema if the table is captured, else among others_.

@@ -19,6 +19,16 @@ TEST(JavaHashMapOrder, MatchesTheOrderOfDebeziumsPostgresOffsets) {
   EXPECT_EQ(cdc::java_string_hash("file"), 3143036);  // "file".hashCode() in Java
 }
 
+TEST(JavaHashMapOrder, MatchesTheTableOrderOfDebeziumsMultiRenameRecord) {
+  // tests/golden/mysql/default: RENAME TABLE orders TO _orders_del, _orders_gho TO orders gives
+  // "table":"_orders_del,orders" (a HashSet of TableIds, hashed by "inventory.<table>").
+  std::vector<std::pair<std::string, int>> ids{{"inventory.orders", 0},
+                                               {"inventory._orders_del", 0}};
+  std::vector<std::string> got;
+  for (const auto& [k, v] : cdc::java_hash_map_order(ids)) got.push_back(k);
+  EXPECT_EQ(got, (std::vector<std::string>{"inventory._orders_del", "inventory.orders"}));
+}
+
 TEST(BinlogPosition, OffsetsHaveDebeziumsKeysAndOrder) {
   BinlogPosition p;
   p.file = "mariadb-bin.000003";

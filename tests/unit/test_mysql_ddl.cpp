@@ -163,6 +163,7 @@ TEST(MysqlDdl, OtherStatements) {
   EXPECT_EQ(r.kind, DdlStatement::Kind::RenameTables);
   ASSERT_EQ(r.renames.size(), 2u);
   EXPECT_EQ(r.renames[1].second, (std::pair<std::string, std::string>{"y", "d"}));
+  EXPECT_EQ(r.rename_texts, (std::vector<std::string>{"a TO b", "x.c TO `y`.`d`"}));
 
   EXPECT_EQ(parse_ddl("TRUNCATE TABLE t", "db").kind, DdlStatement::Kind::TruncateTable);
   EXPECT_EQ(parse_ddl("truncate t", "db").name.second, "t");
@@ -173,10 +174,25 @@ TEST(MysqlDdl, OtherStatements) {
   EXPECT_EQ(parse_ddl("/*!40101 ALTER TABLE t ADD c INT */", "db").kind,
             DdlStatement::Kind::AlterTable);
   EXPECT_EQ(parse_ddl("# c\nDROP TABLE t", "db").kind, DdlStatement::Kind::DropTables);
+
+  // CREATE TABLE ... LIKE, both spellings; the copied table keeps its own database.
+  auto l = parse_ddl("CREATE TABLE IF NOT EXISTS `_t_gho` LIKE other.`t`", "db");
+  EXPECT_EQ(l.kind, DdlStatement::Kind::CreateTableLike);
+  EXPECT_TRUE(l.if_not_exists);
+  EXPECT_EQ(l.name, (std::pair<std::string, std::string>{"db", "_t_gho"}));
+  EXPECT_EQ(l.like, (std::pair<std::string, std::string>{"other", "t"}));
+  auto p = parse_ddl("create table x.c (like b)", "db");
+  EXPECT_EQ(p.kind, DdlStatement::Kind::CreateTableLike);
+  EXPECT_EQ(p.name, (std::pair<std::string, std::string>{"x", "c"}));
+  EXPECT_EQ(p.like, (std::pair<std::string, std::string>{"db", "b"}));
+  // A column list is still a column list.
+  EXPECT_EQ(parse_ddl("CREATE TABLE t (a INT)", "db").kind, DdlStatement::Kind::CreateTable);
 }
 
 TEST(MysqlDdl, HostileStatementsFailClearlyOrParseAsOther) {
-  EXPECT_THROW(parse_ddl("CREATE TABLE t LIKE u", "db"), DdlError);
+  EXPECT_THROW(parse_ddl("CREATE TABLE t AS SELECT * FROM u", "db"), DdlError);
+  EXPECT_THROW(parse_ddl("CREATE TABLE t LIKE", "db"), DdlError);
+  EXPECT_THROW(parse_ddl("CREATE TABLE t (LIKE u", "db"), DdlError);
   EXPECT_THROW(parse_ddl("CREATE TABLE t (a INT", "db"), DdlError);
   EXPECT_THROW(parse_ddl("CREATE TABLE t (a)", "db"), DdlError);
   EXPECT_THROW(parse_ddl("RENAME TABLE a b", "db"), DdlError);

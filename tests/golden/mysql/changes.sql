@@ -103,6 +103,23 @@ INSERT INTO created_streaming VALUES (1, '{"k": [1, 2]}', 18446744073709551615, 
   '2024-02-29 13:45:30', FALSE);
 DROP TABLE created_streaming;
 
+-- CREATE TABLE ... LIKE (a copy of the definition the connector holds, with the streamed BOOL) and
+-- CREATE TABLE ... SELECT (the server logs it as a CREATE TABLE with the columns written out,
+-- then the rows, in one transaction)
+CREATE TABLE customers_like LIKE customers;
+INSERT INTO customers_like SELECT * FROM customers WHERE id = 1001;
+CREATE TABLE orders_ctas (note VARCHAR(10) DEFAULT 'ctas') AS SELECT order_number, purchaser FROM orders WHERE order_number <= 10002;
+
+-- an online schema change as gh-ost / pt-online-schema-change run it: copy, ALTER the copy, fill it,
+-- swap the names, drop the old table
+CREATE TABLE _orders_gho LIKE orders;
+ALTER TABLE _orders_gho ADD COLUMN note VARCHAR(20) NULL;
+INSERT INTO _orders_gho (order_number, order_date, purchaser, quantity, product_id)
+  SELECT order_number, order_date, purchaser, quantity, product_id FROM orders;
+RENAME TABLE orders TO _orders_del, _orders_gho TO orders;
+DROP TABLE _orders_del;
+INSERT INTO orders (order_date, purchaser, quantity, product_id, note) VALUES ('2024-04-01', 1002, 2, 102, 'gh-ost');
+
 -- ---------------------------------------------------------------------------------------------
 -- the end marker: gen.sh waits for this record
 INSERT INTO zz_end_marker VALUES (1);
