@@ -38,7 +38,8 @@ void BinlogClient::open(const std::string& file, std::uint64_t position, const s
   mariadb_rpl_optionsv(rpl_, MARIADB_RPL_SERVER_ID, static_cast<unsigned>(options_.server_id));
   mariadb_rpl_optionsv(
       rpl_, MARIADB_RPL_FLAGS,
-      static_cast<unsigned>(options_.stop_at_end ? MARIADB_RPL_BINLOG_DUMP_NON_BLOCK : 0));
+      static_cast<unsigned>((options_.stop_at_end ? MARIADB_RPL_BINLOG_DUMP_NON_BLOCK : 0) |
+                            (options_.annotate_rows ? MARIADB_RPL_BINLOG_SEND_ANNOTATE_ROWS : 0)));
   mariadb_rpl_optionsv(rpl_, MARIADB_RPL_VERIFY_CHECKSUM, static_cast<uint32_t>(1));
   if (mariadb_rpl_open(rpl_) != 0)
     throw SqlError(mysql_errno(conn_.raw()),

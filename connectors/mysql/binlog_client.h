@@ -28,7 +28,8 @@ class BinlogClient {
     std::uint32_t server_id = 0;  // database.server.id
     unsigned heartbeat_ms = 0;    // 0: none
     unsigned read_timeout_s = 60;
-    bool stop_at_end = false;  // end of the binlog: next() returns nullptr
+    bool stop_at_end = false;    // end of the binlog: next() returns nullptr
+    bool annotate_rows = false;  // ask for Annotate_rows events (the statement of row events)
   };
   BinlogClient(const ConnectionSettings& settings, Options options);
   ~BinlogClient();

@@ -56,6 +56,12 @@ bool GtidState::contains(std::uint32_t domain, std::uint64_t sequence) const {
   return it != last_.end() && sequence <= it->second.sequence;
 }
 
+bool GtidState::includes(const GtidState& other) const {
+  for (const auto& [domain, last] : other.last_)
+    if (!contains(domain, last.sequence)) return false;
+  return true;
+}
+
 std::string GtidState::str() const {
   std::string out;
   for (const auto& [domain, last] : last_) {
@@ -118,6 +124,11 @@ BinlogPosition from_offset(const OffsetMap& offset) {
     if (!offset["gtids"].is_string())
       throw std::invalid_argument("Source offset 'gtids' is not a string");
     p.gtids = offset["gtids"].get<std::string>();
+    try {
+      GtidState::parse(p.gtids);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("Source offset 'gtids': ") + e.what());
+    }
   }
   p.snapshot = offset.contains("snapshot") && offset["snapshot"].is_boolean() &&
                offset["snapshot"].get<bool>();

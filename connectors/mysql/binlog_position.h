@@ -27,6 +27,8 @@ class GtidState {
   void update(std::uint32_t domain, std::uint32_t server, std::uint64_t sequence);
   /// Whether the GTID is at or before the state's position in its domain (already seen).
   bool contains(std::uint32_t domain, std::uint64_t sequence) const;
+  /// Whether every GTID of `other` is at or before this state's position in its domain.
+  bool includes(const GtidState& other) const;
   bool empty() const { return last_.empty(); }
   /// "0-1-42,1-2-7", domains in increasing order (MariaDB's own format).
   std::string str() const;

@@ -125,6 +125,12 @@ std::optional<std::string> Connection::global_variable(const std::string& name) 
   return r.rows[0][1];
 }
 
+std::string Connection::literal(const std::string& text) {
+  std::string out(text.size() * 2 + 1, '\0');
+  out.resize(mysql_real_escape_string(mysql_, out.data(), text.data(), text.size()));
+  return "'" + out + "'";
+}
+
 void Connection::interrupt() {
   const int fd = fd_.load();
   if (fd >= 0) ::shutdown(fd, SHUT_RDWR);

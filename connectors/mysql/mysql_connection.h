@@ -66,6 +66,8 @@ class Connection {
   /// Runs `sql` and returns its rows as text (NULL as nullopt). Throws SqlError.
   Rows query(const std::string& sql);
   void exec(const std::string& sql);
+  /// `text` as a quoted SQL string literal (mysql_real_escape_string).
+  std::string literal(const std::string& text);
   /// A global variable's value (SHOW GLOBAL VARIABLES LIKE 'name'), or nullopt when unknown.
   std::optional<std::string> global_variable(const std::string& name);
   /// Shuts the socket down: a call blocked in another thread returns with an error at once.

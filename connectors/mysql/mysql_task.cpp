@@ -154,10 +154,46 @@ void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
   } else if (snapshot_mode_ == SnapshotMode::Always) {
     need_snapshot_ = true;
   } else {
-    // Resume: the binlog file must still be on the server.
+    // Resume. MariaDbConnector's offset holds the GTID state at file / pos: when this server's
+    // binlog is not at that state there (another server after a failover, whose files have
+    // the same names but other contents), it resumes from the GTID state instead, and the
+    // server refuses a state it no longer has (purged).
     bool present = false;
-    for (const auto& row : sql->query("SHOW BINARY LOGS").rows)
-      if (row[0] && *row[0] == stored->file) present = true;
+    if (flavor_ == Flavor::MariaDb && !stored->gtids.empty()) {
+      const auto at = sql->query("SELECT BINLOG_GTID_POS(" + sql->literal(stored->file) + ", " +
+                                 std::to_string(stored->pos) + ")")
+                          .rows;
+      const auto here = at.empty() || !at[0][0] ? std::string() : *at[0][0];
+      present =
+          !here.empty() && GtidState::parse(here).str() == GtidState::parse(stored->gtids).str();
+      if (!present) {
+        // The state is still on the server when its oldest binlog starts at or before it in
+        // every domain (the Gtid_list event at the start of that file).
+        const auto logs = sql->query("SHOW BINARY LOGS").rows;
+        GtidState oldest;
+        if (!logs.empty() && logs[0][0]) {
+          for (const auto& ev :
+               sql->query("SHOW BINLOG EVENTS IN " + sql->literal(*logs[0][0]) + " LIMIT 5").rows)
+            if (ev.size() > 5 && ev[2] && *ev[2] == "Gtid_list" && ev[5]) {
+              std::string list = *ev[5];
+              std::erase_if(list, [](char ch) { return ch == '[' || ch == ']'; });
+              oldest = GtidState::parse(list);
+            }
+        }
+        present = GtidState::parse(stored->gtids).includes(oldest);
+        if (present) {
+          context.log(LogLevel::Info, kLogger,
+                      "The binlog of " + settings_.where() + " at the stored " + stored->file +
+                          ":" + std::to_string(stored->pos) + " is not at the stored GTID state " +
+                          stored->gtids + (here.empty() ? "" : " (it is at " + here + ")") +
+                          "; resuming from that GTID state");
+          by_gtid_ = true;
+        }
+      }
+    } else {
+      for (const auto& row : sql->query("SHOW BINARY LOGS").rows)
+        if (row[0] && *row[0] == stored->file) present = true;
+    }
     if (!present) {
       if (snapshot_mode_ == SnapshotMode::WhenNeeded) {
         context.log(LogLevel::Warn, kLogger,
@@ -169,6 +205,7 @@ void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
         throw std::runtime_error(
             "The connector is trying to read binlog starting at " + stored->file + ":" +
             std::to_string(stored->pos) +
+            (stored->gtids.empty() ? std::string() : " (GTID state " + stored->gtids + ")") +
             ", but this is no longer available on the server (purged). Reconfigure the "
             "connector to use a snapshot when needed (snapshot.mode=when_needed), or remove its "
             "offsets to take a new snapshot.");
@@ -709,8 +746,13 @@ bool MySqlTask::recover_history(const BinlogPosition& upto) {
         } catch (const std::invalid_argument& ex) {
           throw std::runtime_error(std::string("schema history: ") + ex.what());
         }
-        const bool before = p.snapshot || seq(p.file) < seq(upto.file) ||
-                            (seq(p.file) == seq(upto.file) && p.pos <= upto.pos);
+        // By GTIDs when both have them (file names differ between servers after a failover),
+        // else by file and position.
+        const bool before =
+            p.snapshot || (!p.gtids.empty() && !upto.gtids.empty()
+                               ? GtidState::parse(upto.gtids).includes(GtidState::parse(p.gtids))
+                               : seq(p.file) < seq(upto.file) ||
+                                     (seq(p.file) == seq(upto.file) && p.pos <= upto.pos));
         if (!before) return;
         ++applied;
         for (auto& ch : e.changes) {
@@ -751,6 +793,10 @@ void MySqlTask::stream() {
       heartbeat_interval_ms_ > 0 ? std::max<std::int64_t>(heartbeat_interval_ms_, 100) : 5000));
   o.read_timeout_s =
       static_cast<unsigned>(std::max<std::int64_t>(2, 2 * o.heartbeat_ms / 1000 + 1));
+  // include.query: MariaDbConnector asks for the Annotate_rows events that carry each row
+  // event's statement (binlog_annotate_row_events, on by default). MySqlConnector does not,
+  // as the real one on MariaDB leaves source.query null (tests/golden/mysql, double_hex).
+  o.annotate_rows = mariadb() && include_query_;
   auto client = std::make_unique<BinlogClient>(settings_, o);
   BinlogClient* b = client.get();
   set_binlog(std::move(client));
@@ -760,12 +806,17 @@ void MySqlTask::stream() {
   txn_pos_ = stream_.pos;
   in_txn_ = false;
   txn_events_ = 0;
-  b->open(stream_.file, stream_.pos);
+  if (by_gtid_) {
+    b->open("", 4, stream_.gtids);
+  } else {
+    b->open(stream_.file, stream_.pos);
+  }
   metrics_->connected = true;
   metrics_->gtid_mode = true;  // MariaDB always writes GTIDs
   context_->log(LogLevel::Info, kLogger,
-                "Reading the binlog of " + settings_.where() + " from " + stream_.file + ":" +
-                    std::to_string(stream_.pos));
+                "Reading the binlog of " + settings_.where() + " from " +
+                    (by_gtid_ ? "GTID state " + stream_.gtids
+                              : stream_.file + ":" + std::to_string(stream_.pos)));
   std::vector<SourceRecord> out;
   try {
     while (!stopping_) {
@@ -831,6 +882,7 @@ void MySqlTask::handle(const MARIADB_RPL_EVENT& ev, std::vector<SourceRecord>& o
               std::to_string(g.sequence_nr);
       txn_id_ = gtid_;
       standalone_ = (g.flags & 1) != 0;  // FL_STANDALONE: one statement, no COMMIT event
+      by_gtid_ = false;                  // file_ and txn_pos_ are this server's from here on
       return;
     }
     case QUERY_EVENT: {
@@ -893,15 +945,17 @@ void MySqlTask::handle(const MARIADB_RPL_EVENT& ev, std::vector<SourceRecord>& o
   }
 }
 
+void MySqlTask::apply_gtid(GtidState& state, const std::string& gtid) {
+  // domain-server-seq, as the GTID event handler wrote it
+  const auto d1 = gtid.find('-');
+  const auto d2 = gtid.find('-', d1 + 1);
+  state.update(static_cast<std::uint32_t>(std::stoul(gtid.substr(0, d1))),
+               static_cast<std::uint32_t>(std::stoul(gtid.substr(d1 + 1, d2 - d1 - 1))),
+               std::stoull(gtid.substr(d2 + 1)));
+}
+
 void MySqlTask::end_transaction(std::uint64_t next_pos, std::vector<SourceRecord>& out) {
-  if (!gtid_.empty()) {
-    // domain-server-seq
-    const auto d1 = gtid_.find('-');
-    const auto d2 = gtid_.find('-', d1 + 1);
-    gtids_.update(static_cast<std::uint32_t>(std::stoul(gtid_.substr(0, d1))),
-                  static_cast<std::uint32_t>(std::stoul(gtid_.substr(d1 + 1, d2 - d1 - 1))),
-                  std::stoull(gtid_.substr(d2 + 1)));
-  }
+  if (!gtid_.empty()) apply_gtid(gtids_, gtid_);
   in_txn_ = false;
   standalone_ = false;
   ++metrics_->committed;
@@ -1115,7 +1169,13 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
   after.pos = next_pos;
   after.server_id = event_server_;
   after.ts_sec = event_ts_sec_;
-  if (flavor_ == Flavor::MariaDb) after.gtids = gtids_.str();
+  if (flavor_ == Flavor::MariaDb) {
+    // A DDL is a transaction of its own: its position includes its GTID, so a restart by GTID
+    // (and the history read back by GTID) starts after it.
+    GtidState done = gtids_;
+    if (standalone_ && !gtid_.empty()) apply_gtid(done, gtid_);
+    after.gtids = done.str();
+  }
   const OffsetMap position = to_offset(after);
   for (const auto& d : drops)
     schema_change(d.database, "DROP TABLE " + quote_name(d.database) + "." + quote_name(d.table),

@@ -82,6 +82,8 @@ class MySqlTask : public SourceTask {
   /// there. False when the history topic is empty.
   bool recover_history(const BinlogPosition& upto);
   void end_transaction(std::uint64_t next_pos, std::vector<SourceRecord>& out);
+  /// Adds a "domain-server-seq" GTID read from the binlog to `state`.
+  static void apply_gtid(GtidState& state, const std::string& gtid);
   void maybe_heartbeat(std::vector<SourceRecord>& out, bool force = false);
   void flush(std::vector<SourceRecord>& out, std::size_t bytes);
   /// The table schema of db.table (built on first use from the server's definition), or null
@@ -144,6 +146,7 @@ class MySqlTask : public SourceTask {
   bool schema_only_ = false;       // no_data / recovery: the schema without rows
   bool snapshot_only_ = false;     // initial_only
   BinlogPosition stream_;          // where streaming starts
+  bool by_gtid_ = false;           // open at stream_.gtids, not file / pos (until a GTID is read)
   std::uint64_t skip_events_ = 0;  // of the first transaction read (resume)
   std::uint64_t skip_rows_ = 0;
   std::map<std::string, std::unique_ptr<TableSchema>> tables_;  // by db.table

@@ -64,7 +64,12 @@ PROPS
     curl -sf -XPOST -H 'Content-Type: application/json' "127.0.0.1:$rport/connectors" -d "{\"name\":\"rss\",\"config\":{\"connector.class\":\"MySqlConnector\",\"database.hostname\":\"127.0.0.1\",\"database.port\":\"$mport\",\"database.user\":\"root\",\"database.server.id\":\"7201\",\"database.include.list\":\"rss\",\"topic.prefix\":\"rss\",\"snapshot.mode\":\"no_data\",\"schema.history.internal.kafka.bootstrap.servers\":\"127.0.0.1:$kport\",\"schema.history.internal.kafka.topic\":\"rss-history\"}}" >/dev/null
     sleep 3
     # The changes, committed while the worker runs (it streams each transaction after its commit).
-    "${sql[@]}" rss -e "SET SESSION max_statement_time = 0; $(for ((lo = 1; lo <= rows; lo += txn)); do hi=$((lo + txn - 1)); [ $hi -gt "$rows" ] && hi=$rows; echo "INSERT INTO rss.t SELECT seq, seq % 100000, concat('value of row ', seq), timestamp '2024-01-01 00:00:00' + interval seq second, (seq % 1000000) / 100 FROM seq_${lo}_to_${hi};"; done)" &
+    # (on stdin: a million small transactions are more text than one argument may hold)
+    for ((lo = 1; lo <= rows; lo += txn)); do
+      hi=$((lo + txn - 1)); [ $hi -gt "$rows" ] && hi=$rows
+      echo "INSERT INTO rss.t SELECT seq, seq % 100000, concat('value of row ', seq), timestamp '2024-01-01 00:00:00' + interval seq second, (seq % 1000000) / 100 FROM seq_${lo}_to_${hi};"
+    done >"$wdir/load.sql"
+    "${sql[@]}" --init-command="SET SESSION max_statement_time = 0" rss <"$wdir/load.sql" &
     loader=$!
     peak=0
     start=$(date +%s.%N)

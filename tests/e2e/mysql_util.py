@@ -45,13 +45,14 @@ def free_port():
 
 
 @contextlib.contextmanager
-def private_mariadb(directory):
+def private_mariadb(directory, extra_conf=None):
     """A MariaDB of the test's own (tests/env/mariadb.sh), for tests that restart the server or
-    purge its binlog; yields its port and stops it after."""
+    purge its binlog; yields its port and stops it after. `extra_conf`: more [mariadbd] lines."""
     port = free_port()
     script = REPO / "tests" / "env" / "mariadb.sh"
+    env = dict(os.environ, MARIADB_EXTRA_CONF=extra_conf) if extra_conf else None
     subprocess.run([str(script), "start", str(directory), str(port)], check=True,
-                   capture_output=True, timeout=120)
+                   capture_output=True, timeout=120, env=env)
     try:
         yield port
     finally:

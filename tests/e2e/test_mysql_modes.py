@@ -101,7 +101,8 @@ def test_mariadb_connector_gtids_and_transaction_metadata(worker):
     db, prefix = setup_table("gt")
     mysql(db, "CREATE TABLE o (id INT PRIMARY KEY);")
     cfg = mysql_config(db, prefix, 5603, **{"connector.class": MARIADB_CLASS,
-                                             "provide.transaction.metadata": "true"})
+                                             "provide.transaction.metadata": "true",
+                                             "include.query": "true"})
     start(worker, "gt", cfg)
     read_values(f"{prefix}.{db}.t", lambda v: len(v) >= 2, 60)
     time.sleep(1)
@@ -115,6 +116,9 @@ def test_mariadb_connector_gtids_and_transaction_metadata(worker):
         assert p["source"]["connector"] == "mariadb"
         assert p["source"]["gtid"] == gtid, (p["source"], gtid)
         assert p["transaction"]["id"] == gtid
+    # include.query: each row event's statement, from its Annotate_rows event.
+    assert [p["source"]["query"] for p in streamed] == [
+        "INSERT INTO t VALUES (3, 'c')", "UPDATE t SET v = 'z' WHERE id = 1"], streamed
     assert [p["transaction"]["total_order"] for p in streamed] == [1, 3]
     assert [p["transaction"]["data_collection_order"] for p in streamed] == [1, 2]
     assert values[0]["schema"]["fields"][2]["name"] == "io.debezium.connector.mariadb.Source"

@@ -71,6 +71,9 @@ TEST(BinlogPosition, BadStoredOffsetsNameTheKey) {
             std::string::npos);
   EXPECT_NE(message(OffsetMap{{"file", "f"}, {"pos", 4}, {"gtids", 5}}).find("'gtids'"),
             std::string::npos);
+  EXPECT_NE(
+      message(OffsetMap{{"file", "f"}, {"pos", 4}, {"gtids", "0-1-2'; DROP"}}).find("'gtids'"),
+      std::string::npos);
   EXPECT_EQ(from_offset(OffsetMap{{"file", "f"}, {"pos", "12"}}).pos, 12u);  // a string number
   EXPECT_EQ(message(OffsetMap::array()), "the stored offset is not an object");
 }
@@ -86,6 +89,10 @@ TEST(GtidState, ParseUpdateContainsAndFormat) {
   s.update(5, 1, 1);
   EXPECT_EQ(s.str(), "0-3-43,1-2-7,5-1-1");
   EXPECT_TRUE(GtidState::parse("").empty());
+  EXPECT_TRUE(s.includes(GtidState::parse("0-9-43,5-1-1")));
+  EXPECT_TRUE(s.includes(GtidState::parse("")));
+  EXPECT_FALSE(s.includes(GtidState::parse("0-3-44")));
+  EXPECT_FALSE(s.includes(GtidState::parse("1-2-7,2-1-1")));  // a domain it has not seen
   for (const char* bad : {"0-1", "a-1-2", "0-1-2-3", "0--2", "99999999999-1-1"})
     EXPECT_THROW(GtidState::parse(bad), std::invalid_argument) << bad;
 }
