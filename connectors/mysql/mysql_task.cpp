@@ -542,15 +542,9 @@ void MySqlTask::snapshot(bool with_data) {
                      std::chrono::milliseconds(30000));
     auto record = [&](const std::string& db, const std::string& table, const std::string& ddl,
                       const std::vector<TableChange>& changes) {
-      SourceInfo si;
-      si.mariadb = mariadb();
-      si.version = version_;
-      si.server = prefix_;
-      si.ts_ms = now_ms();
-      si.snapshot = "true";
-      si.file = at.file;
-      si.pos = at.pos;
-      schema_change(db, ddl, changes, source_value(si, db, table), record_offset, snap_offset, out);
+      schema_change(db, ddl, changes,
+                    source_value(snapshot_source(at, now_ms(), "true"), db, table), record_offset,
+                    snap_offset, out);
     };
     record("", "",
            "SET character_set_server=" + server_charset + ", collation_server=" + server_collation,
@@ -609,15 +603,10 @@ void MySqlTask::snapshot(bool with_data) {
   auto release = [&](bool last_in_table, bool last_of_snapshot) {
     if (!pending) return;
     Pending& p = *pending;
-    SourceInfo si;
-    si.mariadb = mariadb();
-    si.version = version_;
-    si.server = prefix_;
-    si.ts_ms = ts_sec * 1000;
-    si.snapshot = cdc::snapshot_marker(p.first_of_snapshot, last_of_snapshot, last_in_table,
-                                       p.first_in_table);
-    si.file = at.file;
-    si.pos = at.pos;
+    const SourceInfo si =
+        snapshot_source(at, ts_sec * 1000,
+                        cdc::snapshot_marker(p.first_of_snapshot, last_of_snapshot, last_in_table,
+                                             p.first_in_table));
     SourceRecord rec;
     rec.source_partition = partition_;
     rec.source_offset = last_of_snapshot ? last_offset : snap_offset;
@@ -772,14 +761,46 @@ bool MySqlTask::recover_history(const BinlogPosition& upto) {
 }
 
 OffsetMap MySqlTask::restart_offset() const {
+  BinlogPosition p = position(txn_pos_);
+  p.event = in_txn_ ? txn_events_ : 0;
+  return to_offset(p);
+}
+
+BinlogPosition MySqlTask::position(std::uint64_t pos) const {
   BinlogPosition p;
   p.file = file_;
-  p.pos = txn_pos_;
-  p.event = in_txn_ ? txn_events_ : 0;
+  p.pos = pos;
   p.server_id = event_server_;
   p.ts_sec = event_ts_sec_;
   if (flavor_ == Flavor::MariaDb) p.gtids = gtids_.str();
-  return to_offset(p);
+  return p;
+}
+
+SourceInfo MySqlTask::stream_source(std::uint64_t pos, std::int32_t row) const {
+  SourceInfo si;
+  si.mariadb = mariadb();
+  si.version = version_;
+  si.server = prefix_;
+  si.ts_ms = event_ts_sec_ * 1000;
+  si.server_id = event_server_;
+  if (flavor_ == Flavor::MariaDb) si.gtid = gtid_;
+  si.file = file_;
+  si.pos = pos;
+  si.row = row;
+  return si;
+}
+
+SourceInfo MySqlTask::snapshot_source(const BinlogPosition& at, std::int64_t ts_ms,
+                                      std::string_view marker) const {
+  SourceInfo si;
+  si.mariadb = mariadb();
+  si.version = version_;
+  si.server = prefix_;
+  si.ts_ms = ts_ms;
+  si.snapshot = marker;
+  si.file = at.file;
+  si.pos = at.pos;
+  return si;
 }
 
 void MySqlTask::stream() {
@@ -1149,26 +1170,13 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
   // Row events are preceded by their TABLE_MAP again; drop pointers into replaced schemas.
   table_maps_.clear();
   if (!record && drops.empty() && renames.empty()) return;
-  SourceInfo si;
-  si.mariadb = mariadb();
-  si.version = version_;
-  si.server = prefix_;
-  si.ts_ms = event_ts_sec_ * 1000;
-  si.server_id = event_server_;
-  if (flavor_ == Flavor::MariaDb) si.gtid = gtid_;
-  si.file = file_;
-  si.pos = event_pos;
   // Debezium's row counter is left where the last captured row event ended.
-  si.row = last_row_;
+  const SourceInfo si = stream_source(event_pos, last_row_);
   const std::string database =
       st.kind == DdlStatement::Kind::CreateDatabase || st.kind == DdlStatement::Kind::DropDatabase
           ? st.database
           : db;
-  BinlogPosition after;
-  after.file = file_;
-  after.pos = next_pos;
-  after.server_id = event_server_;
-  after.ts_sec = event_ts_sec_;
+  BinlogPosition after = position(next_pos);
   if (flavor_ == Flavor::MariaDb) {
     // A DDL is a transaction of its own: its position includes its GTID, so a restart by GTID
     // (and the history read back by GTID) starts after it.
@@ -1292,43 +1300,23 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
 
 void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::int32_t row,
                      std::vector<Header> headers, std::vector<SourceRecord>& out) {
-  SourceInfo si;
-  si.mariadb = mariadb();
-  si.version = version_;
-  si.server = prefix_;
-  si.ts_ms = event_ts_sec_ * 1000;
-  si.server_id = event_server_;
-  if (flavor_ == Flavor::MariaDb) si.gtid = gtid_;
-  si.file = file_;
-  si.pos = event_pos_;
-  si.row = row;
+  SourceInfo si = stream_source(event_pos_, row);
   si.query = query_;
   Value transaction;
   if (tx_metadata_ && in_txn_) {
     const bool first = txn_counts_.empty();
     if (first && skip_events_ == 0 && skip_rows_ == 0) {
-      BinlogPosition p;
-      p.file = file_;
-      p.pos = txn_pos_;
-      p.server_id = event_server_;
-      p.ts_sec = event_ts_sec_;
-      p.gtids = gtids_.str();
-      out.push_back(cdc::transaction_begin_record(tx_topic_, partition_, to_offset(p), txn_id_,
-                                                  event_ts_sec_ * 1000));
+      out.push_back(cdc::transaction_begin_record(
+          tx_topic_, partition_, to_offset(position(txn_pos_)), txn_id_, event_ts_sec_ * 1000));
     }
     const std::int64_t order = txn_counts_.add(t.def().id());
     transaction = cdc::transaction_block(txn_id_, txn_counts_.total(), order);
   }
   SourceRecord rec;
   rec.source_partition = partition_;
-  BinlogPosition p;
-  p.file = file_;
-  p.pos = txn_pos_;
+  BinlogPosition p = position(txn_pos_);
   p.event = in_txn_ ? txn_events_ - 1 : 0;
   p.row = static_cast<std::uint64_t>(row) + 1;
-  p.server_id = event_server_;
-  p.ts_sec = event_ts_sec_;
-  if (flavor_ == Flavor::MariaDb) p.gtids = gtids_.str();
   rec.source_offset = to_offset(p);
   rec.topic = t.topic();
   const Value& image = op == 'd' ? before : after;

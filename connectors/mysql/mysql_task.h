@@ -103,6 +103,14 @@ class MySqlTask : public SourceTask {
   void set_sql(std::unique_ptr<Connection> c);
   void set_binlog(std::unique_ptr<BinlogClient> b);
   OffsetMap restart_offset() const;
+  /// `pos` in the binlog file being read, with the event's server and time and, for
+  /// MariaDbConnector, the GTID state completed so far.
+  BinlogPosition position(std::uint64_t pos) const;
+  /// The Source of a record of the binlog event being read (it starts at `pos`).
+  SourceInfo stream_source(std::uint64_t pos, std::int32_t row) const;
+  /// The Source of a snapshot record (`at`: the position read under the lock).
+  SourceInfo snapshot_source(const BinlogPosition& at, std::int64_t ts_ms,
+                             std::string_view marker) const;
   void emit(TableSchema& t, char op, Value before, Value after, std::int32_t row,
             std::vector<Header> headers, std::vector<SourceRecord>& out);
   std::int64_t now_ms() const;
