@@ -88,6 +88,7 @@ OffsetMap to_offset(const BinlogPosition& p) {
     return order;
   }();
   OffsetMap o = OffsetMap::object();
+  o.get_ref<OffsetMap::object_t&>().reserve(kKeys);  // one allocation for the entries
   for (const int k : kOrder) {
     switch (k) {
       case File: o[kNames[k]] = p.file; break;
