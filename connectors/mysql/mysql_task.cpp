@@ -348,11 +348,21 @@ void MySqlTask::reader_loop() {
         context_->log(LogLevel::Warn, kLogger,
                       std::string("The connection to the binlog was lost (") + e.what() +
                           "); reconnecting in " + std::to_string(retry_wait_ms_) + " ms");
-        // Resume where the records queued so far end.
-        stream_.file = file_;
-        stream_.pos = txn_pos_;
-        skip_events_ = in_txn_ ? txn_events_ : 0;
-        skip_rows_ = 0;
+        // Resume where the records queued so far end. Before the first transaction was
+        // reached nothing changed: the start and its skips stay. Inside the transaction
+        // resumed from, what it still had to skip is skipped again.
+        if (txn_seen_) {
+          const bool first = in_txn_ && file_ == stream_.file && txn_pos_ == stream_.pos;
+          if (!first) {
+            stream_.file = file_;
+            stream_.pos = txn_pos_;
+            skip_events_ = in_txn_ ? txn_events_ : 0;
+            skip_rows_ = 0;
+          } else if (txn_events_ > skip_events_) {
+            skip_events_ = txn_events_;
+            skip_rows_ = 0;
+          }
+        }
         in_txn_ = false;
         sleep_unless_stopped(retry_wait_ms_);
       }
@@ -826,6 +836,7 @@ void MySqlTask::stream() {
   file_ = stream_.file;
   txn_pos_ = stream_.pos;
   in_txn_ = false;
+  txn_seen_ = false;
   txn_events_ = 0;
   if (by_gtid_) {
     b->open("", 4, stream_.gtids);
@@ -903,7 +914,14 @@ void MySqlTask::handle(const MARIADB_RPL_EVENT& ev, std::vector<SourceRecord>& o
               std::to_string(g.sequence_nr);
       txn_id_ = gtid_;
       standalone_ = (g.flags & 1) != 0;  // FL_STANDALONE: one statement, no COMMIT event
-      by_gtid_ = false;                  // file_ and txn_pos_ are this server's from here on
+      if (by_gtid_) {
+        // The transaction resumed from, at this server's position: a reconnect from here on
+        // reads by file and position and still skips what the stored offset had delivered.
+        stream_.file = file_;
+        stream_.pos = start;
+        by_gtid_ = false;
+      }
+      txn_seen_ = true;
       return;
     }
     case QUERY_EVENT: {
@@ -914,6 +932,7 @@ void MySqlTask::handle(const MARIADB_RPL_EVENT& ev, std::vector<SourceRecord>& o
           txn_pos_ = start;
           txn_events_ = 0;
         }
+        txn_seen_ = true;
         return;
       }
       if (stmt == "COMMIT") {

@@ -165,6 +165,7 @@ class MySqlTask : public SourceTask {
   std::string file_;
   std::uint64_t txn_pos_ = 0;  // restart position: start of the transaction, or next event
   bool in_txn_ = false;
+  bool txn_seen_ = false;           // a transaction began since the binlog was opened
   bool standalone_ = false;         // a MariaDB GTID without COMMIT (DDL)
   std::uint64_t txn_events_ = 0;    // row events of the transaction read so far
   std::int64_t event_ts_sec_ = 0;   // time of the event being read
