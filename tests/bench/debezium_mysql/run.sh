@@ -40,15 +40,8 @@ build="$(cd "$build" && pwd)"
 has_worker "$build" || { echo "run.sh: $build has no bin/tributary or plugins/libtributary-mysql.so" >&2; exit 1; }
 
 # ---- Debezium and Kafka jars (cached, as tests/golden/mysql/gen.sh fetches them) -------------
-dbz_pom="$root/tests/golden/mysql/pom.xml"
-dbz_version="$(sed -n 's:.*<debezium.version>\(.*\)</debezium.version>.*:\1:p' "$dbz_pom")"
-dbz_plugins="${TRIBUTARY_DEBEZIUM_HOME:-$HOME/.cache/tributary/debezium}/$dbz_version/plugins"
-if [ ! -f "$dbz_plugins/debezium-connector-mysql/.complete" ]; then
-  mkdir -p "$dbz_plugins/debezium-connector-mysql"
-  mvn -q -B -f "$dbz_pom" dependency:copy-dependencies \
-      -DoutputDirectory="$dbz_plugins/debezium-connector-mysql" -DincludeScope=runtime >&2
-  touch "$dbz_plugins/debezium-connector-mysql/.complete"
-fi
+dbz_plugins="$(dirname "$("$root/tests/golden/fetch_debezium.sh" mysql)")"  # plugin.path
+dbz_version="$(basename "$(dirname "$dbz_plugins")")"
 kafka_lib="$("$root/deploy/kafka/fetch.sh")"
 kafka_version="$(basename "$(dirname "$kafka_lib")")"
 

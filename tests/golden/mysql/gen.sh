@@ -16,17 +16,8 @@ env_dir="$root/tests/env"
 start_s=$SECONDS
 
 # ---- jars ------------------------------------------------------------------------------------
-dbz_version="$(sed -n 's:.*<debezium.version>\(.*\)</debezium.version>.*:\1:p' "$here/pom.xml")"
-dbz_home="${TRIBUTARY_DEBEZIUM_HOME:-$HOME/.cache/tributary/debezium}/$dbz_version"
-plugin_path="$dbz_home/plugins"
-# One plugin dir per connector (the PostgreSQL goldens share $plugin_path); its own marker file.
-plugin_dir="$plugin_path/debezium-connector-mysql"
-if [ ! -f "$plugin_dir/.complete" ]; then
-  mkdir -p "$plugin_dir"
-  mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies \
-      -DoutputDirectory="$plugin_dir" -DincludeScope=runtime >&2
-  touch "$plugin_dir/.complete"
-fi
+plugin_path="$(dirname "$("$here/../fetch_debezium.sh" mysql)")"  # Connect's plugin.path
+dbz_version="$(basename "$(dirname "$plugin_path")")"
 kafka_lib="$("$root/deploy/kafka/fetch.sh")"
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }

@@ -15,15 +15,8 @@ env_dir="$root/tests/env"
 start_s=$SECONDS
 
 # ---- jars ------------------------------------------------------------------------------------
-dbz_version="$(sed -n 's:.*<debezium.version>\(.*\)</debezium.version>.*:\1:p' "$here/pom.xml")"
-dbz_home="${TRIBUTARY_DEBEZIUM_HOME:-$HOME/.cache/tributary/debezium}/$dbz_version"
-plugin_path="$dbz_home/plugins"
-if [ ! -f "$plugin_path/.complete" ]; then
-  mkdir -p "$plugin_path/debezium-connector-postgres"
-  mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies \
-      -DoutputDirectory="$plugin_path/debezium-connector-postgres" -DincludeScope=runtime >&2
-  touch "$plugin_path/.complete"
-fi
+plugin_path="$(dirname "$("$here/../fetch_debezium.sh" postgres)")"  # Connect's plugin.path
+dbz_version="$(basename "$(dirname "$plugin_path")")"
 kafka_lib="$("$root/deploy/kafka/fetch.sh")"
 
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"

@@ -7,14 +7,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 kafka_lib="$("$repo/deploy/kafka/fetch.sh")"
-dbz_version="$(sed -n 's:.*<debezium.version>\(.*\)</debezium.version>.*:\1:p' "$repo/tests/golden/postgres/pom.xml")"
-dbz_lib="${TRIBUTARY_DEBEZIUM_HOME:-$HOME/.cache/tributary/debezium}/$dbz_version/plugins/debezium-connector-postgres"
-if [ ! -f "$dbz_lib/../.complete" ]; then
-  mkdir -p "$dbz_lib"
-  mvn -q -B -f "$repo/tests/golden/postgres/pom.xml" dependency:copy-dependencies \
-      -DoutputDirectory="$dbz_lib" -DincludeScope=runtime >&2
-  touch "$dbz_lib/../.complete"
-fi
+dbz_lib="$("$repo/tests/golden/fetch_debezium.sh" postgres)"
+dbz_version="$(basename "$(dirname "$(dirname "$dbz_lib")")")"
 # Kafka's jars first: Debezium's plugin folder brings its own Jackson.
 cp="$kafka_lib/*:$dbz_lib/debezium-core-$dbz_version.jar:$dbz_lib/debezium-api-$dbz_version.jar"
 classes="$(mktemp -d)"
