@@ -85,3 +85,10 @@ def mysql_config(db, prefix, server_id, port=None, **extra):
     }
     cfg.update(extra)
     return cfg
+
+
+def create_connector(worker, name, cfg):
+    """POSTs the connector to the worker and waits for it and its task to be RUNNING."""
+    r = worker.call("POST", "/connectors", body={"name": name, "config": cfg})
+    assert r.status == 201, r
+    worker.wait_state(name, "RUNNING", "RUNNING", timeout=60)

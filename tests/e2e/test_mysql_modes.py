@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from conftest import Worker, wait_for
-from mysql_util import MARIADB_CLASS, mysql, mysql_config, new_database
+from mysql_util import MARIADB_CLASS, create_connector, mysql, mysql_config, new_database
 from test_mysql_restarts import ids_of, read_values
 
 pytestmark = pytest.mark.kafka
@@ -28,12 +28,6 @@ def worker(tmp_path):
     w.stop()
 
 
-def start(worker, name, cfg):
-    r = worker.call("POST", "/connectors", body={"name": name, "config": cfg})
-    assert r.status == 201, r
-    worker.wait_state(name, "RUNNING", "RUNNING", timeout=60)
-
-
 def setup_table(tag):
     db = new_database(tag)
     prefix = f"{tag}{uuid.uuid4().hex[:8]}"
@@ -47,7 +41,7 @@ def setup_table(tag):
 def test_snapshot_modes(mode, worker, tmp_path):
     db, prefix = setup_table("sm")
     name = f"sm-{mode}"
-    start(worker, name, mysql_config(db, prefix, 5601, **{"snapshot.mode": mode}))
+    create_connector(worker, name, mysql_config(db, prefix, 5601, **{"snapshot.mode": mode}))
     topic = f"{prefix}.{db}.t"
     snapshots = mode not in ("no_data", "schema_only", "never")
     if snapshots:
@@ -88,7 +82,7 @@ def test_locking_modes_and_select_overrides(locking, worker):
         "snapshot.locking.mode": locking, "snapshot.fetch.size": "1",
         "snapshot.select.statement.overrides": f"{db}.u",
         f"snapshot.select.statement.overrides.{db}.u": f"SELECT * FROM {db}.u WHERE keep"})
-    start(worker, f"lk-{locking}", cfg)
+    create_connector(worker, f"lk-{locking}", cfg)
     assert ids_of(read_values(f"{prefix}.{db}.t", lambda v: len(v) >= 2, 60)) == [1, 2]
     assert ids_of(read_values(f"{prefix}.{db}.u", lambda v: len(v) >= 2, 60)) == [1, 3]
     # No lock is left behind: DDL and writes go on.
@@ -103,7 +97,7 @@ def test_mariadb_connector_gtids_and_transaction_metadata(worker):
     cfg = mysql_config(db, prefix, 5603, **{"connector.class": MARIADB_CLASS,
                                              "provide.transaction.metadata": "true",
                                              "include.query": "true"})
-    start(worker, "gt", cfg)
+    create_connector(worker, "gt", cfg)
     read_values(f"{prefix}.{db}.t", lambda v: len(v) >= 2, 60)
     time.sleep(1)
     mysql(db, "BEGIN; INSERT INTO t VALUES (3, 'c'); INSERT INTO o VALUES (1); "
@@ -134,7 +128,7 @@ def test_heartbeats_and_skipped_operations(worker):
     db, prefix = setup_table("hb")
     cfg = mysql_config(db, prefix, 5604, **{"heartbeat.interval.ms": "300",
                                              "skipped.operations": "u,d"})
-    start(worker, "hb", cfg)
+    create_connector(worker, "hb", cfg)
     read_values(f"{prefix}.{db}.t", lambda v: len(v) >= 2, 60)
     time.sleep(1)
     mysql(db, "UPDATE t SET v = 'x' WHERE id = 1; DELETE FROM t WHERE id = 2; "
@@ -189,7 +183,7 @@ def connector_metrics(worker, name):
 
 def test_metrics(worker):
     db, prefix = setup_table("mx")
-    start(worker, "mx", mysql_config(db, prefix, 5606, **{"skipped.operations": "d"}))
+    create_connector(worker, "mx", mysql_config(db, prefix, 5606, **{"skipped.operations": "d"}))
     read_values(f"{prefix}.{db}.t", lambda v: len(v) >= 2, 60)
     time.sleep(1)
     mysql(db, "INSERT INTO t VALUES (3, 'c'), (4, 'd'); UPDATE t SET v = 'u' WHERE id = 1; "
@@ -231,7 +225,7 @@ def test_restart_right_after_a_schema_only_snapshot_loses_nothing(mode, worker):
     db, prefix = setup_table("so")
     name = f"so-{mode}"
     cfg = mysql_config(db, prefix, 5607, **{"snapshot.mode": "no_data"})
-    start(worker, name, cfg)
+    create_connector(worker, name, cfg)
     if mode == "recovery":
         mysql(db, "INSERT INTO t VALUES (3, 'c');")
         read_values(f"{prefix}.{db}.t", lambda v: 3 in ids_of(v), 60)

@@ -15,8 +15,8 @@ import pytest
 from kafka import KafkaConsumer
 
 from conftest import BOOTSTRAP, Worker, free_port, wait_for
-from mysql_util import (MARIADB_CLASS, MYSQL_HOST, MYSQL_PORT, REPO, mysql, mysql_config,
-                        new_database, private_mariadb, restart_mariadb)
+from mysql_util import (MARIADB_CLASS, MYSQL_HOST, MYSQL_PORT, REPO, create_connector, mysql,
+                        mysql_config, new_database, private_mariadb, restart_mariadb)
 
 pytestmark = pytest.mark.kafka
 
@@ -55,10 +55,7 @@ def test_restart_after_ddl_uses_the_schema_of_each_position(tmp_path):
     w = Worker(tmp_path / "worker")
     w.start()
     try:
-        r = w.call("POST", "/connectors",
-                   body={"name": "rs", "config": mysql_config(db, prefix, 5501)})
-        assert r.status == 201, r
-        w.wait_state("rs", "RUNNING", "RUNNING", timeout=60)
+        create_connector(w, "rs", mysql_config(db, prefix, 5501))
         mysql(db, "ALTER TABLE t ADD COLUMN b INT DEFAULT 7; INSERT INTO t VALUES (2, 'one', 2);")
         topic = f"{prefix}.{db}.t"
         assert len(ids_of(read_values(topic, lambda v: len(ids_of(v)) >= 2, 60))) >= 2
@@ -101,9 +98,7 @@ def test_table_renamed_into_the_captured_set_decodes_with_its_recorded_schema(tm
     w = Worker(tmp_path / "worker")
     w.start()
     try:
-        r = w.call("POST", "/connectors", body={"name": "rn", "config": cfg})
-        assert r.status == 201, r
-        w.wait_state("rn", "RUNNING", "RUNNING", timeout=60)
+        create_connector(w, "rn", cfg)
         topic = f"{prefix}.{db}.t"
         mysql(db, "ALTER TABLE staging ADD COLUMN x INT; INSERT INTO t VALUES (2, 'live');")
         assert len(ids_of(read_values(topic, lambda v: len(ids_of(v)) >= 2, 60))) >= 2
@@ -162,9 +157,7 @@ def test_kill9_mid_stream_loses_no_row(tmp_path):
     w.start()
     stop, errors, counter = threading.Event(), [], [500]
     try:
-        r = w.call("POST", "/connectors", body={"name": "k9", "config": mysql_config(db, prefix, 5502)})
-        assert r.status == 201, r
-        w.wait_state("k9", "RUNNING", "RUNNING", timeout=60)
+        create_connector(w, "k9", mysql_config(db, prefix, 5502))
         t = writer_thread(db, 501, stop, errors, counter)
         time.sleep(3)
         w.stop(signal.SIGKILL)
@@ -223,9 +216,7 @@ def test_mariadb_restart_while_streaming_loses_no_row(tmp_path):
         try:
             cfg = mysql_config(db, prefix, 5504, port=port,
                                **{"retriable.restart.connector.wait.ms": "500"})
-            r = w.call("POST", "/connectors", body={"name": "mr", "config": cfg})
-            assert r.status == 201, r
-            w.wait_state("mr", "RUNNING", "RUNNING", timeout=60)
+            create_connector(w, "mr", cfg)
             topic = f"{prefix}.{db}.t"
             assert 1 in ids_of(read_values(topic, lambda v: 1 in ids_of(v), 60))
             mysql(db, "INSERT INTO t VALUES (2, 'b');", port=port)
@@ -249,9 +240,7 @@ def test_purged_binlog(mode, tmp_path):
         w.start()
         try:
             cfg = mysql_config(db, prefix, 5505, port=port, **{"snapshot.mode": mode})
-            r = w.call("POST", "/connectors", body={"name": "pb", "config": cfg})
-            assert r.status == 201, r
-            w.wait_state("pb", "RUNNING", "RUNNING", timeout=60)
+            create_connector(w, "pb", cfg)
             mysql(db, "INSERT INTO t VALUES (2);", port=port)
             topic = f"{prefix}.{db}.t"
             assert len(ids_of(read_values(topic, lambda v: len(ids_of(v)) >= 2, 60))) >= 2
@@ -297,9 +286,7 @@ def test_frozen_server_is_noticed_and_streaming_resumes(tmp_path):
             cfg = mysql_config(db, prefix, 5506, port=port, **{
                 "retriable.restart.connector.wait.ms": "500", "connect.timeout.ms": "2000",
                 "connect.keep.alive.interval.ms": "1000"})
-            r = w.call("POST", "/connectors", body={"name": "fz", "config": cfg})
-            assert r.status == 201, r
-            w.wait_state("fz", "RUNNING", "RUNNING", timeout=60)
+            create_connector(w, "fz", cfg)
             topic = f"{prefix}.{db}.t"
             assert 1 in ids_of(read_values(topic, lambda v: 1 in ids_of(v), 60))
             os.kill(pid, signal.SIGSTOP)
@@ -334,9 +321,7 @@ def test_broker_restart_while_streaming_loses_no_row(tmp_path):
         w.start()
         cfg = mysql_config(db, prefix, 5507, **{
             "schema.history.internal.kafka.bootstrap.servers": bootstrap})
-        r = w.call("POST", "/connectors", body={"name": "bk", "config": cfg})
-        assert r.status == 201, r
-        w.wait_state("bk", "RUNNING", "RUNNING", timeout=60)
+        create_connector(w, "bk", cfg)
         t = writer_thread(db, 2, stop, errors, counter)
         time.sleep(2)
         subprocess.run([str(kafka_sh), "stop", str(kdir)], check=True, capture_output=True)
@@ -399,9 +384,7 @@ def test_mariadb_connector_resumes_by_gtid_on_a_replica_after_failover(tmp_path)
         w = Worker(tmp_path / "worker")
         w.start()
         try:
-            r = w.call("POST", "/connectors", body={"name": "fo", "config": cfg})
-            assert r.status == 201, r
-            w.wait_state("fo", "RUNNING", "RUNNING", timeout=60)
+            create_connector(w, "fo", cfg)
             for i in (3, 4):
                 mysql(db, f"INSERT INTO t VALUES ({i}, 'p{i}');", port=primary)
             assert len(ids_of(read_values(topic, lambda v: len(ids_of(v)) >= 4, 60))) >= 4
