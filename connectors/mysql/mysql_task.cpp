@@ -154,47 +154,7 @@ void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
   } else if (snapshot_mode_ == SnapshotMode::Always) {
     need_snapshot_ = true;
   } else {
-    // Resume. MariaDbConnector's offset holds the GTID state at file / pos: when this server's
-    // binlog is not at that state there (another server after a failover, whose files have
-    // the same names but other contents), it resumes from the GTID state instead, and the
-    // server refuses a state it no longer has (purged).
-    bool present = false;
-    if (flavor_ == Flavor::MariaDb && !stored->gtids.empty()) {
-      const auto at = sql->query("SELECT BINLOG_GTID_POS(" + sql->literal(stored->file) + ", " +
-                                 std::to_string(stored->pos) + ")")
-                          .rows;
-      const auto here = at.empty() || !at[0][0] ? std::string() : *at[0][0];
-      present =
-          !here.empty() && GtidState::parse(here).str() == GtidState::parse(stored->gtids).str();
-      if (!present) {
-        // The state is still on the server when its oldest binlog starts at or before it in
-        // every domain (the Gtid_list event at the start of that file).
-        const auto logs = sql->query("SHOW BINARY LOGS").rows;
-        GtidState oldest;
-        if (!logs.empty() && logs[0][0]) {
-          for (const auto& ev :
-               sql->query("SHOW BINLOG EVENTS IN " + sql->literal(*logs[0][0]) + " LIMIT 5").rows)
-            if (ev.size() > 5 && ev[2] && *ev[2] == "Gtid_list" && ev[5]) {
-              std::string list = *ev[5];
-              std::erase_if(list, [](char ch) { return ch == '[' || ch == ']'; });
-              oldest = GtidState::parse(list);
-            }
-        }
-        present = GtidState::parse(stored->gtids).includes(oldest);
-        if (present) {
-          context.log(LogLevel::Info, kLogger,
-                      "The binlog of " + settings_.where() + " at the stored " + stored->file +
-                          ":" + std::to_string(stored->pos) + " is not at the stored GTID state " +
-                          stored->gtids + (here.empty() ? "" : " (it is at " + here + ")") +
-                          "; resuming from that GTID state");
-          by_gtid_ = true;
-        }
-      }
-    } else {
-      for (const auto& row : sql->query("SHOW BINARY LOGS").rows)
-        if (row[0] && *row[0] == stored->file) present = true;
-    }
-    if (!present) {
+    if (!can_resume(*sql, *stored)) {
       if (snapshot_mode_ == SnapshotMode::WhenNeeded) {
         context.log(LogLevel::Warn, kLogger,
                     "The binlog file " + stored->file +
@@ -229,6 +189,43 @@ void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
     pthread_setname_np(pthread_self(), "mysql-reader");
     reader_loop();
   });
+}
+
+bool MySqlTask::can_resume(Connection& sql, const BinlogPosition& stored) {
+  if (flavor_ != Flavor::MariaDb || stored.gtids.empty()) {
+    for (const auto& row : sql.query("SHOW BINARY LOGS").rows)
+      if (row[0] && *row[0] == stored.file) return true;
+    return false;
+  }
+  // MariaDbConnector's offset holds the GTID state at file / pos. When this server's binlog is
+  // at that state there, it is the same binlog: read from file / pos.
+  const auto at = sql.query("SELECT BINLOG_GTID_POS(" + sql.literal(stored.file) + ", " +
+                            std::to_string(stored.pos) + ")")
+                      .rows;
+  const std::string here = at.empty() || !at[0][0] ? std::string() : *at[0][0];
+  const GtidState state = GtidState::parse(stored.gtids);
+  if (!here.empty() && GtidState::parse(here).str() == state.str()) return true;
+  // Another binlog (a replica promoted after a failover, whose files have the same names but
+  // other contents): read from the GTID state, if the server still has it, i.e. its oldest
+  // binlog starts at or before it in every domain (the Gtid_list event at that file's start).
+  GtidState oldest;
+  const auto logs = sql.query("SHOW BINARY LOGS").rows;
+  if (!logs.empty() && logs[0][0])
+    for (const auto& ev :
+         sql.query("SHOW BINLOG EVENTS IN " + sql.literal(*logs[0][0]) + " LIMIT 5").rows)
+      if (ev.size() > 5 && ev[2] && *ev[2] == "Gtid_list" && ev[5]) {
+        std::string list = *ev[5];
+        std::erase_if(list, [](char ch) { return ch == '[' || ch == ']'; });
+        oldest = GtidState::parse(list);
+      }
+  if (!state.includes(oldest)) return false;
+  context_->log(LogLevel::Info, kLogger,
+                "The binlog of " + settings_.where() + " at the stored " + stored.file + ":" +
+                    std::to_string(stored.pos) + " is not at the stored GTID state " +
+                    stored.gtids + (here.empty() ? "" : " (it is at " + here + ")") +
+                    "; resuming from that GTID state");
+  by_gtid_ = true;
+  return true;
 }
 
 std::unique_ptr<Connection> MySqlTask::connect_sql() {
@@ -730,6 +727,7 @@ bool MySqlTask::recover_history(const BinlogPosition& upto) {
     const auto dot = file.rfind('.');
     return dot == std::string::npos ? 0ULL : std::strtoull(file.c_str() + dot + 1, nullptr, 10);
   };
+  const GtidState upto_gtids = GtidState::parse(upto.gtids);
   bool any = false;
   std::size_t applied = 0;
   tables_.clear();
@@ -749,7 +747,7 @@ bool MySqlTask::recover_history(const BinlogPosition& upto) {
         // else by file and position.
         const bool before =
             p.snapshot || (!p.gtids.empty() && !upto.gtids.empty()
-                               ? GtidState::parse(upto.gtids).includes(GtidState::parse(p.gtids))
+                               ? upto_gtids.includes(GtidState::parse(p.gtids))
                                : seq(p.file) < seq(upto.file) ||
                                      (seq(p.file) == seq(upto.file) && p.pos <= upto.pos));
         if (!before) return;

@@ -99,6 +99,9 @@ class MySqlTask : public SourceTask {
   /// Keeps `def`: a TableSchema if the table is captured, else among others_.
   void put_definition(const TableDef& def);
   void forget_definition(const std::pair<std::string, std::string>& name);
+  /// Whether streaming can resume at `stored` on this server (its binlog still holds it); for
+  /// MariaDbConnector on another binlog than the offset's, by GTID (sets by_gtid_).
+  bool can_resume(Connection& sql, const BinlogPosition& stored);
   std::unique_ptr<Connection> connect_sql();
   void set_sql(std::unique_ptr<Connection> c);
   void set_binlog(std::unique_ptr<BinlogClient> b);
