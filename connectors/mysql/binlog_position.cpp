@@ -49,6 +49,12 @@ GtidState GtidState::parse(const std::string& text) {
 
 void GtidState::update(std::uint32_t domain, std::uint32_t server, std::uint64_t sequence) {
   last_[domain] = Last{server, sequence};
+  text_.clear();
+  for (const auto& [d, last] : last_) {
+    if (!text_.empty()) text_ += ',';
+    text_ +=
+        std::to_string(d) + "-" + std::to_string(last.server) + "-" + std::to_string(last.sequence);
+  }
 }
 
 bool GtidState::contains(std::uint32_t domain, std::uint64_t sequence) const {
@@ -60,16 +66,6 @@ bool GtidState::includes(const GtidState& other) const {
   for (const auto& [domain, last] : other.last_)
     if (!contains(domain, last.sequence)) return false;
   return true;
-}
-
-std::string GtidState::str() const {
-  std::string out;
-  for (const auto& [domain, last] : last_) {
-    if (!out.empty()) out += ',';
-    out += std::to_string(domain) + "-" + std::to_string(last.server) + "-" +
-           std::to_string(last.sequence);
-  }
-  return out;
 }
 
 OffsetMap to_offset(const BinlogPosition& p) {
@@ -88,28 +84,30 @@ OffsetMap to_offset(const BinlogPosition& p) {
     return order;
   }();
   OffsetMap o = OffsetMap::object();
-  o.get_ref<OffsetMap::object_t&>().reserve(kKeys);  // one allocation for the entries
+  // The keys are distinct: appended without operator[]'s search, into one allocation.
+  auto& entries = o.get_ref<OffsetMap::object_t&>();
+  entries.reserve(kKeys);
   for (const int k : kOrder) {
     switch (k) {
-      case File: o[kNames[k]] = p.file; break;
-      case Pos: o[kNames[k]] = p.pos; break;
+      case File: entries.emplace_back(kNames[k], p.file); break;
+      case Pos: entries.emplace_back(kNames[k], p.pos); break;
       case ServerId:
-        if (p.server_id != 0) o[kNames[k]] = p.server_id;
+        if (p.server_id != 0) entries.emplace_back(kNames[k], p.server_id);
         break;
       case Gtids:
-        if (!p.gtids.empty()) o[kNames[k]] = p.gtids;
+        if (!p.gtids.empty()) entries.emplace_back(kNames[k], p.gtids);
         break;
       case Event:
-        if (p.event != 0) o[kNames[k]] = p.event;
+        if (p.event != 0) entries.emplace_back(kNames[k], p.event);
         break;
       case Row:
-        if (p.row != 0) o[kNames[k]] = p.row;
+        if (p.row != 0) entries.emplace_back(kNames[k], p.row);
         break;
       case TsSec:
-        if (p.ts_sec != 0) o[kNames[k]] = p.ts_sec;
+        if (p.ts_sec != 0) entries.emplace_back(kNames[k], p.ts_sec);
         break;
       case Snapshot:
-        if (p.snapshot) o[kNames[k]] = true;
+        if (p.snapshot) entries.emplace_back(kNames[k], true);
         break;
       default: break;
     }

@@ -30,8 +30,9 @@ class GtidState {
   /// Whether every GTID of `other` is at or before this state's position in its domain.
   bool includes(const GtidState& other) const;
   bool empty() const { return last_.empty(); }
-  /// "0-1-42,1-2-7", domains in increasing order (MariaDB's own format).
-  std::string str() const;
+  /// "0-1-42,1-2-7", domains in increasing order (MariaDB's own format). Kept up to date by
+  /// update(): every record's offset carries it, a state changes once per transaction.
+  const std::string& str() const { return text_; }
 
  private:
   struct Last {
@@ -39,6 +40,7 @@ class GtidState {
     std::uint64_t sequence = 0;
   };
   std::map<std::uint32_t, Last> last_;
+  std::string text_;
 };
 
 struct BinlogPosition {

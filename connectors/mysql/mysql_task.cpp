@@ -776,12 +776,20 @@ OffsetMap MySqlTask::restart_offset() const {
 
 BinlogPosition MySqlTask::position(std::uint64_t pos) const {
   BinlogPosition p;
+  set_position(p, pos);
+  return p;
+}
+
+void MySqlTask::set_position(BinlogPosition& p, std::uint64_t pos) const {
   p.file = file_;
   p.pos = pos;
+  p.event = 0;
+  p.row = 0;
+  p.gtids.clear();
+  if (flavor_ == Flavor::MariaDb) p.gtids = gtids_.str();
   p.server_id = event_server_;
   p.ts_sec = event_ts_sec_;
-  if (flavor_ == Flavor::MariaDb) p.gtids = gtids_.str();
-  return p;
+  p.snapshot = false;
 }
 
 SourceInfo MySqlTask::stream_source(std::uint64_t pos, std::int32_t row) const {
@@ -1058,7 +1066,8 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
       if (k < skip_events_ || (k == skip_events_ && skip_rows_ > 0)) break;  // delivered
       const std::uint64_t saved = event_pos_;
       event_pos_ = event_pos;
-      emit(*t, 't', Value(), Value(), last_row_, {}, out);  // the row counter as left, as Debezium
+      // the row counter as left, as Debezium
+      emit(*t, 't', Value(), Value(), last_row_, now_ns(), {}, out);
       event_pos_ = saved;
       break;
     }
@@ -1265,6 +1274,7 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
   batch_bytes_ += ev.event_length;
   const std::size_t n = update ? images.size() / 2 : images.size();
   if (n > 0) last_row_ = static_cast<std::int32_t>(n - 1);
+  const std::int64_t now = now_ns();  // one clock read for the event's rows
   for (std::size_t r = skip; r < n; ++r) {
     const auto row = static_cast<std::int32_t>(r);
     if (update) {
@@ -1276,7 +1286,7 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
         Header newkey{"__debezium.newkey", t.key_schema(), new_key};
         Header oldkey{"__debezium.oldkey", t.key_schema(), old_key};
         if (skipped_ops_.find('d') == std::string::npos) {
-          emit(t, 'd', std::move(before), Value(), row, {newkey}, out);
+          emit(t, 'd', std::move(before), Value(), row, now, {newkey}, out);
           if (tombstones_) {
             SourceRecord tomb = out.back();
             tomb.value_schema = nullptr;
@@ -1285,11 +1295,11 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
           }
         }
         if (skipped_ops_.find('c') == std::string::npos)
-          emit(t, 'c', Value(), std::move(after), row, {oldkey}, out);
+          emit(t, 'c', Value(), std::move(after), row, now, {oldkey}, out);
         continue;
       }
       if (skipped_ops_.find('u') == std::string::npos) {
-        emit(t, 'u', std::move(before), std::move(after), row, {}, out);
+        emit(t, 'u', std::move(before), std::move(after), row, now, {}, out);
       } else {
         ++metrics_->filtered;
       }
@@ -1298,7 +1308,7 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
         ++metrics_->filtered;
         continue;
       }
-      emit(t, 'd', t.row_from_binlog(images[r]), Value(), row, {}, out);
+      emit(t, 'd', t.row_from_binlog(images[r]), Value(), row, now, {}, out);
       if (tombstones_) {
         SourceRecord tomb = out.back();
         tomb.value_schema = nullptr;
@@ -1310,13 +1320,14 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
         ++metrics_->filtered;
         continue;
       }
-      emit(t, 'c', Value(), t.row_from_binlog(images[r]), row, {}, out);
+      emit(t, 'c', Value(), t.row_from_binlog(images[r]), row, now, {}, out);
     }
   }
 }
 
 void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::int32_t row,
-                     std::vector<Header> headers, std::vector<SourceRecord>& out) {
+                     std::int64_t now_ns, std::vector<Header> headers,
+                     std::vector<SourceRecord>& out) {
   SourceInfo si = stream_source(event_pos_, row);
   si.query = query_;
   Value transaction;
@@ -1331,15 +1342,15 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
   }
   SourceRecord rec;
   rec.source_partition = partition_;
-  BinlogPosition p = position(txn_pos_);
-  p.event = in_txn_ ? txn_events_ - 1 : 0;
-  p.row = static_cast<std::uint64_t>(row) + 1;
-  rec.source_offset = to_offset(p);
+  set_position(record_pos_, txn_pos_);
+  record_pos_.event = in_txn_ ? txn_events_ - 1 : 0;
+  record_pos_.row = static_cast<std::uint64_t>(row) + 1;
+  rec.source_offset = to_offset(record_pos_);
   rec.topic = t.topic();
   const Value& image = op == 'd' ? before : after;
   rec.key = op == 't' ? Value() : t.key(image);
   rec.key_schema = rec.key.is_null() ? nullptr : t.key_schema();
-  rec.value = t.envelope(std::move(before), std::move(after), t.source(si), op, now_ns(),
+  rec.value = t.envelope(std::move(before), std::move(after), t.source(si), op, now_ns,
                          std::move(transaction));
   rec.value_schema = t.envelope_schema();
   rec.headers = std::move(headers);
@@ -1348,7 +1359,7 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
   if (op == 'c') ++metrics_->creates;
   if (op == 'u') ++metrics_->updates;
   if (op == 'd') ++metrics_->deletes;
-  const std::int64_t now = now_ms();
+  const std::int64_t now = now_ns / 1000000;
   metrics_->last_event_ms = now;
   metrics_->last_event_lag_ms = std::max<std::int64_t>(0, now - event_ts_sec_ * 1000);
 }

@@ -109,13 +109,16 @@ class MySqlTask : public SourceTask {
   /// `pos` in the binlog file being read, with the event's server and time and, for
   /// MariaDbConnector, the GTID state completed so far.
   BinlogPosition position(std::uint64_t pos) const;
+  /// The same into `p`, reusing its strings' storage (once per record).
+  void set_position(BinlogPosition& p, std::uint64_t pos) const;
   /// The Source of a record of the binlog event being read (it starts at `pos`).
   SourceInfo stream_source(std::uint64_t pos, std::int32_t row) const;
   /// The Source of a snapshot record (`at`: the position read under the lock).
   SourceInfo snapshot_source(const BinlogPosition& at, std::int64_t ts_ms,
                              std::string_view marker) const;
+  /// One record of the event being read; `now_ns`: the clock read once for the event's rows.
   void emit(TableSchema& t, char op, Value before, Value after, std::int32_t row,
-            std::vector<Header> headers, std::vector<SourceRecord>& out);
+            std::int64_t now_ns, std::vector<Header> headers, std::vector<SourceRecord>& out);
   std::int64_t now_ms() const;
   /// Waits `ms`, or less when stop() comes (checked every 50 ms).
   void sleep_unless_stopped(std::int64_t ms);
@@ -157,6 +160,7 @@ class MySqlTask : public SourceTask {
   bool schema_only_ = false;       // no_data / recovery: the schema without rows
   bool snapshot_only_ = false;     // initial_only
   BinlogPosition stream_;          // where streaming starts
+  BinlogPosition record_pos_;      // emit()'s scratch for a record's offset
   bool by_gtid_ = false;           // open at stream_.gtids, not file / pos (until a GTID is read)
   std::uint64_t skip_events_ = 0;  // of the first transaction read (resume)
   std::uint64_t skip_rows_ = 0;

@@ -352,6 +352,29 @@ Bytes decimal_unscaled_from_string(std::string_view digits) {
   if (s.empty()) {
     throw std::invalid_argument("Invalid unscaled decimal \"" + std::string(digits) + "\"");
   }
+  // Up to 18 digits fit in an int64: its minimal two's complement bytes in one allocation (the
+  // common case; the general path below costs several allocations per value).
+  if (s.size() <= 18) {
+    std::int64_t v = 0;
+    bool digits = true;
+    for (const char c : s) {
+      if (c < '0' || c > '9') {
+        digits = false;
+        break;
+      }
+      v = v * 10 + (c - '0');
+    }
+    if (digits) {
+      if (negative) v = -v;
+      // The fewest bytes whose top bit still carries the sign (BigInteger.toByteArray()).
+      std::size_t n = 1;
+      while (n < 8 && (v >> (8 * n - 1)) != 0 && (v >> (8 * n - 1)) != -1) ++n;
+      Bytes out(n);
+      for (std::size_t i = 0; i < n; ++i)
+        out[n - 1 - i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i));
+      return out;
+    }
+  }
   // Magnitude, little-endian base 256, built by multiply-and-add per decimal digit.
   std::vector<std::uint8_t> mag;
   for (char c : s) {

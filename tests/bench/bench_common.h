@@ -72,7 +72,9 @@ inline WorkerConfig bench_worker_config(ConfigMap props) {
 /// The built-in converters and every plugin of the build.
 inline void load_bench_plugins(PluginRegistry& reg) {
   register_builtin_converters(reg);
-  load_plugins({TRIBUTARY_PLUGIN_DIR}, reg);
+  // BENCH_PLUGIN_DIR: another build's plugins, for an A/B of two builds in one sitting.
+  const char* dir = std::getenv("BENCH_PLUGIN_DIR");
+  load_plugins({dir != nullptr ? dir : TRIBUTARY_PLUGIN_DIR}, reg);
 }
 
 /// A task context with no committed offsets (and the SDK's discarding gauges).

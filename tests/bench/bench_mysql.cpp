@@ -12,6 +12,11 @@
 //     ROWS  changes (stream: inserted in 1000-row transactions) or table rows (snapshot)
 //     COLS  5 (narrow) or 30 (wide)
 // The server needs root without a password on loopback (tests/env/mariadb.sh).
+// For A/B comparisons of two builds (the spread between runs on a shared VM is large):
+//   BENCH_CAPTURE_REPS=N  repeat the connector-alone pass N times (take the min or median);
+//   BENCH_CAPTURE_ONLY=1  stop after it (no sink ceiling, no pipeline);
+//   BENCH_EXTRA=k=v,...   extra connector properties (e.g. max.batch.size=256);
+//   BENCH_PLUGIN_DIR=DIR  another build's plugins (with LD_LIBRARY_PATH at its lib/).
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -160,6 +165,20 @@ ConfigMap connector_config(const std::string& name, const std::string& mode,
           {"schema.history.internal.kafka.topic", name + "-history"},
           {"task.id", "0"}};
 }
+ConfigMap with_extra(ConfigMap c) {
+  if (const char* e = std::getenv("BENCH_EXTRA")) {
+    std::string s = e;
+    std::size_t i = 0;
+    while (i < s.size()) {
+      std::size_t j = s.find(',', i);
+      if (j == std::string::npos) j = s.size();
+      const std::string kv = s.substr(i, j - i);
+      c[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
+      i = j + 1;
+    }
+  }
+  return c;
+}
 
 struct Ctx : bench::BenchTaskContext {
   std::optional<OffsetMap> offset;
@@ -171,8 +190,8 @@ struct Ctx : bench::BenchTaskContext {
 };
 
 void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap& cfg,
-             std::optional<OffsetMap> offset, std::int64_t limit, std::vector<std::string>& keys,
-             std::vector<std::string>& values) {
+             std::optional<OffsetMap> offset, std::int64_t limit, bool keep,
+             std::vector<std::string>& keys, std::vector<std::string>& values) {
   Ctx ctx;
   ctx.offset = std::move(offset);
   auto task = reg.find("MySqlConnector", PluginType::Source)->make_source()->create_task();
@@ -190,15 +209,17 @@ void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap&
   std::vector<SourceRecord> batch;
   std::string buf;
   std::int64_t n = 0;
+  const std::string topic = cfg.at("topic.prefix") + "." + kDb + ".t";
   while (n < limit) {
     batch.clear();
     task->poll(batch);
     for (auto& r : batch) {
-      if (r.topic != cfg.at("topic.prefix") + "." + kDb + ".t") continue;  // schema changes
+      if (r.topic != topic) continue;  // schema changes
+      // The first 100k events' bytes are kept for the sink ceiling (only once: `keep`).
       kc->from_connect(r.topic, r.key_schema, r.key, buf);
-      if (static_cast<std::int64_t>(keys.size()) < 100000) keys.push_back(buf);
+      if (keep && keys.size() < 100000) keys.push_back(buf);
       vc->from_connect(r.topic, r.value_schema, r.value, buf);
-      if (static_cast<std::int64_t>(values.size()) < 100000) values.push_back(buf);
+      if (keep && values.size() < 100000) values.push_back(buf);
       ++n;
     }
     if (secs_since(t0) > 600) die("capture stalled");
@@ -297,8 +318,14 @@ int main(int argc, char** argv) {
     std::printf("  source: SELECT * into a discard %.0f rows/s\n", n / source_s);
   }
   std::vector<std::string> keys, values;
-  capture(reg, wc, connector_config(bench::unique("capture"), cmode, bootstrap), offset, rows, keys,
-          values);
+  // BENCH_CAPTURE_REPS=N repeats the connector-alone pass (the spread between passes of one
+  // process is smaller than between processes on this VM); the first pass's bytes are kept.
+  const char* reps_env = std::getenv("BENCH_CAPTURE_REPS");
+  const int reps = reps_env != nullptr ? std::max(1, std::atoi(reps_env)) : 1;
+  for (int i = 0; i < reps; ++i)
+    capture(reg, wc, with_extra(connector_config(bench::unique("capture"), cmode, bootstrap)),
+            offset, rows, i == 0, keys, values);
+  if (std::getenv("BENCH_CAPTURE_ONLY") != nullptr) return 0;
   double kb = 0, vb = 0;
   for (std::size_t i = 0; i < keys.size(); ++i) {
     kb += static_cast<double>(keys[i].size());

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -341,6 +342,32 @@ TEST(DecimalHelpers, UnscaledBytesAreMinimalTwosComplement) {
   EXPECT_THROW(decimal_unscaled_from_string("-"), std::invalid_argument);
   EXPECT_THROW(decimal_unscaled_from_string("12.5"), std::invalid_argument);
   EXPECT_THROW(decimal_unscaled_from_string("1e5"), std::invalid_argument);
+  // Up to 18 digits take the 64-bit path; its edges, by hand.
+  EXPECT_EQ(decimal_unscaled_from_string("32767"), (Bytes{0x7F, 0xFF}));
+  EXPECT_EQ(decimal_unscaled_from_string("32768"), (Bytes{0x00, 0x80, 0x00}));
+  EXPECT_EQ(decimal_unscaled_from_string("-32768"), (Bytes{0x80, 0x00}));
+  EXPECT_EQ(decimal_unscaled_from_string("-32769"), (Bytes{0xFF, 0x7F, 0xFF}));
+  EXPECT_EQ(decimal_unscaled_from_string("999999999999999999"),
+            (Bytes{0x0D, 0xE0, 0xB6, 0xB3, 0xA7, 0x63, 0xFF, 0xFF}));
+  EXPECT_EQ(decimal_unscaled_from_string("-999999999999999999"),
+            (Bytes{0xF2, 0x1F, 0x49, 0x4C, 0x58, 0x9C, 0x00, 0x01}));
+  EXPECT_THROW(decimal_unscaled_from_string("12a"), std::invalid_argument);
+  EXPECT_THROW(decimal_unscaled_from_string("--1"), std::invalid_argument);
+}
+
+// The 64-bit path and the general one agree: the same value with 19 leading zeros takes the
+// general path.
+TEST(DecimalHelpers, ShortAndLongDigitStringsGiveTheSameBytes) {
+  std::mt19937_64 rng(42);
+  for (int i = 0; i < 20000; ++i) {
+    const int digits = 1 + static_cast<int>(rng() % 18);
+    std::string d;
+    for (int k = 0; k < digits; ++k) d += static_cast<char>('0' + rng() % 10);
+    const std::string sign = rng() % 2 != 0 ? "-" : "";
+    EXPECT_EQ(decimal_unscaled_from_string(sign + d),
+              decimal_unscaled_from_string(sign + std::string(19, '0') + d))
+        << sign << d;
+  }
 }
 
 TEST(DecimalHelpers, PlainString) {
