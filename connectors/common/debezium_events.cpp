@@ -186,6 +186,34 @@ Value envelope_value(const SchemaPtr& envelope, Value before, Value after, Value
   return Value(std::move(data));
 }
 
+TableKey TableKey::of(const std::string& topic, const std::string& table_id,
+                      const std::vector<std::string>& key_columns, const SchemaPtr& row) {
+  TableKey k;
+  if (key_columns.empty()) return k;
+  SchemaBuilder key = SchemaBuilder::struct_();
+  key.name(topic + ".Key");
+  for (const auto& name : key_columns) {
+    const Field* f = row->field(name);
+    if (f == nullptr)
+      throw std::invalid_argument("key column '" + name + "' of table " + table_id +
+                                  " is not a captured column");
+    key.field(name, f->schema);
+    k.fields.push_back(f->index);
+  }
+  k.schema = key.build();
+  return k;
+}
+
+Value TableKey::value(const Value& row) const {
+  if (!schema || row.is_null()) return Value();
+  auto data = std::make_shared<Value::StructData>();
+  data->schema = schema;
+  data->fields.reserve(fields.size());
+  const auto& rf = row.as_struct().fields;
+  for (const int fi : fields) data->fields.push_back(rf[static_cast<std::size_t>(fi)]);
+  return Value(std::move(data));
+}
+
 const char* snapshot_marker(bool first_of_snapshot, bool last_of_snapshot, bool last_in_table,
                             bool first_in_table) {
   if (first_of_snapshot) return "first";

@@ -66,6 +66,21 @@ SchemaPtr envelope_schema(const std::string& topic, const SchemaPtr& row, const 
 Value envelope_value(const SchemaPtr& envelope, Value before, Value after, Value source, char op,
                      std::int64_t ts_ns, Value transaction = Value());
 
+/// A table's key: Debezium's <topic>.Key struct of the key columns (the primary key, or
+/// message.key.columns), in their order, each with its field's schema in the row struct; and
+/// which row field each one is.
+struct TableKey {
+  SchemaPtr schema;         // null: the table has no key
+  std::vector<int> fields;  // row field index per key field
+
+  /// From the row struct's schema (its fields are the captured columns, by name). Throws
+  /// std::invalid_argument naming a key column that is not captured.
+  static TableKey of(const std::string& topic, const std::string& table_id,
+                     const std::vector<std::string>& key_columns, const SchemaPtr& row);
+  /// The key struct taken from a row struct; null without a key or a row.
+  Value value(const Value& row) const;
+};
+
 /// source.snapshot of a snapshot row: "first" / "last" of the whole snapshot, then
 /// "last_in_data_collection" / "first_in_data_collection" of its table, else "true".
 const char* snapshot_marker(bool first_of_snapshot, bool last_of_snapshot, bool last_in_table,

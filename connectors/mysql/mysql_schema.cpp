@@ -182,7 +182,6 @@ TableSchema::TableSchema(TableDef def, const ValueModes& modes, const cdc::Table
   if (auto cols = filters.key_columns(id)) def_.key_columns = *cols;
   SchemaBuilder row = SchemaBuilder::struct_();
   row.name(topic_ + ".Value").optional();
-  std::vector<int> column_to_field(def_.columns.size(), -1);
   for (std::size_t i = 0; i < def_.columns.size(); ++i) {
     const ColumnDef& c = def_.columns[i];
     if (!filters.column_included(id, c.name)) continue;
@@ -194,25 +193,10 @@ TableSchema::TableSchema(TableDef def, const ValueModes& modes, const cdc::Table
     SchemaPtr field_schema = codec->schema(c.optional, default_value);
     codec->bind(field_schema);
     row.field(c.name, std::move(field_schema));
-    column_to_field[i] = static_cast<int>(fields_.size());
     fields_.push_back(Field{static_cast<int>(i), std::move(*codec)});
   }
   row_schema_ = row.build();
-  if (!def_.key_columns.empty()) {
-    SchemaBuilder key = SchemaBuilder::struct_();
-    key.name(topic_ + ".Key");
-    for (const auto& name : def_.key_columns) {
-      int fi = -1;
-      for (std::size_t i = 0; i < def_.columns.size(); ++i)
-        if (def_.columns[i].name == name) fi = column_to_field[i];
-      if (fi < 0)
-        throw std::invalid_argument("key column '" + name + "' of table " + id +
-                                    " is not a captured column");
-      key.field(name, row_schema_->fields()[static_cast<std::size_t>(fi)].schema);
-      key_fields_.push_back(fi);
-    }
-    key_schema_ = key.build();
-  }
+  key_ = cdc::TableKey::of(topic_, id, def_.key_columns, row_schema_);
   source_schema_ = source_schema(mariadb);
   envelope_schema_ = cdc::envelope_schema(topic_, row_schema_, source_schema_);
 }
@@ -254,13 +238,7 @@ Value TableSchema::row_from_text(const char* const* cells, const unsigned long* 
 }
 
 Value TableSchema::key(const Value& row) const {
-  if (!key_schema_ || row.is_null()) return Value();
-  auto data = std::make_shared<Value::StructData>();
-  data->schema = key_schema_;
-  data->fields.reserve(key_fields_.size());
-  const auto& rf = row.as_struct().fields;
-  for (const int fi : key_fields_) data->fields.push_back(rf[static_cast<std::size_t>(fi)]);
-  return Value(std::move(data));
+  return key_.value(row);
 }
 
 Value source_value(const SourceInfo& s, const std::string& db, const std::string& table) {

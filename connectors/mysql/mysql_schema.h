@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "binlog_rows.h"
+#include "debezium_events.h"
 #include "mysql_connection.h"
 #include "mysql_types.h"
 #include "table_filters.h"
@@ -90,7 +91,7 @@ class TableSchema {
 
   const TableDef& def() const { return def_; }
   const std::string& topic() const { return topic_; }
-  const SchemaPtr& key_schema() const { return key_schema_; }  // null: no key
+  const SchemaPtr& key_schema() const { return key_.schema; }  // null: no key
   const SchemaPtr& row_schema() const { return row_schema_; }
   const SchemaPtr& envelope_schema() const { return envelope_schema_; }
 
@@ -113,8 +114,8 @@ class TableSchema {
   TableDef def_;
   std::string topic_;
   std::vector<Field> fields_;
-  std::vector<int> key_fields_;  // indexes into fields_
-  SchemaPtr key_schema_, row_schema_, envelope_schema_, source_schema_;
+  cdc::TableKey key_;
+  SchemaPtr row_schema_, envelope_schema_, source_schema_;
 };
 
 }  // namespace tributary::mysql

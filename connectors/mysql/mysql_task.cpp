@@ -275,8 +275,12 @@ void MySqlTask::flush(std::vector<SourceRecord>& out, std::size_t bytes) {
   if (out.empty()) return;
   while (!queue_.wait_for_room(std::chrono::milliseconds(100)))
     if (stopping_) return;
+  const std::size_t n = out.size();
   queue_.push(std::move(out), bytes);
   out.clear();
+  // The next batch likely fills as this one did: room for it up front, not by doubling (and
+  // moving every record) as it grows; a trickle of single records reserves one.
+  out.reserve(n);
   batch_bytes_ = 0;
 }
 

@@ -140,7 +140,6 @@ TableSchema::TableSchema(TableDef def, const TypeCatalog& types, const ValueMode
   const std::string id = def_.id();
   topic_ = cdc::sanitize_topic(topic_prefix + "." + id);
   if (auto keys = filters.key_columns(id)) def_.key_columns = *keys;
-  column_to_field_.assign(def_.columns.size(), -1);
   SchemaBuilder row = SchemaBuilder::struct_();
   row.optional().name(topic_ + ".Value");
   for (size_t i = 0; i < def_.columns.size(); ++i) {
@@ -153,24 +152,10 @@ TableSchema::TableSchema(TableDef def, const TypeCatalog& types, const ValueMode
     SchemaPtr field_schema = f.codec.schema(f.optional, f.default_value);
     f.codec.bind(field_schema);
     row.field(c.name, std::move(field_schema));
-    column_to_field_[i] = static_cast<int>(fields_.size());
     fields_.push_back(std::move(f));
   }
   row_schema_ = row.build();
-  if (!def_.key_columns.empty()) {
-    SchemaBuilder key = SchemaBuilder::struct_();
-    key.name(topic_ + ".Key");
-    for (const auto& name : def_.key_columns) {
-      const int ci = column_index(name);
-      const int fi = ci < 0 ? -1 : column_to_field_[static_cast<size_t>(ci)];
-      if (fi < 0)
-        throw std::invalid_argument("key column '" + name + "' of table " + id +
-                                    " is not a captured column");
-      key.field(name, row_schema_->fields()[static_cast<size_t>(fi)].schema);
-      key_fields_.push_back(fi);
-    }
-    key_schema_ = key.build();
-  }
+  key_ = cdc::TableKey::of(topic_, id, def_.key_columns, row_schema_);
   source_schema_ = source_schema();
   envelope_schema_ = cdc::envelope_schema(topic_, row_schema_, source_schema_);
 }
@@ -212,13 +197,7 @@ Value TableSchema::row(const std::vector<Cell>& cells, bool key_only) const {
 }
 
 Value TableSchema::key(const Value& row) const {
-  if (!key_schema_ || row.is_null()) return Value();
-  auto data = std::make_shared<Value::StructData>();
-  data->schema = key_schema_;
-  data->fields.reserve(key_fields_.size());
-  const auto& rf = row.as_struct().fields;
-  for (const int fi : key_fields_) data->fields.push_back(rf[static_cast<size_t>(fi)]);
-  return Value(std::move(data));
+  return key_.value(row);
 }
 
 Value TableSchema::source(const SourceInfo& s) const {

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "debezium_events.h"
 #include "pg_connection.h"
 #include "pg_types.h"
 #include "table_filters.h"
@@ -75,7 +76,7 @@ class TableSchema {
 
   const TableDef& def() const { return def_; }
   const std::string& topic() const { return topic_; }
-  const SchemaPtr& key_schema() const { return key_schema_; }  // null: no key
+  const SchemaPtr& key_schema() const { return key_.schema; }  // null: no key
   const SchemaPtr& row_schema() const { return row_schema_; }
   const SchemaPtr& envelope_schema() const { return envelope_schema_; }
   size_t column_count() const { return def_.columns.size(); }
@@ -102,9 +103,8 @@ class TableSchema {
   TableDef def_;
   std::string topic_;
   std::vector<Field> fields_;
-  std::vector<int> key_fields_;  // indexes into fields_
-  std::vector<int> column_to_field_;
-  SchemaPtr key_schema_, row_schema_, envelope_schema_, source_schema_;
+  cdc::TableKey key_;
+  SchemaPtr row_schema_, envelope_schema_, source_schema_;
 };
 
 }  // namespace tributary::pg
