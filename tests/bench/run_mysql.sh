@@ -14,7 +14,8 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
 rows="${2:-1000000}"
 cases="${3:-binlog:5 binlog:30 stream:5:on stream:5:off stream:30:on stream:30:off snapshot:5:on snapshot:30:off rss:1000}"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=lib.sh
+. "$root/tests/bench/lib.sh"
 mdir="$(mktemp -d /tmp/tributary-bench-mariadb.XXXXXX)"
 kdir=""
 wdir="$(mktemp -d /tmp/tributary-bench-worker.XXXXXX)"
@@ -31,11 +32,7 @@ trap cleanup EXIT
 if [[ " $cases " == *" stream:"* || " $cases " == *" snapshot:"* || " $cases " == *" rss:"* ]]; then
   kdir="$(mktemp -d /dev/shm/tributary-bench-kafka.XXXXXX)"
   kport="$(free_port)"
-  KAFKA_EXTRA_PROPS="file.delete.delay.ms=0
-log.retention.bytes=2147483648
-log.segment.bytes=268435456
-log.retention.check.interval.ms=5000" KAFKA_JVM_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC" \
-    "$root/tests/env/kafka.sh" start "$kdir" "$kport" >/dev/null
+  bench_kafka_start "$kdir" "$kport"
 fi
 for c in $cases; do
   IFS=: read -r mode cols schemas <<<"$c"
@@ -47,21 +44,7 @@ for c in $cases; do
     txn="$cols"
     sql=(mariadb --protocol=TCP -h 127.0.0.1 -P "$mport" -uroot)
     "${sql[@]}" -e "DROP DATABASE IF EXISTS rss; CREATE DATABASE rss; CREATE TABLE rss.t (id BIGINT PRIMARY KEY, i INT NOT NULL, s VARCHAR(64) NOT NULL, d DATETIME(6) NOT NULL, n DECIMAL(12,2) NOT NULL)"
-    rport="$(free_port)"
-    cat > "$wdir/worker.properties" <<PROPS
-bootstrap.servers=127.0.0.1:$kport
-listeners=http://127.0.0.1:$rport
-plugin.path=$build/plugins
-offset.storage.file.filename=$wdir/offsets
-offset.flush.interval.ms=1000
-key.converter=org.apache.kafka.connect.json.JsonConverter
-value.converter=org.apache.kafka.connect.json.JsonConverter
-PROPS
-    "$build/bin/tributary" standalone "$wdir/worker.properties" >"$wdir/log" 2>&1 &
-    echo $! >"$wdir/pid"
-    pid="$(cat "$wdir/pid")"
-    for _ in $(seq 100); do curl -sf "127.0.0.1:$rport/" >/dev/null && break; sleep 0.1; done
-    curl -sf -XPOST -H 'Content-Type: application/json' "127.0.0.1:$rport/connectors" -d "{\"name\":\"rss\",\"config\":{\"connector.class\":\"MySqlConnector\",\"database.hostname\":\"127.0.0.1\",\"database.port\":\"$mport\",\"database.user\":\"root\",\"database.server.id\":\"7201\",\"database.include.list\":\"rss\",\"topic.prefix\":\"rss\",\"snapshot.mode\":\"no_data\",\"schema.history.internal.kafka.bootstrap.servers\":\"127.0.0.1:$kport\",\"schema.history.internal.kafka.topic\":\"rss-history\"}}" >/dev/null
+    rss_worker_start "$wdir" "127.0.0.1:$kport" "{\"name\":\"rss\",\"config\":{\"connector.class\":\"MySqlConnector\",\"database.hostname\":\"127.0.0.1\",\"database.port\":\"$mport\",\"database.user\":\"root\",\"database.server.id\":\"7201\",\"database.include.list\":\"rss\",\"topic.prefix\":\"rss\",\"snapshot.mode\":\"no_data\",\"schema.history.internal.kafka.bootstrap.servers\":\"127.0.0.1:$kport\",\"schema.history.internal.kafka.topic\":\"rss-history\"}}"
     sleep 3
     # The changes, committed while the worker runs (it streams each transaction after its commit).
     # (on stdin: a million small transactions are more text than one argument may hold)
@@ -71,23 +54,9 @@ PROPS
     done >"$wdir/load.sql"
     "${sql[@]}" --init-command="SET SESSION max_statement_time = 0" rss <"$wdir/load.sql" &
     loader=$!
-    peak=0
-    start=$(date +%s.%N)
-    while :; do
-      rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-      [ "$rss" -gt "$peak" ] && peak=$rss
-      written=$(curl -s "127.0.0.1:$rport/metrics" | awk '/^tributary_source_records_written_total\{/ {s += $2} END {print s}')
-      [ -n "$written" ] && [ "${written%.*}" -ge "$rows" ] && break
-      if [ -n "$loader" ] && ! kill -0 "$loader" 2>/dev/null; then
-        wait "$loader" || { echo "rss: loading the rows failed" >&2; exit 1; }
-        loader=""
-      fi
-      sleep 0.1
-    done
-    end=$(date +%s.%N)
-    [ -n "$loader" ] && wait "$loader"
-    echo "== worker binary: $rows narrow changes (schemas on, $txn per transaction) in $(python3 -c "print(round($end-$start,1))") s from the first insert; peak RSS $((peak / 1024)) MB (goal <= 64 MB)"
-    kill "$pid"; wait "$pid" 2>/dev/null || true; rm -f "$wdir/pid"
+    rss_sample "$rows" "$loader"
+    echo "== worker binary: $rows narrow changes (schemas on, $txn per transaction) in $rss_seconds s from the first insert; peak RSS $rss_peak_mb MB (goal <= 64 MB)"
+    kill "$rss_pid"; wait "$rss_pid" 2>/dev/null || true; rm -f "$wdir/pid"
   else
     "$build/tests/bench/bench_mysql" "127.0.0.1:$kport" "127.0.0.1:$mport" "$mode" "$n" "$cols" \
       "$schemas" 2>/dev/null | grep -v '^20[0-9][0-9]-'

@@ -17,7 +17,8 @@ build="$(cd "${1:-$root/build}" && pwd)"
 rows="${2:-1000000}"
 reps="${3:-1}"
 cases="${4:-stream:5:on stream:5:off stream:30:on stream:30:off snapshot:5:on snapshot:30:off latency:5:on}"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=lib.sh
+. "$root/tests/bench/lib.sh"
 kdir="$(mktemp -d /dev/shm/tributary-bench-kafka.XXXXXX)"
 pdir="$(mktemp -d /tmp/tributary-bench-pg.XXXXXX)"
 wdir="$(mktemp -d /tmp/tributary-bench-worker.XXXXXX)"
@@ -39,12 +40,7 @@ if [[ " $cases " == *:avro\ * ]]; then
   "$root/tests/env/registry.sh" start "$rdir" "$regport" >/dev/null
   export BENCH_REGISTRY="http://127.0.0.1:$regport/apis/ccompat/v7"
 fi
-# Old segments go while a run streams (2 GB per partition), so a long run fits in tmpfs.
-KAFKA_EXTRA_PROPS="file.delete.delay.ms=0
-log.retention.bytes=2147483648
-log.segment.bytes=268435456
-log.retention.check.interval.ms=5000" KAFKA_JVM_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC" \
-  "$root/tests/env/kafka.sh" start "$kdir" "$kport" >/dev/null
+bench_kafka_start "$kdir" "$kport"
 # synchronous_commit on (the tests' clusters turn it off): a walsender only sends WAL that is
 # flushed, so with it off each change waits for the WAL writer (wal_writer_delay, 200 ms).
 PG_EXTRA_CONF="max_wal_size = 4GB
@@ -75,31 +71,6 @@ psql=("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql" -h 127.0.0.1
 txn="${RSS_ONE_TXN:+$rows}"
 txn="${txn:-1000}"
 "${psql[@]}" -c "DO \$\$ BEGIN FOR b IN 0..$((rows / txn - 1)) LOOP INSERT INTO t SELECT g, (g % 100000)::integer, 'value of row ' || g, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second', (g % 1000000) / 100.0 FROM generate_series(b * $txn + 1, b * $txn + $txn) g; COMMIT; END LOOP; END \$\$" >/dev/null
-rport="$(free_port)"
-cat > "$wdir/worker.properties" <<PROPS
-bootstrap.servers=127.0.0.1:$kport
-listeners=http://127.0.0.1:$rport
-plugin.path=$build/plugins
-offset.storage.file.filename=$wdir/offsets
-offset.flush.interval.ms=1000
-key.converter=org.apache.kafka.connect.json.JsonConverter
-value.converter=org.apache.kafka.connect.json.JsonConverter
-PROPS
-# RSS_WORKER_PROPS: more worker.properties lines (e.g. "producer.buffer.memory=16777216").
-[ -n "${RSS_WORKER_PROPS:-}" ] && echo "$RSS_WORKER_PROPS" >>"$wdir/worker.properties"
-"$build/bin/tributary" standalone "$wdir/worker.properties" >"$wdir/log" 2>&1 &
-echo $! >"$wdir/pid"
-pid="$(cat "$wdir/pid")"
-for _ in $(seq 100); do curl -sf "127.0.0.1:$rport/" >/dev/null && break; sleep 0.1; done
-curl -sf -XPOST -H 'Content-Type: application/json' "127.0.0.1:$rport/connectors" -d "{\"name\":\"rss\",\"config\":{\"connector.class\":\"PostgresConnector\",\"database.hostname\":\"127.0.0.1\",\"database.port\":\"$pport\",\"database.user\":\"postgres\",\"database.dbname\":\"tributary_bench\",\"topic.prefix\":\"rss\",\"slot.name\":\"bench_rss\",\"publication.name\":\"bench_pub\",\"publication.autocreate.mode\":\"disabled\",\"snapshot.mode\":\"no_data\"}}" >/dev/null
-peak=0
-start=$(date +%s.%N)
-while :; do
-  rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-  [ "$rss" -gt "$peak" ] && peak=$rss
-  written=$(curl -s "127.0.0.1:$rport/metrics" | awk '/^tributary_source_records_written_total\{/ {print $2}')
-  [ -n "$written" ] && [ "${written%.*}" -ge "$rows" ] && break
-  sleep 0.1
-done
-end=$(date +%s.%N)
-echo "== worker binary: $rows narrow changes (schemas on, $txn per transaction) in $(python3 -c "print(round($end-$start,1))") s; peak RSS $((peak / 1024)) MB (goal <= 64 MB)"
+rss_worker_start "$wdir" "127.0.0.1:$kport" "{\"name\":\"rss\",\"config\":{\"connector.class\":\"PostgresConnector\",\"database.hostname\":\"127.0.0.1\",\"database.port\":\"$pport\",\"database.user\":\"postgres\",\"database.dbname\":\"tributary_bench\",\"topic.prefix\":\"rss\",\"slot.name\":\"bench_rss\",\"publication.name\":\"bench_pub\",\"publication.autocreate.mode\":\"disabled\",\"snapshot.mode\":\"no_data\"}}"
+rss_sample "$rows"
+echo "== worker binary: $rows narrow changes (schemas on, $txn per transaction) in $rss_seconds s; peak RSS $rss_peak_mb MB (goal <= 64 MB)"
