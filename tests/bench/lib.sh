@@ -4,9 +4,11 @@
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # bench_kafka_start DIR PORT: a broker for benchmarks, its log on DIR (tmpfs: pass a /dev/shm
-# dir). Old segments go while a run streams (2 GB per partition), so a long run fits in tmpfs.
+# dir). Old segments go while a run streams (2 GB per partition), and a deleted topic's files at
+# once (log.segment.delete.delay.ms; the default 60 s let three 1M-event runs of ~7 GB each fill
+# the tmpfs and the broker was OOM-killed), so a long run fits in tmpfs.
 bench_kafka_start() {
-  KAFKA_EXTRA_PROPS="file.delete.delay.ms=0
+  KAFKA_EXTRA_PROPS="log.segment.delete.delay.ms=0
 log.retention.bytes=2147483648
 log.segment.bytes=268435456
 log.retention.check.interval.ms=5000" KAFKA_JVM_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC" \

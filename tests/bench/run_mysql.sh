@@ -8,7 +8,8 @@
 # snapshot:5:on snapshot:30:off rss:1000"); wide cases use a fifth of the rows (events of ~10 KB).
 # rss:TXN: the worker binary's peak RSS (sampled from /proc every 100 ms) while it streams ROWS
 # narrow changes (schemas on) inserted in TXN-row transactions after it started; rss:ROWS is one
-# transaction (e.g. tests/bench/run_mysql.sh build 10000000 rss:10000000).
+# transaction (e.g. tests/bench/run_mysql.sh build 10000000 rss:10000000). REPS=N: bench_mysql runs N
+# pairs of (librdkafka alone, pipeline) per case and prints the median of their ratios.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
@@ -59,6 +60,6 @@ for c in $cases; do
     kill "$rss_pid"; wait "$rss_pid" 2>/dev/null || true; rm -f "$wdir/pid"
   else
     "$build/tests/bench/bench_mysql" "127.0.0.1:$kport" "127.0.0.1:$mport" "$mode" "$n" "$cols" \
-      "$schemas" 2>/dev/null | grep -v '^20[0-9][0-9]-'
+      "$schemas" "${REPS:-1}" 2>/dev/null | grep -v '^20[0-9][0-9]-'
   fi
 done

@@ -9,7 +9,7 @@ build="${1:-$root/build}"
 dir="$(mktemp -d /dev/shm/tributary-bench-kafka.XXXXXX)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 trap '"$root/tests/env/kafka.sh" stop "$dir"; rm -rf "$dir"' EXIT
-KAFKA_EXTRA_PROPS="file.delete.delay.ms=0" KAFKA_JVM_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC" \
+KAFKA_EXTRA_PROPS="log.segment.delete.delay.ms=0" KAFKA_JVM_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC" \
   "$root/tests/env/kafka.sh" start "$dir" "$port" >/dev/null
 BENCH_BROKER_PID="$(cat "$dir/kafka.pid")" \
   "$build/tests/bench/bench_pipeline" "127.0.0.1:$port" "${2:-500000}" "${3:-5}" "${4:-5}" 2>/dev/null

@@ -5,7 +5,8 @@
 # The KRaft controller listens on a free loopback port picked at each start (not PORT+1, which
 # another process may hold: an ephemeral client port once made a start fail). The broker's pid is
 # in DIR/kafka.pid, its log in DIR/kafka.log.
-# KAFKA_EXTRA_PROPS: more server.properties lines (e.g. "file.delete.delay.ms=0").
+# KAFKA_EXTRA_PROPS: more server.properties lines (e.g. "log.segment.delete.delay.ms=0": a deleted
+# topic's files go at once, not after 60 s; file.delete.delay.ms is only its per-topic name).
 # KAFKA_JVM_OPTS: JVM heap/GC options (default: a small heap with SerialGC, for tests).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
