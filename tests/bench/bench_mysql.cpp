@@ -17,7 +17,7 @@
 // For A/B comparisons of two builds (the spread between runs on a shared VM is large):
 //   BENCH_CAPTURE_REPS=N  repeat the connector-alone pass N times (take the min or median);
 //   BENCH_CAPTURE_ONLY=1  stop after it (no sink ceiling, no pipeline);
-//   BENCH_EXTRA=k=v,...   extra connector properties (e.g. max.batch.size=256);
+//   BENCH_EXTRA=k=v,...   extra connector properties, both passes (e.g. max.batch.size=256);
 //   BENCH_PLUGIN_DIR=DIR  another build's plugins (with LD_LIBRARY_PATH at its lib/).
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -167,17 +167,18 @@ ConfigMap connector_config(const std::string& name, const std::string& mode,
           {"schema.history.internal.kafka.topic", name + "-history"},
           {"task.id", "0"}};
 }
+// BENCH_EXTRA: extra connector properties, for the connector-alone pass and the pipeline alike.
 ConfigMap with_extra(ConfigMap c) {
-  if (const char* e = std::getenv("BENCH_EXTRA")) {
-    std::string s = e;
-    std::size_t i = 0;
-    while (i < s.size()) {
-      std::size_t j = s.find(',', i);
-      if (j == std::string::npos) j = s.size();
-      const std::string kv = s.substr(i, j - i);
-      c[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
-      i = j + 1;
-    }
+  const char* e = std::getenv("BENCH_EXTRA");
+  if (e == nullptr) return c;
+  const std::string s = e;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t j = std::min(s.find(',', i), s.size());
+    const std::string kv = s.substr(i, j - i);
+    const std::size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) die("BENCH_EXTRA: '" + kv + "' is not key=value");
+    c[kv.substr(0, eq)] = kv.substr(eq + 1);
+    i = j + 1;
   }
   return c;
 }
@@ -328,7 +329,10 @@ int main(int argc, char** argv) {
   for (int i = 0; i < reps; ++i)
     capture(reg, wc, with_extra(connector_config(bench::unique("capture"), cmode, bootstrap)),
             offset, rows, i == 0, keys, values);
-  if (std::getenv("BENCH_CAPTURE_ONLY") != nullptr) return 0;
+  if (std::getenv("BENCH_CAPTURE_ONLY") != nullptr) {
+    std::filesystem::remove_all(dir);
+    return 0;
+  }
   double kb = 0, vb = 0;
   for (std::size_t i = 0; i < keys.size(); ++i) {
     kb += static_cast<double>(keys[i].size());
@@ -349,8 +353,8 @@ int main(int argc, char** argv) {
                 n / sink_s, sink_cpu.self() * 1e9 / n);
     double cpu_s = 0;
     const std::string name = bench::unique("tri");
-    const double tri_s =
-        pipeline(reg, wc, connector_config(name, cmode, bootstrap), offset, rows, cpu_s);
+    const double tri_s = pipeline(reg, wc, with_extra(connector_config(name, cmode, bootstrap)),
+                                  offset, rows, cpu_s);
     const double ceiling = std::max(source_s, sink_s);
     ratios.push_back(ceiling / tri_s);
     std::printf("%s tributary: %.0f ev/s (%.0f ns CPU/event) = %.2f x the lower ceiling (%s)\n",
