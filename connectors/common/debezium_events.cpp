@@ -138,8 +138,11 @@ SourceRecord transaction_begin_record(const std::string& topic, PartitionPtr par
 SourceRecord transaction_end_record(const std::string& topic, PartitionPtr partition,
                                     OffsetMap offset, const std::string& id,
                                     const TransactionCounts& counts, std::int64_t ts_ms) {
+  // Debezium counts per collection in a HashMap and lists them in its order (golden
+  // mariadb_default: customers, MixedCase, orders for a transaction that touched customers,
+  // orders, MixedCase in that order).
   Value::Array cols;
-  for (const auto& [name, count] : counts.collections()) {
+  for (const auto& [name, count] : java_hash_map_order(counts.collections())) {
     Struct col(collection_schema());
     col.put("data_collection", Value(name)).put("event_count", Value(count));
     cols.push_back(std::move(col).build());

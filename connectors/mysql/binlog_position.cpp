@@ -115,6 +115,22 @@ OffsetMap to_offset(const BinlogPosition& p) {
   return o;
 }
 
+OffsetMap to_offset(const BinlogPosition& p, const std::string& transaction_id) {
+  OffsetMap base = to_offset(p);
+  if (transaction_id.empty()) return base;
+  // The position's keys in Debezium's put order, then transaction_id, iterated as the HashMap
+  // that holds all of them.
+  static const char* const kPutOrder[] = {"file",  "pos", "server_id", "gtids",
+                                          "event", "row", "ts_sec",    "snapshot"};
+  std::vector<std::pair<std::string, OffsetMap>> entries;
+  for (const char* k : kPutOrder)
+    if (base.contains(k)) entries.emplace_back(k, std::move(base[k]));
+  entries.emplace_back("transaction_id", transaction_id);
+  OffsetMap o = OffsetMap::object();
+  for (auto& [k, v] : cdc::java_hash_map_order(std::move(entries))) o[k] = std::move(v);
+  return o;
+}
+
 BinlogPosition from_offset(const OffsetMap& offset) {
   if (!offset.is_object()) throw std::invalid_argument("the stored offset is not an object");
   BinlogPosition p;

@@ -58,6 +58,9 @@ struct BinlogPosition {
 /// event, row when not 0 or empty; ts_sec; snapshot only while true), keys in the order of
 /// Debezium's HashMap (cdc::java_hash_map_order).
 OffsetMap to_offset(const BinlogPosition& p);
+/// The same with Debezium's `transaction_id` (put after the others, as its TransactionContext
+/// stores it into the same HashMap); without one when `transaction_id` is empty.
+OffsetMap to_offset(const BinlogPosition& p, const std::string& transaction_id);
 /// A stored offset read back; throws std::invalid_argument for an offset without `file` or
 /// `pos` ("Source offset 'file' parameter is missing", as Debezium) or with a value of the
 /// wrong type, naming the key.

@@ -551,11 +551,14 @@ void MySqlTask::snapshot(bool with_data) {
                       {"retention.ms", "9223372036854775807"},
                       {"retention.bytes", "-1"}},
                      std::chrono::milliseconds(30000));
-    auto record = [&](const std::string& db, const std::string& table, const std::string& ddl,
-                      const std::vector<TableChange>& changes) {
-      schema_change(db, ddl, changes,
-                    source_value(snapshot_source(at, now_ms(), "true"), db, table), record_offset,
-                    snap_offset, out);
+    struct Pending {
+      std::string db, table, ddl;
+      std::vector<TableChange> changes;
+    };
+    std::vector<Pending> pending;
+    auto record = [&](const std::string& db, const std::string& table, std::string ddl,
+                      std::vector<TableChange> changes) {
+      pending.push_back({db, table, std::move(ddl), std::move(changes)});
     };
     record("", "",
            "SET character_set_server=" + server_charset + ", collation_server=" + server_collation,
@@ -585,6 +588,16 @@ void MySqlTask::snapshot(bool with_data) {
         ch.def = def;
         record(def.database, def.table, ddl, {ch});
       }
+    }
+    // Without rows the last schema record is the snapshot's last record, marked "last" as
+    // Debezium marks it (golden mariadb_default, snapshot.mode=no_data).
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      const Pending& r = pending[i];
+      const bool last = !with_data && i + 1 == pending.size();
+      schema_change(
+          r.db, r.ddl, r.changes,
+          source_value(snapshot_source(at, now_ms(), last ? "last" : "true"), r.db, r.table),
+          record_offset, snap_offset, out);
     }
     // Without rows, the last schema record ends the snapshot: its offset is where streaming
     // starts (so a restart resumes there instead of taking the snapshot again, and a recovery
@@ -749,11 +762,18 @@ bool MySqlTask::recover_history(const BinlogPosition& upto) {
         }
         // By GTIDs when both have them (file names differ between servers after a failover),
         // else by file and position.
-        const bool before =
-            p.snapshot || (!p.gtids.empty() && !upto.gtids.empty()
-                               ? upto_gtids.includes(GtidState::parse(p.gtids))
-                               : seq(p.file) < seq(upto.file) ||
-                                     (seq(p.file) == seq(upto.file) && p.pos <= upto.pos));
+        // A record at the very place of the offset (MariaDbConnector's DDL positions: the
+        // transaction's start and the events done in it) counts when the offset has done as
+        // many events; else its DDL is read again from the binlog.
+        bool before = p.snapshot;
+        if (!before && !p.gtids.empty() && !upto.gtids.empty()) {
+          const GtidState at = GtidState::parse(p.gtids);
+          before = upto_gtids.includes(at) && (!at.includes(upto_gtids) || p.event <= upto.event);
+        } else if (!before) {
+          before = seq(p.file) < seq(upto.file) ||
+                   (seq(p.file) == seq(upto.file) &&
+                    (p.pos < upto.pos || (p.pos == upto.pos && p.event <= upto.event)));
+        }
         if (!before) return;
         ++applied;
         for (auto& ch : e.changes) {
@@ -932,6 +952,14 @@ void MySqlTask::handle(const MARIADB_RPL_EVENT& ev, std::vector<SourceRecord>& o
         by_gtid_ = false;
       }
       txn_seen_ = true;
+      // MariaDbConnector begins a transaction at every GTID event (a DDL's too, and one of a
+      // database it does not capture), and ends it at its XID or COMMIT with an END record,
+      // even an empty one. Not again for a transaction a restart resumes inside: its BEGIN was
+      // delivered.
+      txn_begun_ = tx_metadata_;
+      if (tx_metadata_ && skip_events_ == 0 && skip_rows_ == 0)
+        out.push_back(cdc::transaction_begin_record(
+            tx_topic_, partition_, to_offset(position(txn_pos_)), txn_id_, event_ts_sec_ * 1000));
       return;
     }
     case QUERY_EVENT: {
@@ -946,11 +974,13 @@ void MySqlTask::handle(const MARIADB_RPL_EVENT& ev, std::vector<SourceRecord>& o
         return;
       }
       if (stmt == "COMMIT") {
-        end_transaction(next, out);
+        end_transaction(next, out, true);
         return;
       }
       handle_query(ev, start, next, out);
-      if (standalone_ || !in_txn_) end_transaction(next, out);
+      // A DDL's group has no COMMIT: MariaDbConnector writes no END for it (its BEGIN stays
+      // open until the next GTID event begins another).
+      if (standalone_ || !in_txn_) end_transaction(next, out, false);
       return;
     }
     case ANNOTATE_ROWS_EVENT:
@@ -987,7 +1017,7 @@ void MySqlTask::handle(const MARIADB_RPL_EVENT& ev, std::vector<SourceRecord>& o
     case WRITE_ROWS_EVENT:
     case UPDATE_ROWS_EVENT:
     case DELETE_ROWS_EVENT: handle_rows(ev, start, out); return;
-    case XID_EVENT: end_transaction(next, out); return;
+    case XID_EVENT: end_transaction(next, out, true); return;
     default:
       if (!in_txn_ && !artificial && next != 0 && ev.event_type != HEARTBEAT_LOG_EVENT)
         txn_pos_ = next;
@@ -1004,7 +1034,8 @@ void MySqlTask::apply_gtid(GtidState& state, const std::string& gtid) {
                std::stoull(gtid.substr(d2 + 1)));
 }
 
-void MySqlTask::end_transaction(std::uint64_t next_pos, std::vector<SourceRecord>& out) {
+void MySqlTask::end_transaction(std::uint64_t next_pos, std::vector<SourceRecord>& out,
+                                bool committed) {
   if (!gtid_.empty()) apply_gtid(gtids_, gtid_);
   in_txn_ = false;
   standalone_ = false;
@@ -1013,10 +1044,11 @@ void MySqlTask::end_transaction(std::uint64_t next_pos, std::vector<SourceRecord
   txn_events_ = 0;
   skip_events_ = 0;
   skip_rows_ = 0;
-  if (tx_metadata_ && !txn_counts_.empty())
+  if (tx_metadata_ && committed && txn_begun_)
     out.push_back(cdc::transaction_end_record(tx_topic_, partition_, restart_offset(), txn_id_,
                                               txn_counts_, event_ts_sec_ * 1000));
   txn_counts_ = cdc::TransactionCounts();
+  txn_begun_ = false;
   gtid_.clear();
   query_.clear();
 }
@@ -1207,17 +1239,27 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
           ? st.database
           : db;
   BinlogPosition after = position(next_pos);
+  OffsetMap history_position;
   if (flavor_ == Flavor::MariaDb) {
-    // A DDL is a transaction of its own: its position includes its GTID, so a restart by GTID
-    // (and the history read back by GTID) starts after it.
+    // A DDL is a transaction of its own: the records' offset includes its GTID, so a restart
+    // by GTID starts after it.
     GtidState done = gtids_;
     if (standalone_ && !gtid_.empty()) apply_gtid(done, gtid_);
     after.gtids = done.str();
+    if (in_txn_ && !gtid_.empty()) {
+      // The history's position is MariaDbConnector's: the start of the DDL's transaction, the
+      // GTID set before it, one event (the DDL) done, and its GTID as transaction_id under
+      // provide.transaction.metadata (golden mariadb_default). recover_history orders it.
+      BinlogPosition at = position(txn_pos_);
+      at.event = 1;
+      history_position = to_offset(at, tx_metadata_ ? gtid_ : std::string());
+    }
   }
   const OffsetMap position = to_offset(after);
+  if (history_position.is_null()) history_position = position;
   for (const auto& d : drops)
     schema_change(d.database, "DROP TABLE " + quote_name(d.database) + "." + quote_name(d.table),
-                  {d}, source_value(si, d.database, d.table), position, position, out);
+                  {d}, source_value(si, d.database, d.table), position, history_position, out);
   if (!renames.empty()) {
     // source.table: the tables' names joined by ",", in the order of Debezium's HashSet of ids.
     std::vector<std::pair<std::string, std::string>> ids;
@@ -1226,12 +1268,12 @@ void MySqlTask::handle_query(const MARIADB_RPL_EVENT& ev, std::uint64_t event_po
     for (const auto& [id, name] : cdc::java_hash_map_order(std::move(ids)))
       tables += (tables.empty() ? "" : ",") + name;
     for (auto& [text, ch] : renames)
-      schema_change(database, text, {ch}, source_value(si, database, tables), position, position,
-                    out);
+      schema_change(database, text, {ch}, source_value(si, database, tables), position,
+                    history_position, out);
   }
   if (record)
     schema_change(database, stmt, changes, source_value(si, database, source_table), position,
-                  position, out);
+                  history_position, out);
 }
 
 void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos,
@@ -1336,11 +1378,6 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
   si.query = query_;
   Value transaction;
   if (tx_metadata_ && in_txn_) {
-    const bool first = txn_counts_.empty();
-    if (first && skip_events_ == 0 && skip_rows_ == 0) {
-      out.push_back(cdc::transaction_begin_record(
-          tx_topic_, partition_, to_offset(position(txn_pos_)), txn_id_, event_ts_sec_ * 1000));
-    }
     const std::int64_t order = txn_counts_.add(t.def().id());
     transaction = cdc::transaction_block(txn_id_, txn_counts_.total(), order);
   }

@@ -81,7 +81,8 @@ class MySqlTask : public SourceTask {
   /// Reads the schema history back up to the stored position: the table definitions in force
   /// there. False when the history topic is empty.
   bool recover_history(const BinlogPosition& upto);
-  void end_transaction(std::uint64_t next_pos, std::vector<SourceRecord>& out);
+  /// `committed`: an XID or COMMIT ends the group (the END record is written), not a DDL.
+  void end_transaction(std::uint64_t next_pos, std::vector<SourceRecord>& out, bool committed);
   /// Adds a "domain-server-seq" GTID read from the binlog to `state`.
   static void apply_gtid(GtidState& state, const std::string& gtid);
   void maybe_heartbeat(std::vector<SourceRecord>& out, bool force = false);
@@ -174,6 +175,7 @@ class MySqlTask : public SourceTask {
   bool in_txn_ = false;
   bool txn_seen_ = false;           // a transaction began since the binlog was opened
   bool standalone_ = false;         // a MariaDB GTID without COMMIT (DDL)
+  bool txn_begun_ = false;          // the transaction's BEGIN record is out (tx metadata)
   std::uint64_t txn_events_ = 0;    // row events of the transaction read so far
   std::int64_t event_ts_sec_ = 0;   // time of the event being read
   std::uint64_t event_server_ = 0;  // server id of the event being read

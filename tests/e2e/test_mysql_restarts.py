@@ -84,6 +84,51 @@ def test_restart_after_ddl_uses_the_schema_of_each_position(tmp_path):
         w.stop()
 
 
+def test_mariadb_offset_right_before_a_ddl_reads_the_ddl_once(tmp_path):
+    """MariaDbConnector writes a DDL's history position as Debezium does: the start of the DDL's
+    transaction, the GTID set before it and `event: 1`. An offset at that very place with no
+    event done (set here by PATCH, as an operator would) must read the DDL again from the binlog
+    and not also apply it from the history: applied twice, DROP COLUMN fails the task."""
+    db = new_database("rd")
+    prefix = f"rd{uuid.uuid4().hex[:8]}"
+    name = "rd"
+    mysql(db, "CREATE TABLE t (id INT PRIMARY KEY, a VARCHAR(10), b INT); "
+              "INSERT INTO t VALUES (1, 'snap', 1);")
+    w = Worker(tmp_path / "worker")
+    w.start()
+    try:
+        create_connector(w, name, mysql_config(db, prefix, 5520, **{
+            "connector.class": MARIADB_CLASS, "provide.transaction.metadata": "true"}))
+        topic = f"{prefix}.{db}.t"
+        assert ids_of(read_values(topic, lambda v: 1 in ids_of(v), 60)) == [1]
+        file, pos = mysql(None, "SHOW MASTER STATUS").split("\t")[:2]
+        gtids = mysql(None, "SELECT @@gtid_binlog_pos").strip()
+        mysql(db, "ALTER TABLE t DROP COLUMN b; INSERT INTO t VALUES (2, 'two');")
+        assert ids_of(read_values(topic, lambda v: 2 in ids_of(v), 60)) == [1, 2]
+        hist = read_values(f"schema-history.{prefix}",
+                           lambda v: any(h and "DROP COLUMN b" in h["ddl"] for h in v), 30)
+        alter = next(h for h in hist if h and "DROP COLUMN b" in h["ddl"])
+        assert alter["position"]["pos"] == int(pos) and alter["position"]["gtids"] == gtids, alter
+        assert alter["position"]["event"] == 1, alter
+
+        assert w.call("PUT", f"/connectors/{name}/stop").status == 204
+        w.wait_state(name, "STOPPED", timeout=30)
+        body = {"offsets": [{"partition": {"server": prefix},
+                             "offset": {"file": file, "pos": int(pos), "gtids": gtids,
+                                        "server_id": 1}}]}
+        r = w.call("PATCH", f"/connectors/{name}/offsets", body=body)
+        assert r.status == 200, r
+        assert w.call("PUT", f"/connectors/{name}/resume").status == 202
+        values = read_values(topic, lambda v: ids_of(v).count(2) == 2, 60)
+        status = w.status(name)
+        assert status["tasks"][0]["state"] == "RUNNING", status
+        assert ids_of(values) == [1, 2, 2], ids_of(values)
+        again = [v for v in values if v and v["payload"]["after"]["id"] == 2][1]
+        assert again["payload"]["after"] == {"id": 2, "a": "two"}, again["payload"]
+    finally:
+        w.stop()
+
+
 def test_table_renamed_into_the_captured_set_decodes_with_its_recorded_schema(tmp_path):
     """Under Debezium's default store.only.captured.tables.ddl=false the definitions of the
     captured database's other tables are kept and recorded too: a table ALTERed while not

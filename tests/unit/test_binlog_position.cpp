@@ -56,6 +56,22 @@ TEST(BinlogPosition, OffsetsHaveDebeziumsKeysAndOrder) {
   EXPECT_TRUE(back.snapshot);
 }
 
+TEST(BinlogPosition, MariaDbHistoryPositionWithTransactionIdInDebeziumsOrder) {
+  // tests/golden/mysql/mariadb_default, history record 34 (TRUNCATE), as MariaDbConnector 2.7.0
+  // wrote it: transaction_id lands in bucket 0 of the same 16.
+  BinlogPosition p;
+  p.file = "mariadb-bin.000001";
+  p.pos = 30712;
+  p.gtids = "0-1-72";
+  p.server_id = 1;
+  p.event = 1;
+  p.ts_sec = 1796576183;
+  EXPECT_EQ(to_offset(p, "0-1-73").dump(),
+            R"({"transaction_id":"0-1-73","ts_sec":1796576183,"file":"mariadb-bin.000001",)"
+            R"("pos":30712,"gtids":"0-1-72","server_id":1,"event":1})");
+  EXPECT_EQ(to_offset(p, "").dump(), to_offset(p).dump());
+}
+
 TEST(BinlogPosition, BadStoredOffsetsNameTheKey) {
   auto message = [](const OffsetMap& o) {
     try {

@@ -23,7 +23,7 @@ TEST(SnapshotMarker, FirstAndLastOfTheSnapshotWinOverTheTableMarkers) {
   EXPECT_STREQ(snapshot_marker(false, false, false, false), "true");
 }
 
-TEST(TransactionMetadata, CountsPerCollectionInFirstSeenOrder) {
+TEST(TransactionMetadata, CountsPerCollection) {
   TransactionCounts c;
   EXPECT_TRUE(c.empty());
   EXPECT_EQ(c.add("inventory.orders"), 1);
@@ -41,12 +41,31 @@ TEST(TransactionMetadata, CountsPerCollectionInFirstSeenOrder) {
   EXPECT_TRUE(v[1] == Value("0-1-7"));
   EXPECT_TRUE(v[2] == Value(std::int64_t{3}));
   ASSERT_EQ(v[3].as<Value::Array>().size(), 2u);
-  EXPECT_TRUE(v[3].as<Value::Array>()[1].as_struct().fields[0] == Value("inventory.customers"));
+  // listed in HashMap order (buckets 6 and 12 of 16), not in first-seen order
+  EXPECT_TRUE(v[3].as<Value::Array>()[0].as_struct().fields[0] == Value("inventory.customers"));
+  EXPECT_TRUE(v[3].as<Value::Array>()[1].as_struct().fields[0] == Value("inventory.orders"));
   auto begin = transaction_begin_record("s.transaction", partition, OffsetMap{}, "0-1-7", 5);
   EXPECT_TRUE(begin.value.as_struct().fields[2].is_null());  // event_count
   EXPECT_TRUE(begin.key.as_struct().fields[0] == Value("0-1-7"));
   const Value block = transaction_block("0-1-7", 3, 2);
   EXPECT_EQ(block.as_struct().schema->name(), std::optional<std::string>("event.block"));
+}
+
+TEST(TransactionMetadata, TransactionEndListsCollectionsInHashMapOrder) {
+  // tests/golden/mysql/mariadb_default, transaction 0-1-71 (changes.sql lines 60-63): rows of
+  // customers, orders, MixedCase, customers; Debezium's END lists customers, MixedCase, orders.
+  TransactionCounts c;
+  for (const char* t :
+       {"inventory.customers", "inventory.orders", "inventory.MixedCase", "inventory.customers"})
+    c.add(t);
+  auto end = transaction_end_record("s.transaction", nullptr, OffsetMap{}, "0-1-71", c, 0);
+  std::vector<std::pair<std::string, std::int64_t>> listed;
+  for (const Value& col : end.value.as_struct().fields[3].as<Value::Array>())
+    listed.emplace_back(col.as_struct().fields[0].as<std::string>(),
+                        col.as_struct().fields[1].as<std::int64_t>());
+  EXPECT_EQ(listed,
+            (std::vector<std::pair<std::string, std::int64_t>>{
+                {"inventory.customers", 2}, {"inventory.MixedCase", 1}, {"inventory.orders", 1}}));
 }
 
 TEST(Heartbeat, TopicIsThePrefixThenTheServerName) {
