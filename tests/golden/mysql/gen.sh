@@ -18,11 +18,19 @@ start_s=$SECONDS
 # shellcheck source=../connect_lib.sh
 . "$here/../connect_lib.sh"
 golden_init mysql "$@"
+mysql_plugins="$plugin_path"
+mariadb_plugins=""   # the MariaDbConnector's jars, fetched when a config names that class
 stop_db() { "$env_dir/mariadb.sh" stop "$work/db" || true; }
 
 run_one() {
   local name="$1" cfg="$here/connector-$1.json" out="$here/$1"
   [ -f "$cfg" ] || fail "no $cfg"
+  if grep -q 'io.debezium.connector.mariadb.MariaDbConnector' "$cfg"; then
+    [ -n "$mariadb_plugins" ] || mariadb_plugins="$(dirname "$("$here/../fetch_debezium.sh" mariadb)")"
+    plugin_path="$mariadb_plugins"
+  else
+    plugin_path="$mysql_plugins"
+  fi
   local t0=$SECONDS
   work="$(mktemp -d "/tmp/dbz-mysql-golden-$name-XXXXXX")"
   local db_port
@@ -46,4 +54,4 @@ run_one() {
 }
 
 for n in "${names[@]}"; do run_one "$n"; done
-echo "gen: all done in $((SECONDS - start_s)) s (Debezium $dbz_version, Kafka Connect $(basename "$(dirname "$kafka_lib")"), $(mariadbd --version | sed 's/.*Ver \([^ ]*\).*/MariaDB \1/'))"
+echo "gen: all done in $((SECONDS - start_s)) s (Debezium $dbz_version${mariadb_plugins:+, MariaDbConnector $(basename "$(dirname "$mariadb_plugins")")}, Kafka Connect $(basename "$(dirname "$kafka_lib")"), $(mariadbd --version | sed 's/.*Ver \([^ ]*\).*/MariaDB \1/'))"
