@@ -166,7 +166,69 @@ std::vector<std::pair<std::string, std::string>> check_config(const ConfigMap& p
   } catch (const std::exception&) {
     // A malformed number: the ConfigDef's own validation names it.
   }
+  for (auto& e : cdc::check_unsupported(props, mysql_unsupported_keys()).errors)
+    errors.push_back(std::move(e));
   return errors;
+}
+
+const std::vector<cdc::UnsupportedKey>& mysql_unsupported_keys() {
+  using Kind = cdc::UnsupportedKey::Kind;
+  static const std::vector<cdc::UnsupportedKey> keys = {
+      {"gtid.source.includes",
+       Kind::Refused,
+       {},
+       "the transactions of every server are captured; filter with a transform"},
+      {"gtid.source.excludes",
+       Kind::Refused,
+       {},
+       "the transactions of every server are captured; filter with a transform"},
+      {"database.ssl.keystore",
+       Kind::Refused,
+       {},
+       "Java key stores are not read (the client is MariaDB Connector/C); a client certificate "
+       "cannot be given yet"},
+      {"database.ssl.truststore",
+       Kind::Refused,
+       {},
+       "Java key stores are not read (the client is MariaDB Connector/C); a CA certificate "
+       "file cannot be given yet"},
+      {"sourceinfo.struct.maker",
+       Kind::Refused,
+       {"io.debezium.connector.mysql.MySqlSourceInfoStructMaker",
+        "io.debezium.connector.mariadb.MariaDbSourceInfoStructMaker"},
+       "the source block is written as the connector's default maker writes it"},
+      {"schema.history.internal",
+       Kind::Refused,
+       {"io.debezium.storage.kafka.history.KafkaSchemaHistory"},
+       "the schema history is kept in schema.history.internal.kafka.topic (KafkaSchemaHistory)"},
+      {"gtid.source.filter.dml.events",
+       Kind::Ignored,
+       {"true"},
+       "read only with gtid.source.includes / excludes, which are refused"},
+      {"database.ssl.keystore.password", Kind::Ignored, {}, "Java key stores are not read"},
+      {"database.ssl.truststore.password", Kind::Ignored, {}, "Java key stores are not read"},
+      {"binlog.buffer.size",
+       Kind::Ignored,
+       {"0"},
+       "the binlog reader needs no look-ahead buffer: MariaDB writes no rolled-back transaction"},
+      {"min.row.count.to.stream.results",
+       Kind::Ignored,
+       {"1000"},
+       "snapshot rows are always streamed from the server (mysql_use_result)"},
+      {"use.nongraceful.disconnect",
+       Kind::Ignored,
+       {"false"},
+       "a Java client switch; Tributary closes the binlog connection by shutting its socket"},
+      {"database.jdbc.driver",
+       Kind::Ignored,
+       {"com.mysql.cj.jdbc.Driver", "org.mariadb.jdbc.Driver"},
+       "Tributary connects through MariaDB Connector/C, not JDBC"},
+      {"database.protocol",
+       Kind::Ignored,
+       {"jdbc:mysql", "jdbc:mariadb"},
+       "Tributary connects through MariaDB Connector/C, not JDBC"},
+  };
+  return keys;
 }
 
 }  // namespace tributary::mysql

@@ -13,6 +13,7 @@
 
 #include "cdc_config.h"
 #include "tributary/config.h"
+#include "unsupported_config.h"
 
 namespace tributary::mysql {
 
@@ -27,7 +28,11 @@ enum class LockingMode { Minimal, Extended, None };
 LockingMode parse_locking_mode(const std::string& value);
 
 /// The checks across keys of a connector config, by key: max.queue.size > max.batch.size, the
-/// statements of snapshot.select.statement.overrides, the schema history keys.
+/// statements of snapshot.select.statement.overrides, the schema history keys, and the refused
+/// Debezium keys Tributary does not implement (unsupported_config.h).
 std::vector<std::pair<std::string, std::string>> check_config(const ConfigMap& props);
+
+/// The MySqlConnector / MariaDbConnector keys Tributary does not implement, beyond the common ones.
+const std::vector<cdc::UnsupportedKey>& mysql_unsupported_keys();
 
 }  // namespace tributary::mysql

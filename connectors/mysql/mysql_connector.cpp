@@ -46,6 +46,7 @@ void register_mysql(PluginRegistrar& r) {
   d.type = PluginType::Source;
   d.version = "2.7.4.Final";
   d.config_def = mysql_config_def();
+  d.unimplemented_keys = cdc::describe_unsupported(mysql_unsupported_keys());
   d.make_source = [] { return std::make_unique<MySqlConnector>(Flavor::MySql); };
   r.add(d);
   d.class_name = "io.debezium.connector.mariadb.MariaDbConnector";

@@ -69,6 +69,8 @@ void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
   for (const auto& [key, errors] : mysql_config_def().validate(props))
     if (!errors.empty()) throw ConfigError(key, errors.front());
   for (const auto& [key, error] : check_config(props)) throw ConfigError(key, error);
+  for (const auto& w : cdc::check_unsupported(props, mysql_unsupported_keys()).warnings)
+    context.log(LogLevel::Warn, kLogger, w);
   const Config c(mysql_config_def(), props);
   settings_ = ConnectionSettings::from(props);
   prefix_ = c.get_string("topic.prefix");

@@ -27,6 +27,10 @@ ConnectionSettings ConnectionSettings::from(const ConfigMap& props) {
   s.password = get(props, "database.password");
   s.dbname = get(props, "database.dbname");
   s.sslmode = get(props, "database.sslmode", "prefer");
+  s.sslcert = get(props, "database.sslcert");
+  s.sslkey = get(props, "database.sslkey");
+  s.sslpassword = get(props, "database.sslpassword");
+  s.sslrootcert = get(props, "database.sslrootcert");
   s.keepalives = get(props, "database.tcpKeepAlive", "true") != "false";
   return s;
 }
@@ -50,6 +54,15 @@ Connection::Connection(const ConnectionSettings& s, bool replication,
   if (!s.password.empty()) {
     keys.push_back("password");
     values.push_back(s.password.c_str());
+  }
+  const std::pair<const char*, const std::string*> tls[] = {{"sslcert", &s.sslcert},
+                                                            {"sslkey", &s.sslkey},
+                                                            {"sslpassword", &s.sslpassword},
+                                                            {"sslrootcert", &s.sslrootcert}};
+  for (const auto& [key, value] : tls) {
+    if (value->empty()) continue;
+    keys.push_back(key);
+    values.push_back(value->c_str());
   }
   // Text formats the decoders expect, whatever the server's or the role's settings.
   keys.push_back("options");

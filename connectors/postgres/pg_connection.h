@@ -31,6 +31,7 @@ struct ConnectionSettings {
   std::string password;
   std::string dbname;
   std::string sslmode = "prefer";
+  std::string sslcert, sslkey, sslpassword, sslrootcert;  // libpq's, when set
   bool keepalives = true;
   int connect_timeout_s = 10;
 

@@ -26,6 +26,16 @@ const ConfigDef& postgres_config_def() {
              "libpq sslmode: disable, allow, prefer, require, verify-ca, verify-full.",
              "Connection",
              v::one_of({"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}));
+    d.define("database.sslcert", CT::String, "", I::Medium,
+             "File of the client's SSL certificate (libpq sslcert).", "Connection");
+    d.define("database.sslkey", CT::String, "", I::Medium,
+             "File of the client's SSL private key (libpq sslkey).", "Connection");
+    d.define("database.sslpassword", CT::Password, "", I::Medium,
+             "Password of the private key in database.sslkey (libpq sslpassword).", "Connection");
+    d.define("database.sslrootcert", CT::String, "", I::Medium,
+             "File of the root certificates the server is verified against under verify-ca and "
+             "verify-full (libpq sslrootcert).",
+             "Connection");
     d.define("database.initial.statements", CT::String, "", I::Low,
              "Semicolon-separated SQL run on each new (non-replication) connection.", "Connection");
     d.define("database.tcpKeepAlive", CT::Boolean, "true", I::Low,
@@ -115,6 +125,54 @@ std::optional<std::string> check_queue_size(const ConfigMap& props) {
 
 std::vector<std::pair<std::string, std::string>> check_select_overrides(const ConfigMap& props) {
   return cdc::check_select_overrides(postgres_config_def(), props);
+}
+
+const std::vector<cdc::UnsupportedKey>& postgres_unsupported_keys() {
+  using Kind = cdc::UnsupportedKey::Kind;
+  static const std::vector<cdc::UnsupportedKey> keys = {
+      {"replica.identity.autoset.values",
+       Kind::Refused,
+       {},
+       "Tributary does not change a table's REPLICA IDENTITY; set it with ALTER TABLE ... "
+       "REPLICA IDENTITY"},
+      {"slot.stream.params",
+       Kind::Refused,
+       {},
+       "pgoutput is started with fixed parameters (proto_version 1 and the publication)"},
+      {"schema.refresh.mode",
+       Kind::Refused,
+       {"columns_diff"},
+       "a table's schema is refreshed when its columns differ (columns_diff)"},
+      {"flush.lsn.source",
+       Kind::Refused,
+       {"true"},
+       "the connector confirms to the slot the LSNs whose records are committed"},
+      {"xmin.fetch.interval.ms", Kind::Refused, {"0"}, "source.xmin is not filled"},
+      {"snapshot.locking.mode", Kind::Refused, {"none"}, "the snapshot takes no table locks"},
+      {"sourceinfo.struct.maker",
+       Kind::Refused,
+       {"io.debezium.connector.postgresql.PostgresSourceInfoStructMaker"},
+       "the source block is written as the connector's default maker writes it"},
+      {"message.prefix.include.list",
+       Kind::Ignored,
+       {},
+       "logical decoding messages are not captured"},
+      {"message.prefix.exclude.list",
+       Kind::Ignored,
+       {},
+       "logical decoding messages are not captured"},
+      {"snapshot.delay.ms", Kind::Ignored, {"0"}, "the snapshot starts at once"},
+      {"table.ignore.builtin", Kind::Ignored, {"true"}, "the system schemas are never captured"},
+      {"database.sslfactory",
+       Kind::Ignored,
+       {},
+       "a Java class; libpq follows database.sslmode and database.sslrootcert"},
+      {"database.query.timeout.ms",
+       Kind::Ignored,
+       {"600000"},
+       "the PostgreSQL connector's queries are bounded by connect.timeout and cancelled at stop"},
+  };
+  return keys;
 }
 
 SnapshotMode parse_snapshot_mode(const std::string& value) {

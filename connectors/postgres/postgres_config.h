@@ -9,6 +9,7 @@
 
 #include "cdc_config.h"
 #include "tributary/config.h"
+#include "unsupported_config.h"
 
 namespace tributary::pg {
 
@@ -22,5 +23,8 @@ std::optional<std::string> check_queue_size(const ConfigMap& props);
 /// Each table listed in snapshot.select.statement.overrides needs its statement under
 /// snapshot.select.statement.overrides.<schema.table>: (missing key, error text) pairs.
 std::vector<std::pair<std::string, std::string>> check_select_overrides(const ConfigMap& props);
+/// The PostgresConnector keys Tributary does not implement, beyond the common ones
+/// (unsupported_config.h).
+const std::vector<cdc::UnsupportedKey>& postgres_unsupported_keys();
 
 }  // namespace tributary::pg

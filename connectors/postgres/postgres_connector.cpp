@@ -17,6 +17,9 @@ class PostgresConnector : public SourceConnector {
       if (!errors.empty()) throw ConfigError(key, errors.front());
     if (auto e = check_queue_size(props)) throw ConfigError("max.queue.size", *e);
     for (const auto& [key, error] : check_select_overrides(props)) throw ConfigError(key, error);
+    for (const auto& [key, error] :
+         cdc::check_unsupported(props, postgres_unsupported_keys()).errors)
+      throw ConfigError(key, error);
     props_ = props;
   }
   std::vector<ConfigMap> task_configs(int) override { return {props_}; }
@@ -29,6 +32,9 @@ class PostgresConnector : public SourceConnector {
     } catch (const std::exception&) {
       // A malformed number: the ConfigDef's own validation names it.
     }
+    for (const auto& [key, error] :
+         cdc::check_unsupported(props, postgres_unsupported_keys()).errors)
+      errors[key].push_back(error);
     return errors;
   }
   std::unique_ptr<SourceTask> create_task() override { return std::make_unique<PostgresTask>(); }
@@ -44,6 +50,7 @@ void register_postgres(PluginRegistrar& r) {
   d.type = PluginType::Source;
   d.version = "2.7.4.Final";
   d.config_def = postgres_config_def();
+  d.unimplemented_keys = cdc::describe_unsupported(postgres_unsupported_keys());
   d.make_source = [] { return std::make_unique<PostgresConnector>(); };
   r.add(std::move(d));
 }

@@ -174,6 +174,9 @@ void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   max_queue_bytes_ = c.get_long("max.queue.size.in.bytes");
   queue_.configure(max_batch_, max_queue_, max_queue_bytes_);
   if (auto e = check_queue_size(props)) throw ConfigError("max.queue.size", *e);
+  const auto unsupported = cdc::check_unsupported(props, postgres_unsupported_keys());
+  for (const auto& [key, error] : unsupported.errors) throw ConfigError(key, error);
+  for (const auto& w : unsupported.warnings) context.log(LogLevel::Warn, kLogger, w);
   poll_interval_ms_ = std::max(1, c.get_int("poll.interval.ms"));
   status_interval_ms_ = std::max(1, c.get_int("status.update.interval.ms"));
   heartbeat_interval_ms_ = c.get_int("heartbeat.interval.ms");

@@ -130,6 +130,13 @@ int docs(const std::vector<std::string>& plugin_path) {
       os << "No configuration keys.\n\n";
     else
       print_def(os, p->config_def);
+    if (!p->unimplemented_keys.empty()) {
+      os << "Keys of the upstream class that Tributary does not implement:\n\n"
+            "| Key | When set |\n|---|---|\n";
+      for (const auto& [key, what] : p->unimplemented_keys)
+        os << "| `" << key << "` | " << what << " |\n";
+      os << "\n";
+    }
   }
   return 0;
 }

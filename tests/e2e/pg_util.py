@@ -126,17 +126,18 @@ def payloads(records, ops=None):
 
 
 @contextlib.contextmanager
-def private_postgres():
+def private_postgres(extra_conf=""):
     """A PostgreSQL server of the test's own (tests/env/postgres.sh) on a free port, for tests
     that stop and start it; yields (port, restart) where restart() stops and starts it. Its
     directory is directly under the system temp dir: run as root, the server runs as user
-    postgres, which cannot enter pytest's root-only tmp_path."""
+    postgres, which cannot enter pytest's root-only tmp_path. `extra_conf`: more
+    postgresql.conf lines."""
     port = free_port()
     workdir = tempfile.mkdtemp(prefix="tributary-pg-")
 
     def start():
         r = subprocess.run([str(POSTGRES_SH), "start", workdir, str(port)], capture_output=True,
-                           text=True)
+                           text=True, env=dict(os.environ, PG_EXTRA_CONF=extra_conf))
         assert r.returncode == 0, f"postgres.sh start failed: {r.stdout}{r.stderr}"
 
     def restart(pause_s=0.0):

@@ -162,6 +162,16 @@ def test_validation_names_the_key(worker):
     assert "schema.history.internal.kafka.topic" in errors(missing)
     e = errors(dict(good, **{"snapshot.locking.mode": "minimal_percona"}))
     assert "snapshot.locking.mode" in e, e
+    # Debezium keys Tributary does not implement: refused when they would change the records
+    # (unmasked PII, other topics), silent at Debezium's defaults.
+    e = errors(dict(good, **{"column.mask.with.8.chars": "inventory.customers.email",
+                             "schema.history.internal":
+                                 "io.debezium.storage.file.history.FileSchemaHistory",
+                             "topic.naming.strategy":
+                                 "io.debezium.schema.DefaultTopicNamingStrategy",
+                             "snapshot.max.threads": "4"}))
+    assert sorted(e) == ["column.mask.with.8.chars", "schema.history.internal"], e
+    assert "unmasked values" in e["column.mask.with.8.chars"][0], e
     mysql(None, "CREATE USER IF NOT EXISTS 'nogrants'@'%' IDENTIFIED BY 'pw';")
     e = errors(dict(good, **{"database.user": "nogrants", "database.password": "pw"}))
     text = json.dumps(e)

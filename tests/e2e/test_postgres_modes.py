@@ -9,7 +9,13 @@ shared worker. What each snapshot mode must do is Debezium 2.7's documented beha
   when_needed   snapshot when there is no offset or its position cannot be resumed from
   always        snapshot at every start, then stream
 """
+import json
+import os
+import pathlib
 import re
+import shutil
+import subprocess
+import tempfile
 import time
 import uuid
 
@@ -17,7 +23,7 @@ import pytest
 
 from conftest import unique, wait_for
 from pg_util import (drop_slot, new_database, payloads, pg_config, pg_run,  # noqa: F401
-                     psql, read_topic, wait_streaming)
+                     private_postgres, psql, read_topic, wait_streaming)
 
 pytestmark = pytest.mark.kafka
 
@@ -262,6 +268,65 @@ def test_queue_size_must_exceed_batch_size(worker):
     assert any("must be larger than max.batch.size" in e for e in errors["max.queue.size"]), r.json
     r = worker.call("POST", "/connectors", body={"name": unique("q"), "config": config})
     assert r.status == 400 and "max.queue.size" in r.json["message"], r
+
+
+def test_debezium_keys_tributary_does_not_implement_are_refused_or_warned(worker, pg_run):
+    """A Debezium key that would change the records (masked columns, adjusted schema names) is
+    refused naming it, at validation and at creation; one with no effect on the records
+    (snapshot.max.threads) starts the connector with a WARN line saying so."""
+    config = pg_config("inventory", "uk", "uk_slot", **{
+        "column.mask.hash.SHA-256.with.salt.s1": "inventory.customers.email",
+        "schema.name.adjustment.mode": "avro"})
+    r = worker.call("PUT", "/connector-plugins/PostgresConnector/config/validate",
+                    body=dict(config, name="uk"))
+    assert r.status == 200, r
+    errors = {c["value"]["name"]: c["value"]["errors"] for c in r.json["configs"]
+              if c["value"]["errors"]}
+    assert sorted(errors) == ["column.mask.hash.SHA-256.with.salt.s1",
+                              "schema.name.adjustment.mode"], errors
+    assert "unhashed values" in errors["column.mask.hash.SHA-256.with.salt.s1"][0], errors
+    r = worker.call("POST", "/connectors", body={"name": unique("uk"), "config": config})
+    assert r.status == 400 and "schema.name.adjustment.mode" in r.json["message"], r
+
+    db = new_database(tables_sql="CREATE TABLE t (id integer PRIMARY KEY)")
+    run = uuid.uuid4().hex[:8]
+    name = unique("uk-ok")
+    pg_run(name, pg_config(db, f"uk{run}", f"uk_{run}", **{
+        "snapshot.max.threads": "4", "schema.name.adjustment.mode": "none"}))
+    wait_for(lambda: "snapshot.max.threads is set but has no effect in Tributary"
+             in worker.log_path.read_text(errors="replace"), 30, what="the warning")
+
+
+def test_client_tls_files_reach_libpq(worker):
+    """database.sslrootcert (with .sslcert, .sslkey, .sslpassword) is libpq's: against a server
+    with TLS on, verify-ca checks the server against the file named, and a file that does not
+    exist is what validation reports."""
+    certs = pathlib.Path(tempfile.mkdtemp(prefix="tributary-pg-tls-"))
+    try:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=127.0.0.1", "-keyout", str(certs / "server.key"),
+                        "-out", str(certs / "server.crt")], check=True, capture_output=True)
+        shutil.chown(certs, "postgres")
+        for f in certs.iterdir():
+            shutil.chown(f, "postgres")
+        os.chmod(certs / "server.key", 0o600)
+        tls = (f"ssl = on\nssl_cert_file = '{certs}/server.crt'\n"
+               f"ssl_key_file = '{certs}/server.key'\n")
+        with private_postgres(tls) as (port, _):
+            def errors(**extra):
+                config = pg_config("inventory", "tls", "tls_slot", port=port,
+                                   **{"database.sslmode": "verify-ca", **extra})
+                r = worker.call("PUT", "/connector-plugins/PostgresConnector/config/validate",
+                                body=dict(config, name="tls"))
+                assert r.status == 200, r
+                return [e for c in r.json["configs"] for e in c["value"]["errors"]]
+            assert errors(**{"database.sslrootcert": str(certs / "server.crt")}) == []
+            e = errors(**{"database.sslrootcert": "/nonexistent/root.crt",
+                          "database.sslpassword": "key-secret"})
+            assert any('"/nonexistent/root.crt" does not exist' in x for x in e), e
+            assert all("key-secret" not in x for x in e), e
+    finally:
+        shutil.rmtree(certs, ignore_errors=True)
 
 
 def test_snapshot_reads_every_text_and_array_value_as_the_stream_does(worker, pg_run):

@@ -23,7 +23,7 @@
 namespace tributary {
 
 /// Bumped whenever any SDK header changes layout or virtual tables.
-inline constexpr std::uint32_t kPluginAbiVersion = 2;
+inline constexpr std::uint32_t kPluginAbiVersion = 3;
 
 enum class PluginType { Source, Sink, Converter, HeaderConverter, Transformation, Predicate };
 /// "source", "sink", "converter", "header_converter", "transformation", "predicate".
@@ -37,6 +37,9 @@ struct PluginDescriptor {
   PluginType type = PluginType::Source;
   std::string version;
   ConfigDef config_def;
+  /// Keys of the upstream class (Debezium's) that this plugin does not implement, for the
+  /// config reference: (key or pattern, what is done with it when set). Usually empty.
+  std::vector<std::pair<std::string, std::string>> unimplemented_keys;
   /// Exactly one factory is set, matching `type`.
   std::function<std::unique_ptr<SourceConnector>()> make_source;
   std::function<std::unique_ptr<Converter>()> make_converter;
