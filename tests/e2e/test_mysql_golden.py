@@ -89,6 +89,8 @@ def run_golden(config_name, tmp_path):
     cfg = json.loads((GOLDEN / f"connector-{config_name}.json").read_text())["config"]
     if "table.include.list" in cfg:
         cfg["table.include.list"] = cfg["table.include.list"].replace("inventory", db)
+    for k in [k for k in cfg if k.startswith("snapshot.select.statement.overrides")]:
+        cfg[k.replace("inventory.", f"{db}.")] = cfg.pop(k).replace("inventory", db)
     cls = cfg["connector.class"]
     cfg.update(mysql_config(db, prefix, cfg["database.server.id"]))
     cfg["connector.class"] = cls
@@ -192,7 +194,8 @@ def history_topic(ours, prefix):
 
 @pytest.mark.parametrize("config_name", ["default", "precise_string_connect", "double_hex",
                                          "tables_filter", "tables_filter_captured_ddl",
-                                         "mariadb_default", "mariadb_double_hex"])
+                                         "mariadb_default", "mariadb_double_hex",
+                                         "mariadb_snapshot"])
 def test_matches_real_debezium(config_name, tmp_path):
     golden, ours, prefix, db = run_golden(config_name, tmp_path)
     failures = []
