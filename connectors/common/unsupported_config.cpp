@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 namespace tributary::cdc {
 namespace {
@@ -18,35 +19,39 @@ std::string trimmed_lower(const std::string& s) {
   return out;
 }
 
-bool matches(const std::string& pattern, const std::string& key) {
-  const auto star = pattern.find('*');
-  if (star == std::string::npos) return pattern == key;
-  const std::string_view prefix(pattern.data(), star);
-  const std::string_view suffix(pattern.data() + star + 1, pattern.size() - star - 1);
-  return key.size() > prefix.size() + suffix.size() && key.compare(0, prefix.size(), prefix) == 0 &&
-         key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
+// Adds what `props` sets of `keys` to `out`, leaving out the keys `own` names (a connector's
+// own list takes precedence over the common one).
 void check(const ConfigMap& props, const std::vector<UnsupportedKey>& keys,
-           UnsupportedFindings& out) {
+           const std::vector<UnsupportedKey>& own, UnsupportedFindings& out) {
+  auto named = [](const std::vector<UnsupportedKey>& list, const std::string& key) {
+    return std::find_if(list.begin(), list.end(),
+                        [&](const UnsupportedKey& k) { return k.names(key); });
+  };
   for (const auto& [key, value] : props) {
-    for (const auto& k : keys) {
-      if (!matches(k.name, key)) continue;
-      const std::string v = trimmed_lower(value);
-      const bool accepted =
-          v.empty() || std::any_of(k.accepted.begin(), k.accepted.end(),
-                                   [&](const std::string& a) { return trimmed_lower(a) == v; });
-      if (k.kind == Kind::Refused && !accepted) {
-        out.errors.emplace_back(key, "Tributary does not implement " + key + ": " + k.why);
-      } else if (k.kind == Kind::Ignored && !accepted) {
-        out.warnings.push_back(key + " is set but has no effect in Tributary: " + k.why);
-      }
-      break;
-    }
+    const auto k = named(keys, key);
+    if (k == keys.end() || (&keys != &own && named(own, key) != own.end())) continue;
+    const std::string v = trimmed_lower(value);
+    const bool accepted =
+        v.empty() || std::any_of(k->accepted.begin(), k->accepted.end(),
+                                 [&](const std::string& a) { return trimmed_lower(a) == v; });
+    if (accepted) continue;
+    if (k->kind == Kind::Refused)
+      out.errors.emplace_back(key, "Tributary does not implement " + key + ": " + k->why);
+    else
+      out.warnings.push_back(key + " is set but has no effect in Tributary: " + k->why);
   }
 }
 
 }  // namespace
+
+bool UnsupportedKey::names(const std::string& key) const {
+  const auto star = name.find('*');
+  if (star == std::string::npos) return name == key;
+  const std::string_view prefix(name.data(), star);
+  const std::string_view suffix(name.data() + star + 1, name.size() - star - 1);
+  return key.size() > prefix.size() + suffix.size() && key.compare(0, prefix.size(), prefix) == 0 &&
+         key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 
 const std::vector<UnsupportedKey>& common_unsupported_keys() {
   static const std::vector<UnsupportedKey> keys = {
@@ -186,7 +191,7 @@ std::vector<std::pair<std::string, std::string>> describe_unsupported(
   for (const auto& k : keys) describe(k);
   for (const auto& k : common_unsupported_keys()) {
     const bool own = std::any_of(keys.begin(), keys.end(),
-                                 [&](const UnsupportedKey& o) { return o.name == k.name; });
+                                 [&](const UnsupportedKey& o) { return o.names(k.name); });
     if (!own) describe(k);
   }
   return out;
@@ -195,21 +200,8 @@ std::vector<std::pair<std::string, std::string>> describe_unsupported(
 UnsupportedFindings check_unsupported(const ConfigMap& props,
                                       const std::vector<UnsupportedKey>& keys) {
   UnsupportedFindings out;
-  check(props, keys, out);
-  UnsupportedFindings common;
-  check(props, common_unsupported_keys(), common);
-  // A key the connector's own list names is not looked up again in the common list.
-  for (auto& e : common.errors) {
-    const bool own = std::any_of(keys.begin(), keys.end(),
-                                 [&](const UnsupportedKey& k) { return matches(k.name, e.first); });
-    if (!own) out.errors.push_back(std::move(e));
-  }
-  for (auto& w : common.warnings) {
-    const std::string key = w.substr(0, w.find(' '));
-    const bool own = std::any_of(keys.begin(), keys.end(),
-                                 [&](const UnsupportedKey& k) { return matches(k.name, key); });
-    if (!own) out.warnings.push_back(std::move(w));
-  }
+  check(props, keys, keys, out);
+  check(props, common_unsupported_keys(), keys, out);
   return out;
 }
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tributary/config.h"
@@ -29,6 +30,9 @@ struct UnsupportedKey {
   std::vector<std::string> accepted;
   /// Why it is not implemented, or what to do instead.
   std::string why;
+
+  /// Whether `key` is this key, or matches its pattern.
+  bool names(const std::string& key) const;
 };
 
 /// The keys both connectors (PostgreSQL, MySQL / MariaDB) do not implement.
