@@ -249,7 +249,10 @@ SchemaBuilder& SchemaBuilder::field(std::string name, SchemaPtr schema) {
     throw std::invalid_argument("Cannot create field because of field name duplication " + name);
   }
   const int index = static_cast<int>(s_.fields_.size());
-  s_.fields_.push_back(Field{std::move(name), index, std::move(schema)});
+  const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+  });
+  s_.fields_.push_back(Field{std::move(name), index, std::move(schema), plain});
   return *this;
 }
 

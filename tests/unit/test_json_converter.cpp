@@ -1211,5 +1211,66 @@ TEST(JsonAppendString, EscapesAtEveryPositionAsOnItsOwn) {
   }
 }
 
+// A struct writes a plain scalar field together with its key (JsonConverter's write_struct):
+// that path must give the bytes the general one gives. Strings: every special character at
+// every position and length, as a field and as a top-level value; integers: every width's
+// limits; a field name that needs escaping, and a long one, take the general path.
+TEST(JsonStructFields, InlineScalarsMatchTheGeneralPath) {
+  JsonConverter conv;
+  conv.configure({{"schemas.enable", "false"}}, false);
+  const auto schema = SchemaBuilder::struct_()
+                          .field("s", schemas::string())
+                          .field("we\"ird", schemas::string(true))
+                          .field(std::string(80, 'k'), schemas::int64())
+                          .build();
+  const std::vector<std::string> specials = {
+      "\"", "\\", "\n", "\x01", "\x7f", "\xc3\xa9", "\xF0\x9F\x98\x80", "/", " "};
+  std::string out, alone;
+  for (const auto& special : specials) {
+    for (std::size_t len = 0; len <= 200; len += (len < 24 ? 1 : 59)) {
+      for (std::size_t at = 0; at <= len; at += (len < 24 ? 1 : 7)) {
+        const std::string text = std::string(at, 'a') + special + std::string(len - at, 'b');
+        ASSERT_TRUE(conv.from_connect(
+            "t", schema,
+            make_struct(schema, {{"s", text}, {"we\"ird", text}, {std::string(80, 'k'), i64(-1)}}),
+            out));
+        alone.clear();
+        json::append_string(text, alone);
+        EXPECT_EQ(out, "{\"s\":" + alone + ",\"we\\\"ird\":" + alone + ",\"" +
+                           std::string(80, 'k') + "\":-1}")
+            << "special at " << at << " of " << len;
+      }
+    }
+  }
+  const auto ints = SchemaBuilder::struct_()
+                        .field("a", schemas::int8())
+                        .field("b", schemas::int16())
+                        .field("c", schemas::int32())
+                        .field("d", schemas::int64())
+                        .field("e", schemas::boolean())
+                        .field("f", schemas::int64(true))
+                        .build();
+  ASSERT_TRUE(
+      conv.from_connect("t", ints,
+                        make_struct(ints, {{"a", i8(-128)},
+                                           {"b", i16(-32768)},
+                                           {"c", i32(std::numeric_limits<std::int32_t>::min())},
+                                           {"d", i64(std::numeric_limits<std::int64_t>::min())},
+                                           {"e", Value(false)}}),
+                        out));
+  EXPECT_EQ(out,
+            R"({"a":-128,"b":-32768,"c":-2147483648,"d":-9223372036854775808,"e":false,"f":null})");
+  ASSERT_TRUE(
+      conv.from_connect("t", ints,
+                        make_struct(ints, {{"a", i8(127)},
+                                           {"b", i16(32767)},
+                                           {"c", i32(std::numeric_limits<std::int32_t>::max())},
+                                           {"d", i64(std::numeric_limits<std::int64_t>::max())},
+                                           {"e", Value(true)},
+                                           {"f", i64(0)}}),
+                        out));
+  EXPECT_EQ(out, R"({"a":127,"b":32767,"c":2147483647,"d":9223372036854775807,"e":true,"f":0})");
+}
+
 }  // namespace
 }  // namespace tributary

@@ -56,6 +56,9 @@ struct Field {
   std::string name;
   int index = 0;
   SchemaPtr schema;
+  /// Set by SchemaBuilder::field: the name is printable ASCII without '"' or '\\', so text
+  /// writers (JsonConverter) copy it as is instead of scanning it for every record.
+  bool plain_name = false;
 };
 
 /// Names of the logical types Kafka Connect defines.

@@ -61,9 +61,35 @@ inline bool needs_look(std::uint64_t x) {
   const std::uint64_t is_slash = (slash - kOnes) & ~slash;
   return ((control | is_quote | is_slash | x) & kHigh) != 0;
 }
+// Whether `s` needs no escaping at all: checked a word at a time, the last word overlapping the
+// one before it, so most strings are passed by a few word tests and copied in one append.
+bool plain_text(std::string_view s) {
+  const std::size_t n = s.size();
+  if (n < 8) {
+    for (const char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c >= 128 || kEscapes.code[c] != 0) return false;
+    }
+    return true;
+  }
+  std::uint64_t word;
+  for (std::size_t i = 0; i + 8 <= n; i += 8) {
+    std::memcpy(&word, s.data() + i, 8);
+    if (needs_look(word)) return false;
+  }
+  std::memcpy(&word, s.data() + n - 8, 8);
+  return !needs_look(word);
+}
+
 }  // namespace
 
 void append_string(std::string_view s, std::string& out) {
+  if (plain_text(s)) {
+    out += '"';
+    out.append(s);
+    out += '"';
+    return;
+  }
   out += '"';
   std::size_t run = 0;  // start of the pending literal run
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -442,12 +468,34 @@ class PayloadWriter {
     }
     out_ += '{';
     bool first = true;
+    // A field's key and, when it is a plain scalar, its value go out in one append (the
+    // per-append cost of std::string was the larger part of small fields' cost, measured).
+    char buf[256];
     for (const Field& f : schema.fields()) {
-      append_key(f.name, first);
-      first = false;
       const auto idx = static_cast<std::size_t>(f.index);
+      const Value& fv = idx < data.fields.size() ? data.fields[idx] : null_value();
+      const bool comma = !first;
+      first = false;
+      if (f.plain_name && f.name.size() <= kMaxInlineName) {
+        char* p = buf;
+        if (comma) *p++ = ',';
+        *p++ = '"';
+        std::memcpy(p, f.name.data(), f.name.size());
+        p += f.name.size();
+        *p++ = '"';
+        *p++ = ':';
+        if (const char* end = scalar(f.schema.get(), fv, p, buf + sizeof buf)) {
+          out_.append(buf, static_cast<std::size_t>(end - buf));
+          continue;
+        }
+        out_.append(buf, static_cast<std::size_t>(p - buf));
+      } else {
+        if (comma) out_ += ',';
+        json::append_string(f.name, out_);
+        out_ += ':';
+      }
       try {
-        write(f.schema.get(), idx < data.fields.size() ? data.fields[idx] : null_value());
+        write(f.schema.get(), fv);
       } catch (ConversionError& e) {
         e.path.push_back(f.name);
         throw;
@@ -456,34 +504,57 @@ class PayloadWriter {
     out_ += '}';
   }
 
-  // `,"name":` (no comma for the first field) in one append when the name needs no escaping,
-  // as field names almost never do; else through append_string.
-  void append_key(const std::string& name, bool first) {
-    char buf[64];
-    if (name.size() <= sizeof buf - 4) {
-      bool plain = true;
-      for (const char c : name) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u >= 128 || json::kEscapes.code[u] != 0) {
-          plain = false;
-          break;
-        }
-      }
-      if (plain) {
-        char* p = buf;
-        if (!first) *p++ = ',';
-        *p++ = '"';
-        std::memcpy(p, name.data(), name.size());
-        p += name.size();
-        *p++ = '"';
-        *p++ = ':';
-        out_.append(buf, static_cast<std::size_t>(p - buf));
-        return;
-      }
+  static constexpr std::size_t kMaxInlineName = 64;
+
+  // Writes `v` at `p` when write() would write it without any further check: the null of an
+  // optional field (no default in play), an integer or boolean of its schema's own type, a
+  // string that needs no escaping and fits before `end`. Returns the end of what it wrote, or
+  // nullptr to leave the value to write() (which also raises the errors).
+  char* scalar(const Schema* schema, const Value& v, char* p, char* end) const {
+    if (schema == nullptr) return nullptr;
+    if (v.is_null()) {
+      if (!schema->optional() || (replace_null_ && has_default(*schema))) return nullptr;
+      std::memcpy(p, "null", 4);
+      return p + 4;
     }
-    if (!first) out_ += ',';
-    json::append_string(name, out_);
-    out_ += ':';
+    if (schema->name() && *schema->name() == logical::kDecimal) return nullptr;
+    const auto& st = v.storage();
+    switch (schema->type()) {
+      case Type::Int8: return int_at(std::get_if<std::int8_t>(&st), p, end);
+      case Type::Int16: return int_at(std::get_if<std::int16_t>(&st), p, end);
+      case Type::Int32: return int_at(std::get_if<std::int32_t>(&st), p, end);
+      case Type::Int64: return int_at(std::get_if<std::int64_t>(&st), p, end);
+      case Type::Boolean: {
+        const bool* b = std::get_if<bool>(&st);
+        if (b == nullptr) return nullptr;
+        if (*b) {
+          std::memcpy(p, "true", 4);
+          return p + 4;
+        }
+        std::memcpy(p, "false", 5);
+        return p + 5;
+      }
+      case Type::String: {
+        const std::string* s = std::get_if<std::string>(&st);
+        if (s == nullptr || s->size() + 2 > static_cast<std::size_t>(end - p) ||
+            !json::plain_text(*s)) {
+          return nullptr;
+        }
+        *p++ = '"';
+        std::memcpy(p, s->data(), s->size());
+        p += s->size();
+        *p++ = '"';
+        return p;
+      }
+      default: return nullptr;
+    }
+  }
+
+  template <class T>
+  static char* int_at(const T* v, char* p, char* end) {
+    if (v == nullptr) return nullptr;
+    const auto r = std::to_chars(p, end, static_cast<std::int64_t>(*v));
+    return r.ec == std::errc() ? r.ptr : nullptr;
   }
 
   DecimalFormat format_;
