@@ -84,7 +84,7 @@ struct BinlogValue {
     UInt,       // u: unsigned integers
     Float,      // d
     Double,     // d
-    Decimal,    // text: "-1234.50" (scale digits kept)
+    Decimal,    // text: "-1234.50" (scale digits kept); up to 18 digits also i (see below)
     Bytes,      // bytes: CHAR / VARCHAR / TEXT / BLOB / BINARY / JSON (MariaDB) / GEOMETRY
     Bits,       // bytes: BIT, big-endian
     Date,       // year, month, day (zero parts kept: 0000-00-00)
@@ -103,6 +103,7 @@ struct BinlogValue {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   std::int32_t micros = 0;
   bool negative = false;
+  std::int8_t decimal_scale = -1;  // Decimal: i is the unscaled value at this scale (when >= 0)
 };
 
 /// The row images of a ROWS event body after its post-header: `present` is the columns-present

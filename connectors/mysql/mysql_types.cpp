@@ -589,7 +589,9 @@ Value ColumnCodec::from_binlog(const BinlogValue& v) const {
     case Kind::UnsignedBigintPrecise:
       return decimal_unscaled_from_string(v.kind == K::UInt ? std::to_string(v.u)
                                                             : std::to_string(v.i));
-    case Kind::DecimalPrecise: return unscaled_bytes(v.text, scale_);
+    case Kind::DecimalPrecise:
+      if (v.decimal_scale == scale_) return decimal_unscaled_from_int64(v.i);
+      return unscaled_bytes(v.text, scale_);
     case Kind::DecimalDouble: return parse_double(v.text);
     case Kind::DecimalString: return v.text;
     case Kind::Float32: return static_cast<float>(v.d);

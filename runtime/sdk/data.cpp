@@ -345,6 +345,16 @@ TRIBUTARY_SHARED_LOGICAL(timestamp, Type::Int64, logical::kTimestamp)
 // ---------------------------------------------------------------------------------------------
 // Decimal helpers
 
+Bytes decimal_unscaled_from_int64(std::int64_t v) {
+  // The fewest bytes whose top bit still carries the sign (BigInteger.toByteArray()).
+  std::size_t n = 1;
+  while (n < 8 && (v >> (8 * n - 1)) != 0 && (v >> (8 * n - 1)) != -1) ++n;
+  Bytes out(n);
+  for (std::size_t i = 0; i < n; ++i)
+    out[n - 1 - i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i));
+  return out;
+}
+
 Bytes decimal_unscaled_from_string(std::string_view digits) {
   std::string_view s = digits;
   bool negative = false;
@@ -367,16 +377,7 @@ Bytes decimal_unscaled_from_string(std::string_view digits) {
       }
       v = v * 10 + (c - '0');
     }
-    if (digits) {
-      if (negative) v = -v;
-      // The fewest bytes whose top bit still carries the sign (BigInteger.toByteArray()).
-      std::size_t n = 1;
-      while (n < 8 && (v >> (8 * n - 1)) != 0 && (v >> (8 * n - 1)) != -1) ++n;
-      Bytes out(n);
-      for (std::size_t i = 0; i < n; ++i)
-        out[n - 1 - i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i));
-      return out;
-    }
+    if (digits) return decimal_unscaled_from_int64(negative ? -v : v);
   }
   // Magnitude, little-endian base 256, built by multiply-and-add per decimal digit.
   std::vector<std::uint8_t> mag;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "binlog_rows.h"
+#include "tributary/data.h"
 
 namespace tributary::mysql {
 namespace {
@@ -36,6 +37,72 @@ TEST(BinlogRows, DecimalAndCharMetadata) {
   EXPECT_EQ(rows[0][2].u, 2u);
   EXPECT_EQ(rows[1][0].text, "-1234567.89");
   EXPECT_EQ(rows[1][1].bytes, "");
+}
+
+// The binlog's binary DECIMAL written from the server's format description (decimal2bin):
+// integer digits in groups of 9 from the point leftwards (the partial group first), fraction
+// digits in groups of 9 from the point rightwards (the partial group last), each group
+// big-endian in 1-4 bytes, the first byte's top bit flipped, every byte inverted when negative.
+std::string decimal_bin(bool negative, const std::string& int_digits,
+                        const std::string& frac_digits) {
+  static constexpr int kBytes[10] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
+  std::string out;
+  auto group = [&](const std::string& digits) {
+    std::uint64_t v = std::stoull(digits);
+    const int n = kBytes[digits.size()];
+    for (int b = n - 1; b >= 0; --b) out += static_cast<char>((v >> (8 * b)) & 0xFF);
+  };
+  const std::size_t lead = int_digits.size() % 9;
+  if (lead > 0) group(int_digits.substr(0, lead));
+  for (std::size_t i = lead; i < int_digits.size(); i += 9) group(int_digits.substr(i, 9));
+  for (std::size_t i = 0; i < frac_digits.size(); i += 9) group(frac_digits.substr(i, 9));
+  out[0] = static_cast<char>(out[0] ^ 0x80);
+  if (negative)
+    for (auto& c : out) c = static_cast<char>(~c);
+  return out;
+}
+
+// With up to 18 digits the decoder also gives the unscaled value (decimal_scale set): it must be
+// the number the text spells, for every precision and scale, both signs and zero.
+TEST(BinlogRows, DecimalUnscaledValueMatchesItsText) {
+  std::uint64_t seed = 42;
+  auto digit = [&seed] {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<char>('0' + (seed >> 33) % 10);
+  };
+  int checked = 0;
+  for (int precision = 1; precision <= 30; ++precision) {
+    for (int scale = 0; scale <= precision && scale <= 12; ++scale) {
+      for (int round = 0; round < 20; ++round) {
+        std::string ints, fracs;
+        for (int i = 0; i < precision - scale; ++i) ints += round == 0 ? '0' : digit();
+        for (int i = 0; i < scale; ++i) fracs += round == 0 ? '0' : round == 1 ? '9' : digit();
+        if (round == 1) ints = std::string(ints.size(), '9');
+        const bool negative = round % 2 == 1;
+        const std::string meta = bytes({precision, scale});
+        const auto cols = parse_table_columns(bytes({kTypeNewDecimal}), meta, bytes({0}));
+        const std::string data = bytes({0}) + decimal_bin(negative, ints, fracs);
+        const auto rows = decode_rows(cols, bytes({1}), data);
+        ASSERT_EQ(rows.size(), 1u);
+        const BinlogValue& v = rows[0][0];
+        std::string text = v.text;
+        const std::size_t point = text.find('.');
+        ASSERT_EQ(point == std::string::npos ? 0 : text.size() - point - 1,
+                  static_cast<std::size_t>(scale))
+            << text;
+        if (precision > 18) {
+          EXPECT_EQ(v.decimal_scale, -1) << text;
+          continue;
+        }
+        ASSERT_EQ(v.decimal_scale, scale) << text;
+        if (point != std::string::npos) text.erase(point, 1);
+        EXPECT_EQ(decimal_unscaled_from_int64(v.i), decimal_unscaled_from_string(text))
+            << v.text << " decoded as " << v.i;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 1000);
 }
 
 TEST(BinlogRows, HostileInputIsAnErrorNamingWhatWasRead) {
