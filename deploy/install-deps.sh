@@ -13,7 +13,7 @@ PKGS=(
   postgresql postgresql-contrib
   mariadb-server-core mariadb-client libmariadb-dev
   openjdk-17-jre-headless openjdk-17-jdk-headless maven
-  curl python3 python3-pip python3-venv kcat
+  curl python3 python3-pip python3-venv kcat valgrind
 )
 
 missing=()

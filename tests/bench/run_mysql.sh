@@ -10,6 +10,10 @@
 # narrow changes (schemas on) inserted in TXN-row transactions after it started; rss:ROWS is one
 # transaction (e.g. tests/bench/run_mysql.sh build 10000000 rss:10000000). REPS=N: bench_mysql runs N
 # pairs of (librdkafka alone, pipeline) per case and prints the median of their ratios.
+# instr:COLS:on|off: instructions per event (valgrind's callgrind) of the connector and the
+# JsonConverter alone, INSTR_ROWS changes (default 50000): the reader thread (binlog decoding and
+# the records), the conversion, and the rest of the task thread (the records freed); for A/B
+# comparisons of two builds, where CPU time on a shared 2-core VM spreads by up to 2x.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
@@ -30,7 +34,8 @@ cleanup() {
 }
 trap cleanup EXIT
 "$root/tests/env/mariadb.sh" start "$mdir" "$mport" >/dev/null
-if [[ " $cases " == *" stream:"* || " $cases " == *" snapshot:"* || " $cases " == *" rss:"* ]]; then
+if [[ " $cases " == *" stream:"* || " $cases " == *" snapshot:"* || " $cases " == *" rss:"* ||
+  " $cases " == *" instr:"* ]]; then
   kdir="$(mktemp -d /dev/shm/tributary-bench-kafka.XXXXXX)"
   kport="$(free_port)"
   bench_kafka_start "$kdir" "$kport"
@@ -58,6 +63,18 @@ for c in $cases; do
     rss_sample "$rows" "$loader"
     echo "== worker binary: $rows narrow changes (schemas on, $txn per transaction) in $rss_seconds s from the first insert; peak RSS $rss_peak_mb MB (goal <= 64 MB)"
     kill "$rss_pid"; wait "$rss_pid" 2>/dev/null || true; rm -f "$wdir/pid"
+  elif [ "$mode" = instr ]; then
+    # Instructions per event under callgrind: a count that repeats to the last digit between runs
+    # of one build, so an A/B of two builds shows a 2 % change that CPU time on this VM cannot.
+    command -v valgrind >/dev/null || { echo "instr: needs valgrind (deploy/install-deps.sh)" >&2; exit 1; }
+    n="${INSTR_ROWS:-50000}"
+    BENCH_CAPTURE_ONLY=1 valgrind --tool=callgrind --separate-threads=no \
+      --callgrind-out-file="$wdir/callgrind.out" "$build/tests/bench/bench_mysql" \
+      "127.0.0.1:$kport" "127.0.0.1:$mport" stream "$n" "$cols" "$schemas" >"$wdir/instr.log" 2>&1 ||
+      { cat "$wdir/instr.log" >&2; exit 1; }
+    callgrind_annotate --inclusive=yes "$wdir/callgrind.out" >"$wdir/instr.txt" 2>/dev/null
+    python3 "$root/tests/bench/instr_summary.py" "$wdir/instr.txt" "$n" "$cols" "$schemas"
+    rm -f "$wdir/callgrind.out" "$wdir/instr.txt" "$wdir/instr.log"
   else
     "$build/tests/bench/bench_mysql" "127.0.0.1:$kport" "127.0.0.1:$mport" "$mode" "$n" "$cols" \
       "$schemas" "${REPS:-1}" 2>/dev/null | grep -v '^20[0-9][0-9]-'
