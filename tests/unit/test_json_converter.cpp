@@ -3,6 +3,7 @@
 // SimpleHeaderConverter and StringConverter, and compare our bytes with Kafka's byte for byte.
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -1208,6 +1209,36 @@ TEST(JsonAppendString, EscapesAtEveryPositionAsOnItsOwn) {
         EXPECT_EQ(got, want) << "special " << alone << " at " << at << " of " << len;
       }
     }
+  }
+}
+
+// json::write_int replaces std::to_chars on the hot path: the same text for every value from 0
+// to 10^6 (both signs), around every power of ten, the int64 limits and a million values of
+// every magnitude.
+TEST(JsonWriteInt, SameTextAsToChars) {
+  auto check = [](std::int64_t v) {
+    char want[24], got[24];
+    const auto r = std::to_chars(want, want + sizeof want, v);
+    char* end = json::write_int(got, v);
+    ASSERT_EQ(std::string(got, end), std::string(want, r.ptr)) << v;
+  };
+  for (std::int64_t v = -1000000; v <= 1000000; ++v) check(v);
+  std::int64_t power = 1;
+  for (int e = 0; e <= 18; ++e, power *= 10) {
+    for (std::int64_t d = -2; d <= 2; ++d) {
+      check(power + d);
+      check(-(power + d));
+      check(power * 9 + d);
+      check(-(power * 9) + d);
+    }
+  }
+  check(std::numeric_limits<std::int64_t>::max());
+  check(std::numeric_limits<std::int64_t>::min());
+  check(std::numeric_limits<std::int64_t>::min() + 1);
+  std::uint64_t seed = 7;
+  for (int i = 0; i < 1000000; ++i) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    check(static_cast<std::int64_t>(seed) >> (seed % 64));
   }
 }
 

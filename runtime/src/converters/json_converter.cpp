@@ -39,14 +39,78 @@ struct EscapeTable {
 };
 constexpr EscapeTable kEscapes;
 
-template <class T>
-void append_int(T v, std::string& out) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
+// "00" .. "99".
+struct DigitPairs {
+  char text[200] = {};
+  constexpr DigitPairs() {
+    for (int i = 0; i < 100; ++i) {
+      text[2 * i] = static_cast<char>('0' + i / 10);
+      text[2 * i + 1] = static_cast<char>('0' + i % 10);
+    }
+  }
+};
+constexpr DigitPairs kDigitPairs;
+
+inline char* two_digits(char* p, std::uint32_t v) {  // v < 100, exactly two digits
+  std::memcpy(p, kDigitPairs.text + 2 * v, 2);
+  return p + 2;
+}
+inline char* four_digits(char* p, std::uint32_t v) {  // v < 10^4, exactly four digits
+  two_digits(p, v / 100);
+  return two_digits(p + 2, v % 100);
+}
+inline char* eight_digits(char* p, std::uint32_t v) {  // v < 10^8, exactly eight digits
+  four_digits(p, v / 10000);
+  return four_digits(p + 4, v % 10000);
+}
+inline char* up_to_eight_digits(char* p, std::uint32_t v) {  // v < 10^8, no leading zeros
+  if (v < 100) {
+    if (v < 10) {
+      *p = static_cast<char>('0' + v);
+      return p + 1;
+    }
+    return two_digits(p, v);
+  }
+  if (v < 10000) {
+    if (v < 1000) {
+      *p = static_cast<char>('0' + v / 100);
+      return two_digits(p + 1, v % 100);
+    }
+    return four_digits(p, v);
+  }
+  const std::uint32_t high = v / 10000;  // 1 .. 9999
+  if (high < 10) {
+    *p++ = static_cast<char>('0' + high);
+  } else if (high < 100) {
+    p = two_digits(p, high);
+  } else if (high < 1000) {
+    *p = static_cast<char>('0' + high / 100);
+    p = two_digits(p + 1, high % 100);
+  } else {
+    p = four_digits(p, high);
+  }
+  return four_digits(p, v % 10000);
 }
 
 }  // namespace
+
+char* write_int(char* p, std::int64_t v) {
+  auto u = static_cast<std::uint64_t>(v);
+  if (v < 0) {
+    *p++ = '-';
+    u = 0 - u;
+  }
+  constexpr std::uint64_t k8 = 100000000ULL, k16 = k8 * k8;
+  if (u < k8) return up_to_eight_digits(p, static_cast<std::uint32_t>(u));
+  if (u < k16) {
+    p = up_to_eight_digits(p, static_cast<std::uint32_t>(u / k8));
+    return eight_digits(p, static_cast<std::uint32_t>(u % k8));
+  }
+  p = up_to_eight_digits(p, static_cast<std::uint32_t>(u / k16));  // at most 1844
+  const std::uint64_t low = u % k16;
+  p = eight_digits(p, static_cast<std::uint32_t>(low / k8));
+  return eight_digits(p, static_cast<std::uint32_t>(low % k8));
+}
 
 namespace {
 // Whether any of the eight bytes in `x` needs a look: a control character (< 0x20), '"', '\\'
@@ -280,8 +344,7 @@ class PayloadWriter {
   template <class T>
   void append_int(T v) {
     char buf[24];
-    const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(v));
-    out_.append(buf, r.ptr);
+    out_.append(buf, json::write_int(buf, static_cast<std::int64_t>(v)));
   }
 
   void write_schemaless(const Value& v) {
@@ -520,10 +583,10 @@ class PayloadWriter {
     if (schema->name() && *schema->name() == logical::kDecimal) return nullptr;
     const auto& st = v.storage();
     switch (schema->type()) {
-      case Type::Int8: return int_at(std::get_if<std::int8_t>(&st), p, end);
-      case Type::Int16: return int_at(std::get_if<std::int16_t>(&st), p, end);
-      case Type::Int32: return int_at(std::get_if<std::int32_t>(&st), p, end);
-      case Type::Int64: return int_at(std::get_if<std::int64_t>(&st), p, end);
+      case Type::Int8: return int_at(std::get_if<std::int8_t>(&st), p);
+      case Type::Int16: return int_at(std::get_if<std::int16_t>(&st), p);
+      case Type::Int32: return int_at(std::get_if<std::int32_t>(&st), p);
+      case Type::Int64: return int_at(std::get_if<std::int64_t>(&st), p);
       case Type::Boolean: {
         const bool* b = std::get_if<bool>(&st);
         if (b == nullptr) return nullptr;
@@ -550,11 +613,11 @@ class PayloadWriter {
     }
   }
 
+  // `p` has room for 20 characters (write_struct's buffer after a key of at most 64).
   template <class T>
-  static char* int_at(const T* v, char* p, char* end) {
+  static char* int_at(const T* v, char* p) {
     if (v == nullptr) return nullptr;
-    const auto r = std::to_chars(p, end, static_cast<std::int64_t>(*v));
-    return r.ec == std::errc() ? r.ptr : nullptr;
+    return json::write_int(p, static_cast<std::int64_t>(*v));
   }
 
   DecimalFormat format_;
