@@ -79,10 +79,10 @@ std::int64_t fraction(Reader& r, std::uint32_t fsp) {
   }
 }
 
-// The decimal's text ("-1234.50", all `scale` digits kept); with up to 18 digits also its unscaled
-// value in `value.i` and `value.decimal_scale` (the Connect Decimal needs no second parse of the
-// text).
-std::string decimal_text(Reader& r, int precision, int scale, BinlogValue& value) {
+// A binlog DECIMAL into `value`: with up to 18 digits its unscaled value (`i`, `decimal_scale`,
+// `negative`) and no text, the common case, which the Connect Decimal takes as is; with more, its
+// text ("-1234.50", all `scale` digits kept). decimal_text(value) gives the text of either.
+void read_decimal(Reader& r, int precision, int scale, BinlogValue& value) {
   if (precision <= 0 || precision > 65 || scale < 0 || scale > 38 || scale > precision)
     throw BinlogFormatError("DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) +
                             ") is not a binlog decimal");
@@ -121,10 +121,12 @@ std::string decimal_text(Reader& r, int precision, int scale, BinlogValue& value
   const int int_digits = n;
   for (int i = 0; i < frac0; ++i) group(9);
   if (frac0x > 0) group(frac0x);
+  value.negative = negative;
   if (n <= 18) {
     const auto magnitude = static_cast<std::int64_t>(unscaled);
     value.i = negative ? -magnitude : magnitude;
     value.decimal_scale = static_cast<std::int8_t>(scale);
+    return;
   }
   int first = 0;
   while (first < int_digits && digits[first] == '0') ++first;
@@ -139,7 +141,7 @@ std::string decimal_text(Reader& r, int precision, int scale, BinlogValue& value
     out += '.';
     out.append(digits + int_digits, digits + n);
   }
-  return out;
+  value.text = std::move(out);
 }
 
 // Decodes one column's value into `v` (a fresh BinlogValue: the row's own slot, so no temporary
@@ -259,7 +261,7 @@ void decode(Reader& r, const BinlogColumn& c, BinlogValue& v) {
     }
     case kTypeNewDecimal:
       v.kind = BinlogValue::Kind::Decimal;
-      v.text = decimal_text(r, static_cast<int>(c.meta >> 8), static_cast<int>(c.meta & 0xFF), v);
+      read_decimal(r, static_cast<int>(c.meta >> 8), static_cast<int>(c.meta & 0xFF), v);
       break;
     case kTypeVarchar:
     case kTypeVarString:
@@ -324,6 +326,24 @@ std::vector<BinlogValue> image(Reader& r, const std::vector<BinlogColumn>& colum
 }
 
 }  // namespace
+
+std::string decimal_text(const BinlogValue& v) {
+  if (v.decimal_scale < 0) return v.text;
+  // The magnitude's digits, at least scale + 1 of them (a zero before the point).
+  const auto magnitude = static_cast<std::uint64_t>(v.i < 0 ? -v.i : v.i);  // |i| < 10^18
+  const auto scale = static_cast<std::size_t>(v.decimal_scale);
+  std::string digits = std::to_string(magnitude);
+  if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
+  std::string out;
+  out.reserve(digits.size() + 2);
+  if (v.negative) out += '-';
+  out.append(digits, 0, digits.size() - scale);
+  if (scale > 0) {
+    out += '.';
+    out.append(digits, digits.size() - scale, scale);
+  }
+  return out;
+}
 
 std::size_t signedness_columns(std::string_view types) {
   std::size_t n = 0;

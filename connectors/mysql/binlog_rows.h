@@ -84,7 +84,7 @@ struct BinlogValue {
     UInt,       // u: unsigned integers
     Float,      // d
     Double,     // d
-    Decimal,    // text: "-1234.50" (scale digits kept); up to 18 digits also i (see below)
+    Decimal,    // up to 18 digits: i, decimal_scale, negative; longer: text; decimal_text()
     Bytes,      // bytes: CHAR / VARCHAR / TEXT / BLOB / BINARY / JSON (MariaDB) / GEOMETRY
     Bits,       // bytes: BIT, big-endian
     Date,       // year, month, day (zero parts kept: 0000-00-00)
@@ -105,6 +105,10 @@ struct BinlogValue {
   bool negative = false;
   std::int8_t decimal_scale = -1;  // Decimal: i is the unscaled value at this scale (when >= 0)
 };
+
+/// A Decimal value's text, "-1234.50" (all its scale digits kept; "-0.00" for a negative zero),
+/// from its unscaled value or, beyond 18 digits, its text.
+std::string decimal_text(const BinlogValue& v);
 
 /// The row images of a ROWS event body after its post-header: `present` is the columns-present
 /// bitmap (after-image bitmap for UPDATE in `present_after`), `data` the images one after the

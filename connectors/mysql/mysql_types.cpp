@@ -591,9 +591,9 @@ Value ColumnCodec::from_binlog(const BinlogValue& v) const {
                                                             : std::to_string(v.i));
     case Kind::DecimalPrecise:
       if (v.decimal_scale == scale_) return decimal_unscaled_from_int64(v.i);
-      return unscaled_bytes(v.text, scale_);
-    case Kind::DecimalDouble: return parse_double(v.text);
-    case Kind::DecimalString: return v.text;
+      return unscaled_bytes(decimal_text(v), scale_);
+    case Kind::DecimalDouble: return parse_double(decimal_text(v));
+    case Kind::DecimalString: return decimal_text(v);
     case Kind::Float32: return static_cast<float>(v.d);
     case Kind::Float64: return v.d;
     case Kind::Bool: return v.kind == K::UInt ? v.u != 0 : v.i != 0;

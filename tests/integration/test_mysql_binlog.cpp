@@ -132,10 +132,10 @@ TEST(MysqlBinlog, EveryColumnTypeDecodesToTheInsertedValue) {
   EXPECT_EQ(r2[col("i")].i, -2147483648LL);
   EXPECT_EQ(r2[col("bi")].i, INT64_MIN);
   EXPECT_EQ(r1[col("bu")].u, UINT64_MAX);
-  EXPECT_EQ(r1[col("d")].text, "12345678.91");
-  EXPECT_EQ(r2[col("d")].text, "-12345678.91");
-  EXPECT_EQ(r1[col("dl")].text, "12345678901234567890.0123456789");
-  EXPECT_EQ(r2[col("dl")].text, "-0.0000000001");
+  EXPECT_EQ(decimal_text(r1[col("d")]), "12345678.91");
+  EXPECT_EQ(decimal_text(r2[col("d")]), "-12345678.91");
+  EXPECT_EQ(decimal_text(r1[col("dl")]), "12345678901234567890.0123456789");
+  EXPECT_EQ(decimal_text(r2[col("dl")]), "-0.0000000001");
   EXPECT_EQ(r1[col("f")].kind, K::Float);
   EXPECT_EQ(r1[col("f")].d, 1.5);
   EXPECT_EQ(r2[col("f")].d, -1e10);

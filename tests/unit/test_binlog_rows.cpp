@@ -32,10 +32,10 @@ TEST(BinlogRows, DecimalAndCharMetadata) {
   const std::string data = row1 + row2;  // the values are views into it
   const auto rows = decode_rows(cols, bytes({0x07}), data);
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0][0].text, "1234567.89");
+  EXPECT_EQ(decimal_text(rows[0][0]), "1234567.89");
   EXPECT_EQ(rows[0][1].bytes, "hi");  // a 2-byte length: the column holds over 255 bytes
   EXPECT_EQ(rows[0][2].u, 2u);
-  EXPECT_EQ(rows[1][0].text, "-1234567.89");
+  EXPECT_EQ(decimal_text(rows[1][0]), "-1234567.89");
   EXPECT_EQ(rows[1][1].bytes, "");
 }
 
@@ -62,9 +62,10 @@ std::string decimal_bin(bool negative, const std::string& int_digits,
   return out;
 }
 
-// With up to 18 digits the decoder also gives the unscaled value (decimal_scale set): it must be
-// the number the text spells, for every precision and scale, both signs and zero.
-TEST(BinlogRows, DecimalUnscaledValueMatchesItsText) {
+// Every precision and scale, both signs, zero and negative zero: decimal_text() spells the
+// number written (from the unscaled value up to 18 digits, from the text beyond), and up to 18
+// digits the unscaled value (decimal_scale set) is that number.
+TEST(BinlogRows, DecimalValueAndTextMatchWhatWasWritten) {
   std::uint64_t seed = 42;
   auto digit = [&seed] {
     seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -74,30 +75,31 @@ TEST(BinlogRows, DecimalUnscaledValueMatchesItsText) {
   for (int precision = 1; precision <= 30; ++precision) {
     for (int scale = 0; scale <= precision && scale <= 12; ++scale) {
       for (int round = 0; round < 20; ++round) {
+        // round 0: zero; 1: all nines, negative; 2: negative zero; then random digits.
+        const char fixed = round == 1 ? '9' : '0';
         std::string ints, fracs;
-        for (int i = 0; i < precision - scale; ++i) ints += round == 0 ? '0' : digit();
-        for (int i = 0; i < scale; ++i) fracs += round == 0 ? '0' : round == 1 ? '9' : digit();
-        if (round == 1) ints = std::string(ints.size(), '9');
-        const bool negative = round % 2 == 1;
-        const std::string meta = bytes({precision, scale});
-        const auto cols = parse_table_columns(bytes({kTypeNewDecimal}), meta, bytes({0}));
+        for (int i = 0; i < precision - scale; ++i) ints += round < 3 ? fixed : digit();
+        for (int i = 0; i < scale; ++i) fracs += round < 3 ? fixed : digit();
+        const bool negative = round % 2 == 1 || round == 2;
+        const auto cols =
+            parse_table_columns(bytes({kTypeNewDecimal}), bytes({precision, scale}), bytes({0}));
         const std::string data = bytes({0}) + decimal_bin(negative, ints, fracs);
         const auto rows = decode_rows(cols, bytes({1}), data);
         ASSERT_EQ(rows.size(), 1u);
         const BinlogValue& v = rows[0][0];
-        std::string text = v.text;
-        const std::size_t point = text.find('.');
-        ASSERT_EQ(point == std::string::npos ? 0 : text.size() - point - 1,
-                  static_cast<std::size_t>(scale))
-            << text;
+        const std::size_t lead = ints.find_first_not_of('0');
+        const std::string want = (negative ? "-" : "") +
+                                 (lead == std::string::npos ? "0" : ints.substr(lead)) +
+                                 (scale > 0 ? "." + fracs : "");
+        EXPECT_EQ(decimal_text(v), want);
         if (precision > 18) {
-          EXPECT_EQ(v.decimal_scale, -1) << text;
+          EXPECT_EQ(v.decimal_scale, -1) << want;
           continue;
         }
-        ASSERT_EQ(v.decimal_scale, scale) << text;
-        if (point != std::string::npos) text.erase(point, 1);
-        EXPECT_EQ(decimal_unscaled_from_int64(v.i), decimal_unscaled_from_string(text))
-            << v.text << " decoded as " << v.i;
+        ASSERT_EQ(v.decimal_scale, scale) << want;
+        EXPECT_EQ(decimal_unscaled_from_int64(v.i),
+                  decimal_unscaled_from_string((negative ? "-" : "") + ints + fracs))
+            << want << " decoded as " << v.i;
         ++checked;
       }
     }
