@@ -97,8 +97,7 @@ void read_decimal(Reader& r, int precision, int scale, BinlogValue& value) {
   char digits[72];
   int n = 0;
   std::size_t at = 0;
-  // The unscaled value, meaningful with up to 18 digits (unsigned: longer ones wrap, unused).
-  std::uint64_t unscaled = 0;
+  std::uint64_t unscaled = 0;  // up to 18 digits: the value, and no digits written
   auto group = [&](int count) {
     const int bytes = kDigitBytes[count];
     std::uint64_t v = 0;
@@ -108,12 +107,15 @@ void read_decimal(Reader& r, int precision, int scale, BinlogValue& value) {
       if (negative) byte = static_cast<std::uint8_t>(~byte);
       v = (v << 8) | byte;
     }
-    unscaled = unscaled * kPow10[count] + v % kPow10[count];
-    for (int d = count - 1; d >= 0; --d) {
-      digits[n + d] = static_cast<char>('0' + v % 10);
-      v /= 10;
+    if (v >= kPow10[count]) throw BinlogFormatError("a decimal group overflows");
+    if (precision <= 18) {
+      unscaled = unscaled * kPow10[count] + v;
+    } else {
+      for (int d = count - 1; d >= 0; --d) {
+        digits[n + d] = static_cast<char>('0' + v % 10);
+        v /= 10;
+      }
     }
-    if (v != 0) throw BinlogFormatError("a decimal group overflows");
     n += count;
   };
   if (intg0x > 0) group(intg0x);
@@ -122,7 +124,7 @@ void read_decimal(Reader& r, int precision, int scale, BinlogValue& value) {
   for (int i = 0; i < frac0; ++i) group(9);
   if (frac0x > 0) group(frac0x);
   value.negative = negative;
-  if (n <= 18) {
+  if (precision <= 18) {
     const auto magnitude = static_cast<std::int64_t>(unscaled);
     value.i = negative ? -magnitude : magnitude;
     value.decimal_scale = static_cast<std::int8_t>(scale);
@@ -307,10 +309,9 @@ void decode(Reader& r, const BinlogColumn& c, BinlogValue& v) {
   }
 }
 
+// One row image; `n` is the number of columns `present` marks (counted once per event).
 std::vector<BinlogValue> image(Reader& r, const std::vector<BinlogColumn>& columns,
-                               std::string_view present) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < columns.size(); ++i) n += bit(present, i) ? 1 : 0;
+                               std::string_view present, std::size_t n) {
   r.set_what("the null bitmap");
   const std::string_view nulls = r.take((n + 7) / 8);
   std::vector<BinlogValue> out(columns.size());
@@ -422,13 +423,17 @@ std::vector<std::vector<BinlogValue>> decode_rows(const std::vector<BinlogColumn
                                                   std::string_view present_after) {
   std::vector<std::vector<BinlogValue>> out;
   Reader r(data, "a row image");
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < columns.size(); ++i) n += bit(present, i) ? 1 : 0;
+  auto count = [&columns](std::string_view bitmap) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < columns.size(); ++i) n += bit(bitmap, i) ? 1 : 0;
+    return n;
+  };
+  const std::size_t n = count(present), n_after = count(present_after);
   // An image of no columns takes no bytes: rows of it could not end.
   if (n == 0 && !data.empty()) throw BinlogFormatError("row images with no column present");
   while (!r.done()) {
-    out.push_back(image(r, columns, present));
-    if (!present_after.empty()) out.push_back(image(r, columns, present_after));
+    out.push_back(image(r, columns, present, n));
+    if (!present_after.empty()) out.push_back(image(r, columns, present_after, n_after));
   }
   return out;
 }

@@ -204,13 +204,16 @@ TableSchema::TableSchema(TableDef def, const ValueModes& modes, const cdc::Table
 Value TableSchema::row_from_binlog(const std::vector<BinlogValue>& image) const {
   auto data = std::make_shared<Value::StructData>();
   data->schema = row_schema_;
-  data->fields.resize(fields_.size());
+  data->fields.reserve(fields_.size());  // built in order: no default values assigned over
   for (std::size_t fi = 0; fi < fields_.size(); ++fi) {
     const Field& f = fields_[fi];
     const auto ci = static_cast<std::size_t>(f.column);
-    if (ci >= image.size()) continue;
+    if (ci >= image.size()) {
+      data->fields.emplace_back();
+      continue;
+    }
     try {
-      data->fields[fi] = f.codec.from_binlog(image[ci]);
+      data->fields.push_back(f.codec.from_binlog(image[ci]));
     } catch (const std::exception& e) {
       throw std::invalid_argument("column " + def_.columns[ci].name + " of " + def_.id() + ": " +
                                   e.what());

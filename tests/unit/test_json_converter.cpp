@@ -1273,6 +1273,34 @@ TEST(JsonStructFields, InlineScalarsMatchTheGeneralPath) {
       }
     }
   }
+  // Many fields of every length: the run of keys and values fills write_struct's buffer and
+  // goes out in several appends, at every offset.
+  {
+    SchemaBuilder wide = SchemaBuilder::struct_();
+    for (int i = 0; i < 60; ++i) {
+      wide.field("f" + std::to_string(i), schemas::string());
+      wide.field(std::string(static_cast<std::size_t>(i % 65), 'n') + "i" + std::to_string(i),
+                 schemas::int64(true));
+    }
+    const auto schema_wide = wide.build();
+    Struct st(schema_wide);
+    std::string want = "{";
+    for (int i = 0; i < 60; ++i) {
+      const std::string text(static_cast<std::size_t>(i * 7 % 300),
+                             static_cast<char>('a' + i % 26));
+      const std::string iname =
+          std::string(static_cast<std::size_t>(i % 65), 'n') + "i" + std::to_string(i);
+      st.put("f" + std::to_string(i), text);
+      if (i % 3 != 0) st.put(iname, i64(std::int64_t{-1} << i));
+      if (i != 0) want += ',';
+      want += "\"f" + std::to_string(i) + "\":";
+      json::append_string(text, want);
+      want += ",\"" + iname + "\":" + (i % 3 != 0 ? std::to_string(std::int64_t{-1} << i) : "null");
+    }
+    want += "}";
+    ASSERT_TRUE(conv.from_connect("t", schema_wide, std::move(st).build(), out));
+    EXPECT_EQ(out, want);
+  }
   const auto ints = SchemaBuilder::struct_()
                         .field("a", schemas::int8())
                         .field("b", schemas::int16())
