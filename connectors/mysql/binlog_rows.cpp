@@ -1,5 +1,6 @@
 #include "binlog_rows.h"
 
+#include <bit>
 #include <cstring>
 
 namespace tributary::mysql {
@@ -27,17 +28,24 @@ class Reader {
   Reader(std::string_view data, const char* what) : data_(data), what_(what) {}
   bool done() const { return at_ == data_.size(); }
   std::string_view take(std::size_t n) {
-    if (n > data_.size() - at_)
-      throw BinlogFormatError(
-          (column_ ? std::string(what_) + " " + std::to_string(column_) : std::string(what_)) +
-          ": " + std::to_string(n) + " bytes wanted, " + std::to_string(data_.size() - at_) +
-          " left");
-    std::string_view out = data_.substr(at_, n);
+    if (n > data_.size() - at_) short_of(n);
+    std::string_view out(data_.data() + at_, n);
     at_ += n;
     return out;
   }
+  // An n-byte (n <= 8) little-endian integer: one 8-byte load when 8 bytes are left (the
+  // common case inside a rows event), byte by byte at the end of the data.
   std::uint64_t le(std::size_t n) {
-    const auto b = take(n);
+    const std::size_t left = data_.size() - at_;
+    if (n > left) short_of(n);
+    const char* b = data_.data() + at_;
+    at_ += n;
+    if (left >= 8 && n < 8) {
+      std::uint64_t v;
+      std::memcpy(&v, b, 8);
+      if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+      return v & ((std::uint64_t{1} << (8 * n)) - 1);
+    }
     std::uint64_t v = 0;
     for (std::size_t i = n; i-- > 0;) v = (v << 8) | static_cast<std::uint8_t>(b[i]);
     return v;
@@ -54,6 +62,13 @@ class Reader {
   }
 
  private:
+  // The error for a read past the end, out of line (take() and le() stay small enough to inline).
+  [[noreturn]] __attribute__((noinline, cold)) void short_of(std::size_t n) const {
+    throw BinlogFormatError(
+        (column_ ? std::string(what_) + " " + std::to_string(column_) : std::string(what_)) + ": " +
+        std::to_string(n) + " bytes wanted, " + std::to_string(data_.size() - at_) + " left");
+  }
+
   std::string_view data_;
   std::size_t at_ = 0;
   const char* what_;
