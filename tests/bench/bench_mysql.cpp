@@ -6,7 +6,9 @@
 //           read by SELECT into a discard (snapshot);
 //   sink:   librdkafka alone producing the serialized events of the same sizes (the first 100k
 //           events the connector itself serializes, cycled) with the same producer settings.
-// CPU per event (this process: connector, converters, librdkafka) is the steadier figure.
+// CPU per event (this process: connector, converters, librdkafka) is the steadier figure. The
+// pipeline's rate is counted from its first record (the task's start-up is printed beside it), and
+// each run prints how many cores were busy (all processes: the broker and MariaDB share them).
 //
 //   bench_mysql BOOTSTRAP HOST:PORT stream|snapshot ROWS COLS on|off [REPS]
 //     ROWS  changes (stream: inserted in 1000-row transactions) or table rows (snapshot)
