@@ -1224,7 +1224,8 @@ TEST(JsonWriteInt, SameTextAsToChars) {
   };
   for (std::int64_t v = -1000000; v <= 1000000; ++v) check(v);
   std::int64_t power = 1;
-  for (int e = 0; e <= 18; ++e, power *= 10) {
+  for (int e = 0; e <= 18; ++e) {
+    if (e > 0) power *= 10;  // 10^18 is the last power an int64 holds
     for (std::int64_t d = -2; d <= 2; ++d) {
       check(power + d);
       check(-(power + d));
