@@ -1274,6 +1274,16 @@ TEST(JsonStructFields, InlineScalarsMatchTheGeneralPath) {
       }
     }
   }
+  // A last string that exactly fills write_struct's 512-byte run ('{', the key, the quotes):
+  // the closing brace must still fit (ASan).
+  {
+    const auto one = SchemaBuilder::struct_().field("k", schemas::string()).build();
+    for (std::size_t size = 495; size <= 512; ++size) {
+      const std::string text(size, 'x');
+      ASSERT_TRUE(conv.from_connect("t", one, make_struct(one, {{"k", text}}), out));
+      EXPECT_EQ(out, "{\"k\":\"" + text + "\"}");
+    }
+  }
   // Many fields of every length: the run of keys and values fills write_struct's buffer and
   // goes out in several appends, at every offset.
   {

@@ -554,7 +554,8 @@ class PayloadWriter {
         p += f.name.size();
         *p++ = '"';
         *p++ = ':';
-        if (const char* end = scalar(f.schema.get(), fv, p, buf + sizeof buf)) {
+        // (the last byte stays free for the closing brace)
+        if (const char* end = scalar(f.schema.get(), fv, p, buf + sizeof buf - 1)) {
           len = static_cast<std::size_t>(end - buf);
           continue;
         }
