@@ -39,6 +39,10 @@ const ConfigDef& generator_config_def() {
              "Most rows returned by one poll().", "Generator", validators::between(1, 1000000));
     d.define("key.enabled", ConfigType::Boolean, "true", Importance::Low,
              "Give each record a key struct {seq}.", "Generator");
+    d.define("offsets.lazy", ConfigType::Boolean, "false", Importance::Low,
+             "Testing aid: give each record's offset as a LazyOffset (one shared OffsetSource "
+             "and the seq), as the MySQL connector does, instead of a map.",
+             "Testing");
     d.define("fail.on.start", ConfigType::Boolean, "false", Importance::Low,
              "Testing aid: throw from the task's start().", "Testing");
     d.define("fail.after.rows", ConfigType::Long, "-1", Importance::Low,
@@ -56,6 +60,16 @@ const ConfigDef& generator_config_def() {
   return def;
 }
 
+// {"seq": n}, for offsets.lazy.
+class SeqOffsets : public OffsetSource {
+ public:
+  OffsetMap offset(std::uint64_t seq) const override {
+    OffsetMap o = OffsetMap::object();
+    o.emplace("seq", static_cast<std::int64_t>(seq));
+    return o;
+  }
+};
+
 class GeneratorTask : public SourceTask {
  public:
   void start(const ConfigMap& props, SourceTaskContext& ctx) override {
@@ -71,6 +85,7 @@ class GeneratorTask : public SourceTask {
     stall_ms_ = c.get_long("stall.ms");
     str_len_ = c.get_int("string.length");
     key_enabled_ = c.get_bool("key.enabled");
+    if (c.get_bool("offsets.lazy")) seq_offsets_ = std::make_shared<const SeqOffsets>();
     int fields = c.get_int("fields");
     auto task = parse_long(props.count("task.id") ? props.at("task.id") : "0").value_or(0);
 
@@ -169,8 +184,12 @@ class GeneratorTask : public SourceTask {
   SourceRecord make(std::int64_t seq) {
     SourceRecord r;
     r.source_partition = partition_;
-    r.source_offset = OffsetMap(nlohmann::ordered_json::value_t::object);
-    r.source_offset.emplace("seq", seq);
+    if (seq_offsets_) {
+      r.lazy_offset = {seq_offsets_, static_cast<std::uint64_t>(seq)};
+    } else {
+      r.source_offset = OffsetMap(nlohmann::ordered_json::value_t::object);
+      r.source_offset.emplace("seq", seq);
+    }
     r.topic = topic_;
     Struct v(value_schema_);
     v.put(0, Value(seq));
@@ -197,6 +216,7 @@ class GeneratorTask : public SourceTask {
   }
 
   std::string topic_;
+  std::shared_ptr<const SeqOffsets> seq_offsets_;  // offsets.lazy
   std::int64_t count_ = -1;
   double rate_ = 0;
   int batch_ = 1000;

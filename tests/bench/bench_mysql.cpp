@@ -225,6 +225,7 @@ void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap&
       if (keep && keys.size() < 100000) keys.push_back(buf);
       vc->from_connect(r.topic, r.value_schema, r.value, buf);
       if (keep && values.size() < 100000) values.push_back(buf);
+      release_offset(r.source_offset);  // as the TaskRunner frees the offset it commits past
       ++n;
     }
     if (secs_since(t0) > 600) die("capture stalled");

@@ -308,7 +308,7 @@ std::uint32_t TaskRunner::partition_index(const SourceRecord& r) {
     idx = kit->second;
   } else {
     idx = static_cast<std::uint32_t>(partitions_.size());
-    partitions_.push_back({*r.source_partition, std::nullopt, false});
+    partitions_.push_back({*r.source_partition, std::nullopt, {}, false});
     partition_by_key_.emplace(std::move(key), idx);
   }
   // Remember the pointer only while we keep the object alive, so an address cannot be reused.
@@ -319,8 +319,8 @@ std::uint32_t TaskRunner::partition_index(const SourceRecord& r) {
   return idx;
 }
 
-void TaskRunner::track_skipped(std::uint32_t pidx, OffsetMap offset) {
-  pending_.push_back({pidx, true, {}, std::move(offset)});
+void TaskRunner::track_skipped(std::uint32_t pidx, SourceRecord& r) {
+  pending_.push_back({pidx, true, {}, std::move(r.source_offset), std::move(r.lazy_offset)});
   // Advance at once if everything before it is acknowledged.
   on_delivery(nullptr);
 }
@@ -344,16 +344,16 @@ void TaskRunner::process_batch(std::vector<SourceRecord>& batch) {
       } catch (const std::exception& e) {
         std::string msg = "Error in transform '" + chain_->failed_step() +
                           "' for record to topic '" + r.topic + "' at offset " +
-                          compact_json(r.source_offset) + ": " + e.what();
+                          compact_json(r.offset()) + ": " + e.what();
         if (!tolerate_all_) throw std::runtime_error(msg);
         log_skipped(msg, r);
         ++failed;
-        track_skipped(pidx, std::move(r.source_offset));
+        track_skipped(pidx, r);
         continue;
       }
       if (!keep) {
         ++filtered;
-        track_skipped(pidx, std::move(r.source_offset));
+        track_skipped(pidx, r);
         continue;
       }
     }
@@ -368,11 +368,11 @@ void TaskRunner::process_batch(std::vector<SourceRecord>& batch) {
       if (dynamic_cast<const std::invalid_argument*>(&e) == nullptr) throw;
       // The converter rejected the data.
       std::string msg = "Error converting record for topic '" + r.topic + "' at offset " +
-                        compact_json(r.source_offset) + ": " + e.what();
+                        compact_json(r.offset()) + ": " + e.what();
       if (!tolerate_all_) throw std::runtime_error(msg);
       log_skipped(msg, r);
       ++failed;
-      track_skipped(pidx, std::move(r.source_offset));
+      track_skipped(pidx, r);
     }
   }
   if (filtered > 0) probe_->add_filtered(filtered);
@@ -405,7 +405,8 @@ void TaskRunner::send(SourceRecord& r, std::uint32_t pidx) {
   }
   ensure_topic(r.topic);
   std::uint64_t seq = base_seq_ + pending_.size();
-  pending_.push_back({pidx, false, batch_time_, std::move(r.source_offset)});
+  pending_.push_back(
+      {pidx, false, batch_time_, std::move(r.source_offset), std::move(r.lazy_offset)});
   for (;;) {
     auto err = producer_->produce(r.topic, r.kafka_partition.value_or(RD_KAFKA_PARTITION_UA), key,
                                   key_len, value, value_len, r.timestamp.value_or(0), header_views_,
@@ -463,9 +464,15 @@ void TaskRunner::on_delivery(const rd_kafka_message_t* msg) {
   }
   while (!pending_.empty() && pending_.front().acked) {
     auto& f = pending_.front();
-    if (f.partition != kNoPartition && !f.offset.is_null()) {
+    if (f.partition != kNoPartition && (f.lazy.source || !f.offset.is_null())) {
       auto& ps = partitions_[f.partition];
-      ps.committable = std::move(f.offset);
+      if (f.lazy.source) {
+        ps.committable_lazy = std::move(f.lazy);  // its map is computed when committed
+      } else {
+        if (ps.committable) release_offset(*ps.committable);
+        ps.committable = std::move(f.offset);
+        ps.committable_lazy = {};
+      }
       ps.dirty = true;
     }
     pending_.pop_front();
@@ -506,8 +513,13 @@ void TaskRunner::commit_offsets(std::chrono::milliseconds timeout) {
   std::vector<OffsetEntry> entries;
   std::vector<std::uint32_t> idx;
   for (std::uint32_t i = 0; i < partitions_.size(); ++i) {
-    if (!partitions_[i].dirty) continue;
-    entries.push_back({partitions_[i].partition, partitions_[i].committable});
+    auto& ps = partitions_[i];
+    if (!ps.dirty) continue;
+    if (ps.committable_lazy.source) {
+      ps.committable = ps.committable_lazy.source->offset(ps.committable_lazy.arg);
+      ps.committable_lazy = {};
+    }
+    entries.push_back({ps.partition, ps.committable});
     idx.push_back(i);
   }
   if (entries.empty()) return;

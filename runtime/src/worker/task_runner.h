@@ -108,7 +108,7 @@ class TaskRunner : private SourceTaskContext {
   void process_batch(std::vector<SourceRecord>& batch);
   void send(SourceRecord& r, std::uint32_t partition_index);
   std::uint32_t partition_index(const SourceRecord& r);
-  void track_skipped(std::uint32_t partition_index, OffsetMap offset);
+  void track_skipped(std::uint32_t partition_index, SourceRecord& r);  // takes r's offset
   /// A delivery report (msg == nullptr: only advance the committable offsets).
   void on_delivery(const rd_kafka_message_t* msg);
   /// Flushes committable offsets to the OffsetStore, waiting at most `timeout`.
@@ -164,10 +164,12 @@ class TaskRunner : private SourceTaskContext {
     bool acked;
     std::chrono::steady_clock::time_point sent;
     OffsetMap offset;
+    LazyOffset lazy;  // when set, the offset (computed only if it is committed)
   };
   struct PartitionState {
     OffsetMap partition;
     std::optional<OffsetMap> committable;
+    LazyOffset committable_lazy;  // when set, newer than `committable`
     bool dirty = false;
   };
   static constexpr std::uint32_t kNoPartition = 0xFFFFFFFF;
