@@ -115,6 +115,18 @@ OffsetMap to_offset(const BinlogPosition& p) {
   return o;
 }
 
+bool RowOffsets::covers(const BinlogPosition& p) const {
+  return p.pos == p_.pos && p.event == p_.event && p.server_id == p_.server_id &&
+         p.ts_sec == p_.ts_sec && p.snapshot == p_.snapshot && p.file == p_.file &&
+         p.gtids == p_.gtids;
+}
+
+OffsetMap RowOffsets::offset(std::uint64_t row) const {
+  BinlogPosition p = p_;
+  p.row = row;
+  return to_offset(p);
+}
+
 OffsetMap to_offset(const BinlogPosition& p, const std::string& transaction_id) {
   OffsetMap base = to_offset(p);
   if (transaction_id.empty()) return base;

@@ -61,6 +61,19 @@ OffsetMap to_offset(const BinlogPosition& p);
 /// The same with Debezium's `transaction_id` (put after the others, as its TransactionContext
 /// stores it into the same HashMap); without one when `transaction_id` is empty.
 OffsetMap to_offset(const BinlogPosition& p, const std::string& transaction_id);
+/// The offsets of the records of one binlog event (a LazyOffset's source): its position with
+/// `row` set to the argument, computed only for the offset the worker commits. Immutable.
+class RowOffsets : public OffsetSource {
+ public:
+  explicit RowOffsets(BinlogPosition p) : p_(std::move(p)) {}
+  /// Whether `p` differs from this event's position in its row at most.
+  bool covers(const BinlogPosition& p) const;
+  OffsetMap offset(std::uint64_t row) const override;
+
+ private:
+  BinlogPosition p_;
+};
+
 /// A stored offset read back; throws std::invalid_argument for an offset without `file` or
 /// `pos` ("Source offset 'file' parameter is missing", as Debezium) or with a value of the
 /// wrong type, naming the key.

@@ -64,6 +64,8 @@ std::vector<std::string> load_databases(Connection& c, const SchemaScope& scope)
 /// The Source struct schema: io.debezium.connector.mysql.Source, or for MariaDbConnector
 /// io.debezium.connector.mariadb.Source (the same fields).
 SchemaPtr source_schema(bool mariadb = false);
+/// The index of `row` among the Source block's fields.
+inline constexpr int kSourceRowField = 14;
 
 // The strings are views of the task's own (they outlive the call to TableSchema::source).
 struct SourceInfo {

@@ -919,6 +919,7 @@ void MySqlTask::maybe_heartbeat(std::vector<SourceRecord>& out, bool force) {
 }
 
 void MySqlTask::handle(const MARIADB_RPL_EVENT& ev, std::vector<SourceRecord>& out) {
+  ++events_handled_;
   const bool artificial = (ev.flags & 0x20) != 0;  // LOG_EVENT_ARTIFICIAL_F
   const std::uint64_t next = ev.next_event_pos;
   const std::uint64_t start = next >= ev.event_length ? next - ev.event_length : 0;
@@ -1376,8 +1377,20 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
 void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::int32_t row,
                      std::int64_t now_ns, std::vector<Header> headers,
                      std::vector<SourceRecord>& out) {
-  SourceInfo si = stream_source(event_pos_, row);
-  si.query = query_;
+  Value source;
+  if (source_proto_ && source_event_ == events_handled_ && source_table_ == &t) {
+    // Another row of the same event: only `row` differs.
+    auto data = std::make_shared<Value::StructData>(*source_proto_);
+    data->fields[kSourceRowField] = Value(row);
+    source = Value(std::move(data));
+  } else {
+    SourceInfo si = stream_source(event_pos_, row);
+    si.query = query_;
+    source = t.source(si);
+    source_proto_ = source.as<std::shared_ptr<Value::StructData>>();
+    source_event_ = events_handled_;
+    source_table_ = &t;
+  }
   Value transaction;
   if (tx_metadata_ && in_txn_) {
     const std::int64_t order = txn_counts_.add(t.def().id());
@@ -1388,12 +1401,17 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
   set_position(record_pos_, txn_pos_);
   record_pos_.event = in_txn_ ? txn_events_ - 1 : 0;
   record_pos_.row = static_cast<std::uint64_t>(row) + 1;
-  rec.source_offset = to_offset(record_pos_);
+  // One RowOffsets per binlog event; each record carries its row (the worker computes the map
+  // only for the offset it commits).
+  if (!row_offsets_ || !row_offsets_->covers(record_pos_)) {
+    row_offsets_ = std::make_shared<const RowOffsets>(record_pos_);
+  }
+  rec.lazy_offset = {row_offsets_, record_pos_.row};
   rec.topic = t.topic();
   const Value& image = op == 'd' ? before : after;
   rec.key = op == 't' ? Value() : t.key(image);
   rec.key_schema = rec.key.is_null() ? nullptr : t.key_schema();
-  rec.value = t.envelope(std::move(before), std::move(after), t.source(si), op, now_ns,
+  rec.value = t.envelope(std::move(before), std::move(after), std::move(source), op, now_ns,
                          std::move(transaction));
   rec.value_schema = t.envelope_schema();
   rec.headers = std::move(headers);

@@ -4,6 +4,7 @@
 
 #include "binlog_position.h"
 #include "java_hash_map.h"
+#include "mysql_schema.h"
 
 namespace tributary::mysql {
 namespace {
@@ -54,6 +55,51 @@ TEST(BinlogPosition, OffsetsHaveDebeziumsKeysAndOrder) {
   EXPECT_EQ(back.server_id, 1u);
   EXPECT_EQ(back.ts_sec, 1700000000);
   EXPECT_TRUE(back.snapshot);
+}
+
+// The rows of one event share a RowOffsets; each record's offset is its position with its row.
+TEST(BinlogPosition, RowOffsetsAreThePositionWithTheRow) {
+  BinlogPosition p;
+  p.file = "mariadb-bin.000003";
+  p.pos = 154;
+  p.server_id = 1;
+  p.gtids = "0-1-42";
+  p.event = 2;
+  p.ts_sec = 1700000000;
+  const RowOffsets rows(p);
+  EXPECT_EQ(rows.offset(3).dump(),
+            R"({"ts_sec":1700000000,"file":"mariadb-bin.000003","pos":154,"gtids":"0-1-42",)"
+            R"("row":3,"server_id":1,"event":2})");
+  EXPECT_EQ(rows.offset(0).dump(), to_offset(p).dump());  // row 0 is left out, as Debezium
+  // It covers any row of the same position, and nothing else.
+  BinlogPosition q = p;
+  q.row = 7;
+  EXPECT_TRUE(rows.covers(q));
+  const auto differs = [&](auto edit) {
+    BinlogPosition r = p;
+    edit(r);
+    return !rows.covers(r);
+  };
+  EXPECT_TRUE(differs([](BinlogPosition& r) { r.file = "mariadb-bin.000004"; }));
+  EXPECT_TRUE(differs([](BinlogPosition& r) { r.pos = 155; }));
+  EXPECT_TRUE(differs([](BinlogPosition& r) { r.event = 3; }));
+  EXPECT_TRUE(differs([](BinlogPosition& r) { r.gtids = "0-1-43"; }));
+  EXPECT_TRUE(differs([](BinlogPosition& r) { r.server_id = 2; }));
+  EXPECT_TRUE(differs([](BinlogPosition& r) { r.ts_sec = 1700000001; }));
+  EXPECT_TRUE(differs([](BinlogPosition& r) { r.snapshot = true; }));
+}
+
+// The rows of one event copy the first row's Source block and set `row` by its index.
+TEST(BinlogPosition, SourceRowFieldIndexIsTheSchemas) {
+  for (const bool mariadb : {false, true}) {
+    const Field* row = source_schema(mariadb)->field("row");
+    ASSERT_NE(row, nullptr);
+    EXPECT_EQ(row->index, kSourceRowField);
+    SourceInfo si;
+    si.row = 7;
+    const Value v = source_value(si, "db", "t");
+    EXPECT_EQ(v.as_struct().fields.at(kSourceRowField), Value(std::int32_t{7}));
+  }
 }
 
 TEST(BinlogPosition, MariaDbHistoryPositionWithTransactionIdInDebeziumsOrder) {
