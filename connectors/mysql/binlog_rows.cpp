@@ -324,21 +324,35 @@ void decode(Reader& r, const BinlogColumn& c, BinlogValue& v) {
   }
 }
 
-// One row image; `n` is the number of columns `present` marks (counted once per event).
-std::vector<BinlogValue> image(Reader& r, const std::vector<BinlogColumn>& columns,
-                               std::string_view present, std::size_t n) {
+// Makes a value of an earlier row as a fresh one: decode() sets every field its kind reads but
+// these, which it sets only when they differ from a fresh value's (a TIME's sign, an old
+// TIMESTAMP's fraction, a long DECIMAL's missing scale); a short DECIMAL's text is not read, and
+// is cleared so that no earlier row's digits stay behind.
+void reset(BinlogValue& v) {
+  v.kind = BinlogValue::Kind::Null;
+  v.negative = false;
+  v.micros = 0;
+  v.decimal_scale = -1;
+  v.text.clear();
+}
+
+// One row image into `out` (a fresh or an earlier row's); `n` is the number of columns
+// `present` marks (counted once per event).
+void image(Reader& r, const std::vector<BinlogColumn>& columns, std::string_view present,
+           std::size_t n, std::vector<BinlogValue>& out) {
   r.set_what("the null bitmap");
   const std::string_view nulls = r.take((n + 7) / 8);
-  std::vector<BinlogValue> out(columns.size());
+  out.resize(columns.size());
   std::size_t k = 0;
   for (std::size_t i = 0; i < columns.size(); ++i) {
+    BinlogValue& v = out[i];
+    reset(v);
     if (!bit(present, i)) continue;
     if (!bit(nulls, k++)) {
       r.set_what("column", i + 1);
-      decode(r, columns[i], out[i]);
+      decode(r, columns[i], v);
     }
   }
-  return out;
 }
 
 }  // namespace
@@ -437,6 +451,13 @@ std::vector<std::vector<BinlogValue>> decode_rows(const std::vector<BinlogColumn
                                                   std::string_view present, std::string_view data,
                                                   std::string_view present_after) {
   std::vector<std::vector<BinlogValue>> out;
+  out.resize(decode_rows(columns, present, data, present_after, out));
+  return out;
+}
+
+std::size_t decode_rows(const std::vector<BinlogColumn>& columns, std::string_view present,
+                        std::string_view data, std::string_view present_after,
+                        std::vector<std::vector<BinlogValue>>& out) {
   Reader r(data, "a row image");
   auto count = [&columns](std::string_view bitmap) {
     std::size_t n = 0;
@@ -446,11 +467,16 @@ std::vector<std::vector<BinlogValue>> decode_rows(const std::vector<BinlogColumn
   const std::size_t n = count(present), n_after = count(present_after);
   // An image of no columns takes no bytes: rows of it could not end.
   if (n == 0 && !data.empty()) throw BinlogFormatError("row images with no column present");
+  std::size_t used = 0;
+  auto next = [&]() -> std::vector<BinlogValue>& {
+    if (used == out.size()) out.emplace_back();
+    return out[used++];
+  };
   while (!r.done()) {
-    out.push_back(image(r, columns, present, n));
-    if (!present_after.empty()) out.push_back(image(r, columns, present_after, n_after));
+    image(r, columns, present, n, next());
+    if (!present_after.empty()) image(r, columns, present_after, n_after, next());
   }
-  return out;
+  return used;
 }
 
 }  // namespace tributary::mysql

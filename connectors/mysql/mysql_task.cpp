@@ -1315,13 +1315,15 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
   const bool update = ev.event_type == UPDATE_ROWS_EVENT_V1 || ev.event_type == UPDATE_ROWS_EVENT;
   const bool del = ev.event_type == DELETE_ROWS_EVENT_V1 || ev.event_type == DELETE_ROWS_EVENT;
   const std::string_view data(static_cast<const char*>(rows.row_data), rows.row_data_size);
-  const auto images = decode_rows(
+  const std::size_t decoded = decode_rows(
       m.columns, present, data,
       update ? std::string_view(reinterpret_cast<const char*>(rows.column_update_bitmap), bitmap)
-             : std::string_view());
+             : std::string_view(),
+      images_);
+  const auto& images = images_;
   event_pos_ = event_pos;
   batch_bytes_ += ev.event_length;
-  const std::size_t n = update ? images.size() / 2 : images.size();
+  const std::size_t n = update ? decoded / 2 : decoded;
   if (n > 0) last_row_ = static_cast<std::int32_t>(n - 1);
   const std::int64_t now = now_ns();  // one clock read for the event's rows
   for (std::size_t r = skip; r < n; ++r) {

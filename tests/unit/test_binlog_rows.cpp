@@ -107,6 +107,92 @@ TEST(BinlogRows, DecimalValueAndTextMatchWhatWasWritten) {
   EXPECT_GT(checked, 1000);
 }
 
+// What a value's kind gives its reader (ColumnCodec::from_binlog), as text.
+std::string seen(const BinlogValue& v) {
+  using K = BinlogValue::Kind;
+  const auto hms = [&v] {
+    return std::to_string(v.hour) + ":" + std::to_string(v.minute) + ":" +
+           std::to_string(v.second) + "." + std::to_string(v.micros);
+  };
+  switch (v.kind) {
+    case K::Null: return "null";
+    case K::Int: return "int " + std::to_string(v.i);
+    case K::UInt: return "uint " + std::to_string(v.u);
+    case K::Float:
+    case K::Double: return "double " + std::to_string(v.d);
+    case K::Decimal:
+      return "decimal " + decimal_text(v) + " scale " + std::to_string(v.decimal_scale) + " " +
+             (v.decimal_scale >= 0 ? std::to_string(v.i) : "");
+    case K::Bytes:
+    case K::Bits: return "bytes " + std::string(v.bytes);
+    case K::Date:
+      return "date " + std::to_string(v.year) + "-" + std::to_string(v.month) + "-" +
+             std::to_string(v.day);
+    case K::Time: return std::string("time ") + (v.negative ? "-" : "+") + hms();
+    case K::DateTime:
+      return "datetime " + std::to_string(v.year) + "-" + std::to_string(v.month) + "-" +
+             std::to_string(v.day) + " " + hms();
+    case K::Timestamp: return "timestamp " + std::to_string(v.i) + "." + std::to_string(v.micros);
+    case K::Enum: return "enum " + std::to_string(v.u);
+    case K::Set: return "set " + std::to_string(v.u);
+  }
+  return "?";
+}
+
+// The reader decodes every event into one set of images: a value left by an earlier event's
+// (another table's) row reads exactly as a freshly decoded one. Each column here has a field its
+// decoder sets only when it differs from a fresh value's: a TIME's sign, an old TIMESTAMP's
+// fraction, a long DECIMAL's scale and text.
+TEST(BinlogRows, ImagesReusedFromEarlierEventsReadAsFreshOnes) {
+  // Table 1: TIME, TIMESTAMP(6), DECIMAL(30,2); table 2: TIME, old TIMESTAMP, DECIMAL(10,2);
+  // table 3: VARCHAR(10), DECIMAL(10,2).
+  const auto t1 = parse_table_columns(bytes({kTypeTime2, kTypeTimestamp2, kTypeNewDecimal}),
+                                      bytes({0, 6, 30, 2}), bytes({0xff}));
+  const auto t2 = parse_table_columns(bytes({kTypeTime2, kTypeTimestamp, kTypeNewDecimal}),
+                                      bytes({0, 10, 2}), bytes({0xff}));
+  const auto t3 = parse_table_columns(bytes({kTypeVarchar, kTypeNewDecimal}), bytes({10, 0, 10, 2}),
+                                      bytes({0xff}));
+  const std::string dec30 = decimal_bin(true, std::string(28, '7'), "25");
+  const std::string row1 = bytes({0}) + bytes({0x7F, 0xF0, 0x00}) +  // -01:00:00
+                           bytes({0, 0, 0x03, 0xE8, 0x01, 0xE2, 0x40}) + dec30;
+  const std::string row2 = bytes({0}) + bytes({0x80, 0x20, 0xC4}) +  // 02:03:04
+                           bytes({0xD0, 0x07, 0, 0}) + decimal_bin(false, "12345678", "90");
+  const std::string row3 = bytes({0x02, 1, 'x'});  // the DECIMAL is NULL
+  struct Event {
+    const std::vector<BinlogColumn>* cols;
+    std::string present;
+    std::string data;
+  };
+  // Each table after each other one, on the same images (t2 then t1: a short DECIMAL's scale
+  // under a long one's).
+  const std::vector<Event> events = {
+      {&t1, bytes({7}), row1 + row1}, {&t2, bytes({7}), row2},
+      {&t1, bytes({7}), row1},        {&t3, bytes({3}), row3},
+      {&t2, bytes({7}), row2 + row2}, {&t3, bytes({3}), row3 + row3},
+      {&t1, bytes({7}), row1 + row1},
+  };
+  std::vector<std::vector<BinlogValue>> images;
+  for (std::size_t e = 0; e < events.size(); ++e) {
+    const auto& ev = events[e];
+    const std::size_t n = decode_rows(*ev.cols, ev.present, ev.data, {}, images);
+    const auto fresh = decode_rows(*ev.cols, ev.present, ev.data);
+    ASSERT_EQ(n, fresh.size()) << "event " << e;
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t c = 0; c < ev.cols->size(); ++c)
+        EXPECT_EQ(seen(images[r][c]), seen(fresh[r][c])) << "event " << e << " column " << c;
+  }
+  // The fresh decodes are the values written.
+  const auto one = decode_rows(t1, bytes({7}), row1);
+  EXPECT_EQ(seen(one[0][0]), "time -1:0:0.0");
+  EXPECT_EQ(seen(one[0][1]), "timestamp 1000.123456");
+  EXPECT_EQ(seen(one[0][2]), "decimal -" + std::string(28, '7') + ".25 scale -1 ");
+  const auto two = decode_rows(t2, bytes({7}), row2);
+  EXPECT_EQ(seen(two[0][0]), "time +2:3:4.0");
+  EXPECT_EQ(seen(two[0][1]), "timestamp 2000.0");
+  EXPECT_EQ(seen(two[0][2]), "decimal 12345678.90 scale 2 1234567890");
+  EXPECT_EQ(seen(decode_rows(t3, bytes({3}), row3)[0][1]), "null");
+}
+
 TEST(BinlogRows, HostileInputIsAnErrorNamingWhatWasRead) {
   const auto cols =
       parse_table_columns(bytes({kTypeLong, kTypeVarchar}), bytes({10, 0}), bytes({0xff}));
