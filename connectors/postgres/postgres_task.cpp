@@ -159,6 +159,23 @@ PostgresTask::~PostgresTask() {
   }
 }
 
+class PostgresTask::TxnOffsets : public OffsetSource {
+ public:
+  explicit TxnOffsets(Position p) : p_(std::move(p)) {}
+  /// Whether `p` differs from this transaction's position in its LSN at most.
+  bool covers(const Position& p) const {
+    return p.xid == p_.xid && p.commit_us == p_.commit_us && p.last_commit == p_.last_commit;
+  }
+  OffsetMap offset(std::uint64_t lsn) const override {
+    Position p = p_;
+    p.lsn = lsn;
+    return offset_of(p);
+  }
+
+ private:
+  Position p_;
+};
+
 void PostgresTask::start(const ConfigMap& props, SourceTaskContext& context) {
   props_ = props;
   context_ = &context;
@@ -1020,14 +1037,16 @@ void PostgresTask::emit(TableSchema& t, Lsn lsn, Value key, Value value,
   }
   SourceRecord rec;
   rec.source_partition = partition_;
-  rec.source_offset = stream_offset(lsn);
+  const Position at{tx.xid, lsn, tx.commit_us, last_commit_end_};  // stream_offset(lsn)'s
+  if (!txn_offsets_ || !txn_offsets_->covers(at)) txn_offsets_ = std::make_shared<TxnOffsets>(at);
+  rec.lazy_offset = {txn_offsets_, lsn};
   rec.topic = t.topic();
   rec.key_schema = key.is_null() ? nullptr : t.key_schema();
   rec.key = std::move(key);
   rec.value_schema = t.envelope_schema();
   rec.value = std::move(value);
   rec.headers = std::move(headers);
-  last_emitted_ = Position{tx.xid, lsn, tx.commit_us, last_commit_end_};
+  last_emitted_ = at;
   records_outstanding_ = true;
   out.push_back(std::move(rec));
 }

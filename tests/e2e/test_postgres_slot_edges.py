@@ -75,9 +75,16 @@ def test_a_dropped_slot_fails_the_task_then_when_needed_snapshots_every_row(work
     psql(db, "debezium", sql="INSERT INTO t VALUES (4, 'streamed')")
     first = read_topic(topic, expect=4 if mode == "initial" else 1)
     assert ids(first) == ([1, 2, 3, 4] if mode == "initial" else [4]), ids(first)
-    # The streamed change's offset is stored.
+    # The streamed change's offset is stored: Debezium's keys in its order, the change's LSN,
+    # transaction and commit time (the worker computes it from the change's LazyOffset).
     wait_for(lambda: (lambda o: o and "snapshot" not in o)(stored_offset(worker, name)), 30,
              what="a streamed offset stored")
+    streamed = payloads(first, ("c",))[-1]["source"]
+    offset = stored_offset(worker, name)
+    assert list(offset) == ["lsn_proc", "lsn_commit", "lsn", "txId", "ts_usec"], offset
+    assert offset["lsn"] == offset["lsn_proc"] == streamed["lsn"], (offset, streamed)
+    assert offset["txId"] == streamed["txId"], (offset, streamed)
+    assert offset["ts_usec"] == streamed["ts_us"], (offset, streamed)
 
     assert worker.call("PUT", f"/connectors/{name}/stop").status == 204
     worker.wait_state(name, "STOPPED", timeout=30)
