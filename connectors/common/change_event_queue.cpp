@@ -38,6 +38,20 @@ void ChangeEventQueue::push(std::vector<SourceRecord>&& batch, std::size_t bytes
   data_cv_.notify_one();
 }
 
+void ChangeEventQueue::take_spent(std::vector<SourceRecord>& out) {
+  std::lock_guard lk(mu_);
+  if (spent_.empty() || !out.empty()) return;
+  out.swap(spent_.back());
+  spent_.pop_back();
+}
+
+void ChangeEventQueue::recycle(std::vector<SourceRecord>& spent) {
+  if (spent.empty()) return;
+  std::lock_guard lk(mu_);
+  if (closed_ || spent_.size() >= kMaxSpent) return;
+  spent_.emplace_back().swap(spent);
+}
+
 void ChangeEventQueue::fail(std::exception_ptr error) {
   std::lock_guard lk(mu_);
   error_ = std::move(error);

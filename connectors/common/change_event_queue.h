@@ -5,10 +5,10 @@
 // keeps both threads busy, more only costs memory, and the queue plus the batch the worker
 // holds stay within max.queue.size) and max.queue.size.in.bytes source bytes are queued.
 //
-// Threading: push(), fail(), end() and wait_for_room() are the reader's; poll() the task
-// thread's; close() and wake_reader() any thread. One mutex guards the batches; the counts are
-// also atomics so that metrics and batch_full() read them without it. No call holds the mutex
-// while it blocks on anything but its own condition variables.
+// Threading: push(), fail(), end(), wait_for_room() and take_spent() are the reader's; poll()
+// and recycle() the task thread's; close() and wake_reader() any thread. One mutex guards the
+// batches; the counts are also atomics so that metrics and batch_full() read them without it. No
+// call holds the mutex while it blocks on anything but its own condition variables.
 #pragma once
 
 #include <atomic>
@@ -48,12 +48,20 @@ class ChangeEventQueue {
   void fail(std::exception_ptr error);
   /// The reader ended (stopped, or the task has nothing to read): poll() stops waiting.
   void end();
+  /// After push(): replaces `out` (empty) with a batch the task thread handed back through
+  /// recycle(), if there is one, for the reader to clear(): its records are freed on the thread
+  /// that built them, and the vector's capacity holds the next batch.
+  void take_spent(std::vector<SourceRecord>& out);
 
   // ---- Task thread ----
   /// Waits up to `wait` for a batch, the reader's end or failure, or close(); then moves whole
   /// batches into `out` (empty on entry) up to max.batch.size. With nothing queued, rethrows the
   /// reader's failure.
   void poll(std::vector<SourceRecord>& out, std::chrono::milliseconds wait);
+
+  /// A batch the worker is done with (SourceTask::recycle): kept for the reader's take_spent()
+  /// unless two are kept already (then `spent` is left as it was, for the caller to free).
+  void recycle(std::vector<SourceRecord>& spent);
 
   // ---- Any thread ----
   /// Ends every wait at once, now and later (the task's stop()).
@@ -75,6 +83,8 @@ class ChangeEventQueue {
   std::condition_variable data_cv_;   // a batch queued, the reader failed or ended, closed
   std::condition_variable space_cv_;  // room in the queue, wake_reader(), closed
   std::deque<Batch> batches_;
+  std::vector<std::vector<SourceRecord>> spent_;  // recycle()'d, at most kMaxSpent
+  static constexpr std::size_t kMaxSpent = 2;
   std::atomic<std::size_t> records_{0};
   std::atomic<std::size_t> bytes_{0};
   std::exception_ptr error_;

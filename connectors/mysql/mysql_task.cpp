@@ -280,6 +280,10 @@ void MySqlTask::flush(std::vector<SourceRecord>& out, std::size_t bytes) {
   const std::size_t n = out.size();
   queue_.push(std::move(out), bytes);
   out.clear();
+  // A batch the worker is done with: its records are freed here, on the thread that built them,
+  // and its vector holds the next batch.
+  queue_.take_spent(out);
+  out.clear();
   // The next batch likely fills as this one did: room for it up front, not by doubling (and
   // moving every record) as it grows; a trickle of single records reserves one.
   out.reserve(n);

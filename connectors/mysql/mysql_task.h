@@ -57,6 +57,8 @@ class MySqlTask : public SourceTask {
   void start(const ConfigMap& props, SourceTaskContext& context) override;
   void poll(std::vector<SourceRecord>& out) override;
   void stop() override;
+  /// Task thread: the records go back to the reader thread, which built them, to be freed.
+  void recycle(std::vector<SourceRecord>& spent) override { queue_.recycle(spent); }
 
  private:
   struct Mapped;  // a TABLE_MAP of a captured table

@@ -519,6 +519,10 @@ void PostgresTask::reader_loop() {
         continue;
       }
       batch.clear();  // after the move: valid but unspecified
+      // A batch the worker is done with: its records are freed here, on the thread that built
+      // them, and its vector holds the next batch.
+      queue_.take_spent(batch);
+      batch.clear();
       batch.reserve(static_cast<size_t>(queue_.read_ahead()));
       batch_bytes_ = 0;
       fill(batch);

@@ -60,6 +60,8 @@ class PostgresTask : public SourceTask {
   void poll(std::vector<SourceRecord>& out) override;
   void commit(const std::vector<std::pair<OffsetMap, OffsetMap>>& flushed) override;
   void stop() override;
+  /// Task thread: the records go back to the reader thread, which built them, to be freed.
+  void recycle(std::vector<SourceRecord>& spent) override { queue_.recycle(spent); }
 
  private:
   struct Snapshot;

@@ -228,6 +228,7 @@ void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap&
       release_offset(r.source_offset);  // as the TaskRunner frees the offset it commits past
       ++n;
     }
+    if (std::getenv("BENCH_NO_RECYCLE") == nullptr) task->recycle(batch);  // as the TaskRunner hands them back
     if (secs_since(t0) > 600) die("capture stalled");
   }
   const double s = secs_since(t0);

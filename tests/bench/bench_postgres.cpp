@@ -288,6 +288,7 @@ void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap&
       vc->from_connect(r.topic, r.value_schema, r.value, buf);
       values.push_back(buf);
     }
+    task->recycle(batch);  // as the TaskRunner hands them back
     if (secs_since(t0) > 300) die("capture stalled");
   }
   const double s = secs_since(t0);

@@ -3,7 +3,10 @@
 // a second connector relies on.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "cdc_config.h"
@@ -198,6 +201,103 @@ TEST(ChangeEventQueue, BoundsMergesAndHandsOverFailuresAfterTheQueuedBatches) {
   EXPECT_EQ(out.size(), 1u);
   out.clear();
   EXPECT_THROW(q.poll(out, 0ms), std::runtime_error);
+}
+
+// Batches the worker is done with go back to the reader (SourceTask::recycle), two at most.
+TEST(ChangeEventQueue, SpentBatchesGoBackToTheReaderTwoAtMost) {
+  ChangeEventQueue q;
+  q.configure(4, 100, 0);
+  std::vector<SourceRecord> none;
+  q.recycle(none);
+  std::vector<SourceRecord> out;
+  q.take_spent(out);
+  EXPECT_TRUE(out.empty());  // nothing was recycled
+  auto a = records(3), b = records(2), c = records(1);
+  q.recycle(a);
+  q.recycle(b);
+  q.recycle(c);
+  EXPECT_TRUE(a.empty());
+  EXPECT_TRUE(b.empty());
+  EXPECT_EQ(c.size(), 1u);  // two are kept already: the caller frees this one
+  out = records(1);
+  q.take_spent(out);  // only into an empty batch
+  EXPECT_EQ(out.size(), 1u);
+  out.clear();
+  q.take_spent(out);
+  EXPECT_EQ(out.size(), 2u);
+  out.clear();
+  q.take_spent(out);
+  EXPECT_EQ(out.size(), 3u);
+  out.clear();
+  q.take_spent(out);
+  EXPECT_TRUE(out.empty());
+  q.close();
+  q.recycle(c);  // closed: nothing more is kept
+  EXPECT_EQ(c.size(), 1u);
+}
+
+// A reader and a task thread as a connector runs them: every record reaches the task once, and
+// the records the task hands back are freed on the reader's thread.
+TEST(ChangeEventQueue, RecycledRecordsAreFreedOnTheReaderThread) {
+  using namespace std::chrono_literals;
+  ChangeEventQueue q;
+  q.configure(64, 256, 0);
+  constexpr int kRecords = 20000;
+  std::mutex mu;
+  std::map<std::thread::id, int> freed_on;
+  auto make = [&](int i) {
+    SourceRecord r;
+    r.source_partition = PartitionPtr(new OffsetMap{{"i", i}}, [&](const OffsetMap* m) {
+      std::lock_guard lk(mu);
+      ++freed_on[std::this_thread::get_id()];
+      delete m;
+    });
+    return r;
+  };
+  std::thread::id reader_id;
+  std::atomic<bool> task_done{false};
+  std::thread reader([&] {
+    reader_id = std::this_thread::get_id();
+    std::vector<SourceRecord> batch;
+    for (int i = 0; i < kRecords;) {
+      while (!q.wait_for_room(100ms)) {
+      }
+      for (int k = 0; k < 16 && i < kRecords; ++k) batch.push_back(make(i++));
+      q.push(std::move(batch), 0);
+      batch.clear();
+      q.take_spent(batch);
+      batch.clear();  // the spent records are freed here
+    }
+    q.end();
+    // What is still handed back after the last push is freed here too.
+    for (bool last = false; !last;) {
+      last = task_done.load();
+      for (int k = 0; k < 2; ++k) {
+        q.take_spent(batch);
+        batch.clear();
+      }
+      std::this_thread::sleep_for(1ms);
+    }
+  });
+  int seen = 0, next = 0;
+  bool in_order = true;
+  std::vector<SourceRecord> out;
+  while (seen < kRecords) {
+    out.clear();
+    q.poll(out, 100ms);
+    for (const auto& r : out) in_order = in_order && (*r.source_partition)["i"] == next++;
+    seen += static_cast<int>(out.size());
+    q.recycle(out);  // the rest (two kept already) are freed here, on this thread
+  }
+  task_done = true;
+  reader.join();
+  EXPECT_EQ(seen, kRecords);
+  EXPECT_TRUE(in_order);
+  std::lock_guard lk(mu);
+  int total = 0;
+  for (const auto& [id, n] : freed_on) total += n;
+  EXPECT_EQ(total, kRecords);
+  EXPECT_GT(freed_on[reader_id], kRecords / 2);  // most, on the thread that built them
 }
 
 TEST(ChangeEventQueue, CloseAndWakeEndTheWaitsAtOnce) {

@@ -92,6 +92,13 @@ class SourceTask {
   }
   /// Called from another thread: make poll() return soon and stop producing records.
   virtual void stop() = 0;
+  /// Called on the task thread with the records of the last poll() once the worker is done with
+  /// them (sent to the producer, or dropped; their offsets taken out). A task whose records are
+  /// built on a thread of its own may take them (leaving `spent` empty) and free them there: the
+  /// thread that allocated the memory then reuses it, rather than every record's allocations
+  /// crossing from one thread's allocator cache to the other's. Must not block. By default the
+  /// worker frees them.
+  virtual void recycle(std::vector<SourceRecord>& spent) { (void)spent; }
 };
 
 /// What the runtime gives a connector.

@@ -280,7 +280,10 @@ void TaskRunner::run_loop() {
       if (status().state != RunState::Running) set_state(RunState::Running);
       batch.clear();
       task_->poll(batch);
-      if (!batch.empty()) process_batch(batch);
+      if (!batch.empty()) {
+        process_batch(batch);
+        task_->recycle(batch);  // the connector may free them on its own thread
+      }
       poll_producer(0);
     }
     drain_latencies();
