@@ -20,7 +20,9 @@
 //   BENCH_CAPTURE_REPS=N  repeat the connector-alone pass N times (take the min or median);
 //   BENCH_CAPTURE_ONLY=1  stop after it (no sink ceiling, no pipeline);
 //   BENCH_EXTRA=k=v,...   extra connector properties, both passes (e.g. max.batch.size=256);
-//   BENCH_PLUGIN_DIR=DIR  another build's plugins (with LD_LIBRARY_PATH at its lib/).
+//   BENCH_PLUGIN_DIR=DIR  another build's plugins (with LD_LIBRARY_PATH at its lib/);
+//   BENCH_NO_RECYCLE=1    the connector-alone pass frees the records on its own thread instead
+//                         of handing them back to the reader (SourceTask::recycle), as before.
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -228,7 +230,8 @@ void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap&
       release_offset(r.source_offset);  // as the TaskRunner frees the offset it commits past
       ++n;
     }
-    if (std::getenv("BENCH_NO_RECYCLE") == nullptr) task->recycle(batch);  // as the TaskRunner hands them back
+    if (std::getenv("BENCH_NO_RECYCLE") == nullptr)
+      task->recycle(batch);  // as the TaskRunner hands them back
     if (secs_since(t0) > 600) die("capture stalled");
   }
   const double s = secs_since(t0);
