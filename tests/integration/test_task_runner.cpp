@@ -136,19 +136,21 @@ TEST_F(Fixture, LazyOffsetsCommitTheMapsOfSentAndDroppedRecords) {
   ConfigMap cfg{{"name", "gen-lazy"}, {"connector.class", "GeneratorSource"},
                 {"topic", topic},     {"count", "1000"},
                 {"batch.size", "64"}, {"offsets.lazy", "true"}};
-  {
+  // Runs the task until the stored offset reaches `seq`, then stops it.
+  auto run_until = [&](std::int64_t seq) {
     auto r = runner(wc, *store, metrics, cfg);
     r->start();
-    ASSERT_TRUE(testing::wait_until(
+    const bool reached = testing::wait_until(
         [&] {
           auto o = store->get("gen-lazy", partition);
-          return o && (*o)["seq"] == 999;
+          return o && (*o)["seq"] == seq;
         },
-        30s))
-        << "offsets never reached seq 999; status: " << r->status().trace;
+        30s);
     r->request_stop();
-    ASSERT_TRUE(r->wait_stopped(10s));
-  }
+    EXPECT_TRUE(r->wait_stopped(10s));
+    return reached;
+  };
+  ASSERT_TRUE(run_until(999)) << "offsets never reached seq 999";
   EXPECT_EQ(store->get("gen-lazy", partition)->dump(), R"({"seq":999})");
   auto msgs = testing::consume_all(topic, 1000);
   ASSERT_EQ(msgs.size(), 1000u);
@@ -156,19 +158,7 @@ TEST_F(Fixture, LazyOffsetsCommitTheMapsOfSentAndDroppedRecords) {
   cfg["count"] = "1500";
   cfg["transforms"] = "drop";
   cfg["transforms.drop.type"] = "org.apache.kafka.connect.transforms.Filter";
-  {
-    auto r = runner(wc, *store, metrics, cfg);
-    r->start();
-    ASSERT_TRUE(testing::wait_until(
-        [&] {
-          auto o = store->get("gen-lazy", partition);
-          return o && (*o)["seq"] == 1499;
-        },
-        30s))
-        << "offsets of dropped records never reached seq 1499; status: " << r->status().trace;
-    r->request_stop();
-    ASSERT_TRUE(r->wait_stopped(10s));
-  }
+  ASSERT_TRUE(run_until(1499)) << "offsets of dropped records never reached seq 1499";
   EXPECT_EQ(store->get("gen-lazy", partition)->dump(), R"({"seq":1499})");
   EXPECT_EQ(testing::consume_all(topic, 1001, 3s).size(), 1000u);
 }
