@@ -216,6 +216,7 @@ void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap&
   std::vector<SourceRecord> batch;
   std::string buf;
   std::int64_t n = 0;
+  const bool recycle = std::getenv("BENCH_NO_RECYCLE") == nullptr;
   const std::string topic = cfg.at("topic.prefix") + "." + kDb + ".t";
   while (n < limit) {
     batch.clear();
@@ -230,8 +231,7 @@ void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap&
       release_offset(r.source_offset);  // as the TaskRunner frees the offset it commits past
       ++n;
     }
-    if (std::getenv("BENCH_NO_RECYCLE") == nullptr)
-      task->recycle(batch);  // as the TaskRunner hands them back
+    if (recycle) task->recycle(batch);  // as the TaskRunner hands them back
     if (secs_since(t0) > 600) die("capture stalled");
   }
   const double s = secs_since(t0);

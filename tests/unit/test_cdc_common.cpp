@@ -238,11 +238,12 @@ TEST(ChangeEventQueue, SpentBatchesGoBackToTheReaderOneAtATime) {
 // the records the task hands back are freed on the reader's thread.
 TEST(ChangeEventQueue, RecycledRecordsAreFreedOnTheReaderThread) {
   using namespace std::chrono_literals;
-  ChangeEventQueue q;
-  q.configure(64, 256, 0);
   constexpr int kRecords = 20000;
   std::mutex mu;
   std::map<std::thread::id, int> freed_on;
+  // Declared after what the records' deleters use: records still in it are freed before those.
+  ChangeEventQueue q;
+  q.configure(64, 256, 0);
   auto make = [&](int i) {
     SourceRecord r;
     r.source_partition = PartitionPtr(new OffsetMap{{"i", i}}, [&](const OffsetMap* m) {

@@ -32,11 +32,11 @@ inline void release_offset(OffsetMap& offset) {
 }
 
 /// Source offsets computed on demand. Records that differ in their offsets by one counter only
-/// (the rows of one binlog event) can share one OffsetSource and each carry their counter
-/// (LazyOffset) instead of a map each: the worker asks for the map only for the offset it
-/// commits or names in an error, not once per record. Building and freeing a map per record was
-/// about 2,200 instructions of a narrow MySQL event's 15,600 (tests/bench/run_mysql.sh
-/// instr:5:off).
+/// (the rows of one binlog event, the changes of one PostgreSQL transaction) can share one
+/// OffsetSource and each carry their counter (LazyOffset) instead of a map each: the worker asks
+/// for the map only for the offset it commits or names in an error, not once per record. Building
+/// and freeing a map per record was about 2,200 instructions of a narrow MySQL event's 15,600
+/// (tests/bench/run_mysql.sh instr:5:off).
 ///
 /// Threading: built by the connector's thread, then immutable; offset() may run on any thread.
 class OffsetSource {
