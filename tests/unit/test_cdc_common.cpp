@@ -286,7 +286,9 @@ TEST(ChangeEventQueue, RecycledRecordsAreFreedOnTheReaderThread) {
     q.poll(out, 100ms);
     for (const auto& r : out) in_order = in_order && (*r.source_partition)["i"] == next++;
     seen += static_cast<int>(out.size());
-    q.recycle(out);  // the rest (one kept already) are freed here, on this thread
+    q.recycle(out);
+    out.clear();  // what the queue did not keep (one kept already) is freed here, as the worker
+                  // does
   }
   task_done = true;
   reader.join();
