@@ -1342,5 +1342,146 @@ TEST(JsonStructFields, InlineScalarsMatchTheGeneralPath) {
   EXPECT_EQ(out, R"({"a":127,"b":32767,"c":2147483647,"d":9223372036854775807,"e":true,"f":0})");
 }
 
+// from_connect writes a struct by its schema's plan, append_payload by the generic writer: the
+// same bytes for every golden case, with defaults replaced or not and either decimal format.
+TEST(JsonStructPlans, SameBytesAsTheGenericWriter) {
+  std::size_t structs = 0;
+  for (const auto& [name, c] : all_json_cases()) {
+    for (const char* replace : {"true", "false"}) {
+      for (const char* decimals : {"BASE64", "NUMERIC"}) {
+        SCOPED_TRACE(name + " replace.null.with.default=" + replace +
+                     " decimal.format=" + decimals);
+        ConfigMap config = c.config;
+        config["schemas.enable"] = "false";
+        config["replace.null.with.default"] = replace;
+        config["decimal.format"] = decimals;
+        JsonConverter conv;
+        conv.configure(config, false);
+        std::string planned, generic, planned_error, generic_error;
+        bool kafka_null = false;
+        try {
+          kafka_null = !conv.from_connect("t", c.schema, c.value, planned);
+        } catch (const std::invalid_argument& e) {
+          planned_error = e.what();
+        }
+        if (kafka_null) continue;
+        try {
+          conv.append_payload(c.schema, c.value, generic);
+        } catch (const std::invalid_argument& e) {
+          generic_error = e.what();
+        }
+        EXPECT_EQ(planned, generic);
+        EXPECT_EQ(planned_error, generic_error);
+        if (c.schema && c.schema->type() == Type::Struct && !c.value.is_null()) {
+          EXPECT_EQ(conv.plan_cache_entries(), 1u);
+          ++structs;
+        }
+      }
+    }
+  }
+  EXPECT_GT(structs, 20u);  // the plans were exercised, not only the scalar cases
+}
+
+// The key of a field goes out by a fixed-size copy when its name is plain and short enough:
+// names around that limit, first and later in the struct, nested, and at every offset of the
+// writer's 512-byte run; a non-plain name between inline ones.
+TEST(JsonStructPlans, KeysAroundTheInlineLimit) {
+  JsonConverter conv;
+  conv.configure({{"schemas.enable", "false"}}, false);
+  std::string out, generic;
+  for (std::size_t size = 38; size <= 50; ++size) {
+    for (std::size_t pad = 0; pad < 40; pad += 3) {
+      const std::string long_name(size, 'k');
+      const auto inner = SchemaBuilder::struct_()
+                             .field(long_name, schemas::int64())
+                             .field("q\"uote" + long_name, schemas::int32(true))
+                             .field(long_name + "s", schemas::string())
+                             .build();
+      SchemaBuilder b = SchemaBuilder::struct_();
+      b.field(long_name + "0", schemas::string());
+      for (int i = 0; i < 12; ++i) b.field(long_name + "_" + std::to_string(i), inner);
+      const auto outer = b.build();
+      Struct st(outer);
+      st.put(long_name + "0", std::string(pad, 'p'));
+      for (int i = 0; i < 12; ++i) {
+        st.put(
+            long_name + "_" + std::to_string(i),
+            make_struct(inner, {{long_name, i64(-i)}, {long_name + "s", std::string(pad, 'v')}}));
+      }
+      const Value v = std::move(st).build();
+      ASSERT_TRUE(conv.from_connect("t", outer, v, out));
+      generic.clear();
+      conv.append_payload(outer, v, generic);
+      EXPECT_EQ(out, generic) << "name size " << size << " pad " << pad;
+      EXPECT_EQ(out.substr(0, size + 5), "{\"" + long_name + "0\":");
+      EXPECT_NE(out.find(",\"q\\\"uote" + long_name + "\":null,"), std::string::npos);
+    }
+  }
+}
+
+// Errors by the plan name the same field path as the generic writer's.
+TEST(JsonStructPlans, ErrorsNameTheSamePath) {
+  JsonConverter conv;
+  conv.configure({{"schemas.enable", "false"}}, false);
+  const auto inner = SchemaBuilder::struct_().field("id", schemas::int32()).build();
+  const auto outer =
+      SchemaBuilder::struct_()
+          .field("a", schemas::int64(true))
+          .field("after", inner)
+          .field("opt", SchemaBuilder::struct_().field("x", schemas::int32()).optional().build())
+          .build();
+  const std::vector<Value> values = {
+      make_struct(outer, {{"after", make_struct(inner, {})}}),
+      make_struct(outer, {{"after", make_struct(inner, {{"id", i64(1)}})}}),
+      make_struct(outer, {{"a", i32(1)}, {"after", make_struct(inner, {{"id", i32(1)}})}}),
+      make_struct(outer, {{"after", i32(3)}}),
+      make_struct(outer, {{"after", make_struct(outer, {})}}),
+      make_struct(outer, {}),
+      make_struct(inner, {{"id", i32(1)}}),
+      Value(i32(1)),
+  };
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::string generic_error = "<no exception>";
+    std::string generic;
+    try {
+      conv.append_payload(outer, values[i], generic);
+    } catch (const std::invalid_argument& e) {
+      generic_error = e.what();
+    }
+    EXPECT_EQ(error_of(conv, outer, values[i]), generic_error) << "value " << i;
+    EXPECT_NE(generic_error, "<no exception>") << "value " << i;
+  }
+  // A struct whose own schema is an equal copy of the field's goes by the field's plan.
+  const auto inner_copy = SchemaBuilder::struct_().field("id", schemas::int32()).build();
+  std::string out;
+  ASSERT_TRUE(conv.from_connect(
+      "t", outer, make_struct(outer, {{"after", make_struct(inner_copy, {{"id", i32(7)}})}}), out));
+  EXPECT_EQ(out, R"({"a":null,"after":{"id":7},"opt":null})");
+}
+
+// The plan cache holds as many schemas as schemas.cache.size (then starts over), keeps them alive
+// while it holds them, and is off with the schema cache (size 0).
+TEST(JsonStructPlans, CacheIsBoundedAndKeepsItsSchemas) {
+  JsonConverter conv;
+  conv.configure({{"schemas.cache.size", "3"}, {"schemas.enable", "false"}}, false);
+  std::string out;
+  std::weak_ptr<const Schema> last;
+  for (int i = 0; i < 10; ++i) {
+    auto s = SchemaBuilder::struct_().field("f" + std::to_string(i), schemas::int32()).build();
+    ASSERT_TRUE(
+        conv.from_connect("t", s, make_struct(s, {{"f" + std::to_string(i), i32(i)}}), out));
+    EXPECT_EQ(out, "{\"f" + std::to_string(i) + "\":" + std::to_string(i) + "}");
+    EXPECT_LE(conv.plan_cache_entries(), 3u);
+    last = s;
+  }
+  EXPECT_FALSE(last.expired());
+  JsonConverter uncached;
+  uncached.configure({{"schemas.cache.size", "0"}, {"schemas.enable", "false"}}, false);
+  auto s = SchemaBuilder::struct_().field("f", schemas::int32()).build();
+  ASSERT_TRUE(uncached.from_connect("t", s, make_struct(s, {{"f", i32(5)}}), out));
+  EXPECT_EQ(out, R"({"f":5})");
+  EXPECT_EQ(uncached.plan_cache_entries(), 0u);
+}
+
 }  // namespace
 }  // namespace tributary

@@ -8,7 +8,9 @@
 // Jackson's QUOTE_NON_NUMERIC_NUMBERS); strings escaped as Jackson (only '"', '\' and control
 // characters; \uXXXX with upper-case hex); bytes and BASE64 decimals as standard base64. The JSON
 // is written straight into the caller's string; the schema part is cached per SchemaPtr (LRU,
-// bounded by schemas.cache.size; the cache holds the shared_ptr so a cached address stays valid).
+// bounded by schemas.cache.size; the cache holds the shared_ptr so a cached address stays valid),
+// and so is a struct schema's write plan (its fields' keys as JSON text and how each value is
+// written; emptied when it holds schemas.cache.size schemas).
 //
 // Floating point text depends on the JVM Kafka runs on: JDK 8 to 18 print with the old
 // FloatingDecimal algorithm (not always the shortest digits: 1.23456792E8 for 123456792f,
@@ -23,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -43,7 +46,8 @@ enum class DecimalFormat { Base64, Numeric };
 
 class JsonConverter : public Converter, public HeaderConverter {
  public:
-  JsonConverter() = default;
+  JsonConverter();
+  ~JsonConverter() override;
 
   /// Converter: reads schemas.enable, schemas.cache.size, decimal.format,
   /// replace.null.with.default. Throws ConfigError naming the key.
@@ -68,12 +72,27 @@ class JsonConverter : public Converter, public HeaderConverter {
   JavaFloatFormat float_format() const { return float_format_; }
   /// Number of schemas whose JSON is cached.
   std::size_t schema_cache_entries() const { return index_.size(); }
+  /// Number of struct schemas whose write plan is cached (see StructPlan).
+  std::size_t plan_cache_entries() const { return plans_.size(); }
+
+  /// How from_connect writes the fields of one struct schema, worked out once per schema: each
+  /// field's key as JSON text, and whether its value can be written inline (integers, booleans,
+  /// plain strings, the null of an optional field, a nested struct by its own plan). Defined in
+  /// json_converter.cpp.
+  struct StructPlan;
 
  private:
   struct CacheEntry {
     SchemaPtr schema;  // keeps the key's address alive while cached
     std::string json;
   };
+  struct PlanEntry {
+    SchemaPtr schema;  // keeps the key's address (and its fields' schemas) alive while cached
+    std::unique_ptr<const StructPlan> plan;
+  };
+  /// The plan of a struct `schema`, building it on a miss (the cache is emptied when it holds
+  /// more than schemas.cache.size schemas); nullptr when the cache is disabled (size 0).
+  const StructPlan* plan_for(const SchemaPtr& schema);
 
   void configure_impl(const ConfigMap& props);
   /// The cached JSON of `schema`, building it on a miss (evicts the least recently used).
@@ -88,6 +107,7 @@ class JsonConverter : public Converter, public HeaderConverter {
   std::list<CacheEntry> lru_;  // most recently used first
   std::unordered_map<const Schema*, std::list<CacheEntry>::iterator> index_;
   std::string scratch_;  // schema JSON when the cache is disabled (size 0)
+  std::unordered_map<const Schema*, PlanEntry> plans_;
 };
 
 /// Text primitives shared by the built-in converters (Jackson / Java semantics).
