@@ -43,6 +43,10 @@ const ConfigDef& generator_config_def() {
              "Testing aid: give each record's offset as a LazyOffset (one shared OffsetSource "
              "and the seq), as the MySQL connector does, instead of a map.",
              "Testing");
+    d.define("idle.poll.ms", ConfigType::Long, "100", Importance::Low,
+             "Testing aid: how long a poll() waits once `count` rows were generated. It asks "
+             "the worker's SourceTaskContext::poll_wait first, as the CDC connectors do.",
+             "Testing", validators::at_least(1));
     d.define("fail.on.start", ConfigType::Boolean, "false", Importance::Low,
              "Testing aid: throw from the task's start().", "Testing");
     d.define("fail.after.rows", ConfigType::Long, "-1", Importance::Low,
@@ -83,6 +87,8 @@ class GeneratorTask : public SourceTask {
     fail_after_ = c.get_long("fail.after.rows");
     stall_after_ = c.get_long("stall.after.rows");
     stall_ms_ = c.get_long("stall.ms");
+    idle_poll_ms_ = c.get_long("idle.poll.ms");
+    ctx_ = &ctx;
     str_len_ = c.get_int("string.length");
     key_enabled_ = c.get_bool("key.enabled");
     if (c.get_bool("offsets.lazy")) seq_offsets_ = std::make_shared<const SeqOffsets>();
@@ -116,7 +122,7 @@ class GeneratorTask : public SourceTask {
   void poll(std::vector<SourceRecord>& out) override {
     if (stopped_.load()) return;
     if (count_ >= 0 && next_ >= count_) {
-      wait_for(std::chrono::milliseconds(100));
+      wait_for(ctx_->poll_wait(std::chrono::milliseconds(idle_poll_ms_)));
       return;
     }
     std::int64_t n = batch_;
@@ -223,6 +229,8 @@ class GeneratorTask : public SourceTask {
   std::int64_t fail_after_ = -1;
   std::int64_t stall_after_ = -1;
   std::int64_t stall_ms_ = 0;
+  std::int64_t idle_poll_ms_ = 100;
+  SourceTaskContext* ctx_ = nullptr;  // the worker's, for the task's life
   int str_len_ = 16;
   bool key_enabled_ = true;
   SchemaPtr value_schema_;

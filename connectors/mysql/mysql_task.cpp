@@ -269,7 +269,7 @@ void MySqlTask::stop() {
 }
 
 void MySqlTask::poll(std::vector<SourceRecord>& out) {
-  queue_.poll(out, std::chrono::milliseconds(poll_interval_ms_));
+  queue_.poll(out, context_->poll_wait(std::chrono::milliseconds(poll_interval_ms_)));
 }
 
 void MySqlTask::flush(std::vector<SourceRecord>& out, std::size_t bytes) {

@@ -497,7 +497,7 @@ void PostgresTask::prepare_slot_and_snapshot() {
 }
 
 void PostgresTask::poll(std::vector<SourceRecord>& out) {
-  queue_.poll(out, std::chrono::milliseconds(poll_interval_ms_));
+  queue_.poll(out, context_->poll_wait(std::chrono::milliseconds(poll_interval_ms_)));
 }
 
 void PostgresTask::reader_loop() {

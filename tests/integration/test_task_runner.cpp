@@ -163,6 +163,34 @@ TEST_F(Fixture, LazyOffsetsCommitTheMapsOfSentAndDroppedRecords) {
   EXPECT_EQ(testing::consume_all(topic, 1001, 3s).size(), 1000u);
 }
 
+// The worker serves Kafka's acknowledgements between polls: a task whose poll() waits for records
+// asks SourceTaskContext::poll_wait, which is short while records are in flight. The generator
+// here waits 20 s per poll once its 1000 rows are out; before poll_wait the last batch's acks
+// (and the offset they make committable) waited out that poll.
+TEST_F(Fixture, AcknowledgementsAreNotHeldBackByAWaitingPoll) {
+  REQUIRE_KAFKA();
+  auto wc = worker(bootstrap());
+  auto store = make_file_offset_store((dir / "offsets").string());
+  store->start();
+  Metrics metrics;
+  const std::string topic = testing::unique_name("acks");
+  auto r = runner(wc, *store, metrics,
+                  {{"name", "gen-acks"},
+                   {"connector.class", "GeneratorSource"},
+                   {"topic", topic},
+                   {"count", "1000"},
+                   {"batch.size", "1000"},
+                   {"idle.poll.ms", "20000"}});
+  r->start();
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(testing::wait_until([&] { return r->records_written() >= 1000; }, 40s))
+      << "written: " << r->records_written() << " trace: " << r->status().trace;
+  // All 1000 rows are one poll's: every ack came while the next poll waited.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+  r->request_stop();
+  EXPECT_TRUE(r->wait_stopped(30s));
+}
+
 TEST_F(Fixture, TopicCreationDefaultGroupSetsPartitions) {
   REQUIRE_KAFKA();
   auto wc = worker(bootstrap());

@@ -75,6 +75,15 @@ class SourceTaskContext {
   /// The default (contexts without Kafka, such as unit tests) throws std::runtime_error.
   virtual std::unique_ptr<KafkaLog> kafka_log(const ConfigMap& client_props,
                                               const std::string& topic);
+  /// How long a poll() that has no records yet may wait for some: `wanted` (the connector's poll
+  /// interval), or a few milliseconds while the worker has records in flight. The worker serves
+  /// Kafka's acknowledgements on the task thread between polls (Kafka Connect's producer serves
+  /// them on its own I/O thread), so a poll that waits holds them back, and with them the
+  /// records' offsets, the written-records counts and the produce latencies. A connector that
+  /// waits inside poll() asks this on the task thread before it waits. Default: `wanted`.
+  virtual std::chrono::milliseconds poll_wait(std::chrono::milliseconds wanted) const {
+    return wanted;
+  }
 };
 
 class SourceTask {
