@@ -1475,6 +1475,16 @@ TEST(JsonStructPlans, CacheIsBoundedAndKeepsItsSchemas) {
     last = s;
   }
   EXPECT_FALSE(last.expired());
+  // Two schemas in turn, with the same field name and other types: each record by its own plan.
+  auto ints = SchemaBuilder::struct_().field("f", schemas::int32()).build();
+  auto texts = SchemaBuilder::struct_().field("f", schemas::string()).build();
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(conv.from_connect("t", ints, make_struct(ints, {{"f", i32(i)}}), out));
+    EXPECT_EQ(out, "{\"f\":" + std::to_string(i) + "}");
+    ASSERT_TRUE(conv.from_connect("t", texts, make_struct(texts, {{"f", "x"}}), out));
+    EXPECT_EQ(out, R"({"f":"x"})");
+    EXPECT_EQ(error_of(conv, texts, make_struct(ints, {{"f", i32(1)}})), "Mismatching schema.");
+  }
   JsonConverter uncached;
   uncached.configure({{"schemas.cache.size", "0"}, {"schemas.enable", "false"}}, false);
   auto s = SchemaBuilder::struct_().field("f", schemas::int32()).build();

@@ -108,6 +108,8 @@ class JsonConverter : public Converter, public HeaderConverter {
   std::unordered_map<const Schema*, std::list<CacheEntry>::iterator> index_;
   std::string scratch_;  // schema JSON when the cache is disabled (size 0)
   std::unordered_map<const Schema*, PlanEntry> plans_;
+  const Schema* last_schema_ = nullptr;  // the schema plan_for() answered last, and its plan
+  const StructPlan* last_plan_ = nullptr;
 };
 
 /// Text primitives shared by the built-in converters (Jackson / Java semantics).
