@@ -252,7 +252,7 @@ void capture(const PluginRegistry& reg, const WorkerConfig& wc, const ConfigMap&
 // from the first schema change record, as before 2026-12-07, the window began with 0.1 - 0.3 s
 // of the binlog being opened, with the cores half idle.)
 struct PipelineRun {
-  double seconds = 0;    // from the first record written to the last
+  double seconds = 0;    // from the first change event written to the last record
   double events = 0;     // written in that time
   double cpu_s = 0;      // this process's CPU in that time
   double machine_s = 0;  // all cores' busy time in that time

@@ -90,8 +90,8 @@ class JsonConverter : public Converter, public HeaderConverter {
     SchemaPtr schema;  // keeps the key's address (and its fields' schemas) alive while cached
     std::unique_ptr<const StructPlan> plan;
   };
-  /// The plan of a struct `schema`, building it on a miss (the cache is emptied when it holds
-  /// more than schemas.cache.size schemas); nullptr when the cache is disabled (size 0).
+  /// The plan of a struct `schema`, building it on a miss (a full cache, schemas.cache.size
+  /// schemas, is emptied first); nullptr when the cache is disabled (size 0).
   const StructPlan* plan_for(const SchemaPtr& schema);
 
   void configure_impl(const ConfigMap& props);
