@@ -1459,6 +1459,123 @@ TEST(JsonStructPlans, ErrorsNameTheSamePath) {
   EXPECT_EQ(out, R"({"a":null,"after":{"id":7},"opt":null})");
 }
 
+// A plan copies the text of the fields whose values repeat those of the struct it remembers
+// (StructPlan::Memo). Long runs of structs in which random fields change among few values (so
+// that they often repeat, and also -0.0 against 0.0, NaN, null against a default, same-length
+// strings and bytes, nested structs and arrays) give, one after another through one converter,
+// the bytes the generic writer gives each alone; so does a struct changed in place between two
+// conversions.
+TEST(JsonStructPlans, RepeatedFieldsAreCopiedOnlyWhenTheSame) {
+  const auto nested = SchemaBuilder::struct_().field("x", schemas::int32()).optional().build();
+  const auto src =
+      SchemaBuilder::struct_()
+          .name("src")
+          .field("i8", schemas::int8())
+          .field("i16", schemas::int16(true))
+          .field("i32", schemas::int32(true))
+          .field("i64", schemas::int64())
+          .field("f32", schemas::float32(true))
+          .field("f64", schemas::float64(true))
+          .field("b", schemas::boolean(true))
+          .field("s", schemas::string(true))
+          .field("bytes", schemas::bytes(true))
+          .field("dec", schemas::decimal(2, true))
+          .field("def", SchemaBuilder(Type::Int64).optional().default_value(i64(42)).build())
+          .field("nested", nested)
+          .field("arr", SchemaBuilder::array(schemas::int32()).optional().build())
+          .field("row", schemas::int32())
+          .optional()
+          .build();
+  const auto env = SchemaBuilder::struct_()
+                       .name("env")
+                       .field("before", src)
+                       .field("source", src)
+                       .field("op", schemas::string())
+                       .field("ts", schemas::int64())
+                       .build();
+  // The values each field takes, drawn at random.
+  const std::vector<std::vector<Value>> pools = {
+      {i8(0), i8(-1), i8(127)},
+      {i16(0), i16(1), Value()},
+      {i32(0), i32(-7), Value()},
+      {i64(0), i64(1700000000000), i64(-1)},
+      {Value(0.0f), Value(-0.0f), Value(1.5f), Value()},
+      {Value(0.0), Value(-0.0), Value(std::nan("")), Value(1e300), Value()},
+      {Value(true), Value(false), Value()},
+      {Value("aaaa"), Value("aaab"), Value(""), Value("qu\"ote"), Value(std::string(600, 'l')),
+       Value()},
+      {Value(Bytes{1, 2}), Value(Bytes{1, 3}), Value(Bytes{}), Value()},
+      {dec("12345"), dec("-12345"), dec("0"), Value()},
+      {i64(42), i64(7), Value()},
+      {make_struct(nested, {{"x", i32(1)}}), make_struct(nested, {{"x", i32(2)}}), Value()},
+      {strs({}), Value(Value::Array{i32(1)}), Value()},
+      {i32(0), i32(1), i32(2), i32(3)},
+  };
+  std::uint64_t seed = 12345;
+  auto next = [&seed](std::uint64_t n) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (seed >> 33) % n;
+  };
+  std::size_t checked = 0;
+  for (const char* replace : {"true", "false"}) {
+    for (const char* schemas_enable : {"false", "true"}) {
+      for (const char* decimals : {"BASE64", "NUMERIC"}) {
+        SCOPED_TRACE(std::string("replace.null.with.default=") + replace +
+                     " schemas.enable=" + schemas_enable + " decimal.format=" + decimals);
+        const ConfigMap config = {{"replace.null.with.default", replace},
+                                  {"schemas.enable", schemas_enable},
+                                  {"decimal.format", decimals}};
+        JsonConverter conv;
+        conv.configure(config, false);
+        std::vector<Value> fields(pools.size());
+        for (std::size_t f = 0; f < pools.size(); ++f) fields[f] = pools[f][0];
+        for (int step = 0; step < 600; ++step) {
+          // Mostly one field changes (the row of a Source block), at times many (a new event), or
+          // none.
+          const std::size_t changes = step % 50 == 0 ? pools.size() : next(3);
+          for (std::size_t c = 0; c < changes; ++c) {
+            const std::size_t f = next(pools.size());
+            fields[f] = pools[f][next(pools[f].size())];
+          }
+          auto data = std::make_shared<Value::StructData>();
+          data->schema = src;
+          data->fields = fields;
+          const Value source(data);
+          const Value before = step % 3 == 0 ? Value() : source;
+          const Value v = make_struct(
+              env,
+              {{"before", before}, {"source", source}, {"op", Value("c")}, {"ts", i64(step / 7)}});
+          std::string out, generic;
+          ASSERT_TRUE(conv.from_connect("t", env, v, out));
+          conv.append_payload(env, v, generic);
+          const std::string payload = std::string(schemas_enable) == "true"
+                                          ? out.substr(out.find(",\"payload\":") + 11,
+                                                       out.size() - out.find(",\"payload\":") - 12)
+                                          : out;
+          ASSERT_EQ(payload, generic) << "step " << step;
+          ++checked;
+          // The same struct changed in place, then written again.
+          if (step % 17 == 0) {
+            data->fields[13] = i32(99);
+            data->fields[7] = Value("changed");
+            std::string again, again_generic;
+            ASSERT_TRUE(conv.from_connect("t", env, v, again));
+            conv.append_payload(env, v, again_generic);
+            EXPECT_NE(again, out);
+            const std::string again_payload =
+                std::string(schemas_enable) == "true"
+                    ? again.substr(again.find(",\"payload\":") + 11,
+                                   again.size() - again.find(",\"payload\":") - 12)
+                    : again;
+            ASSERT_EQ(again_payload, again_generic) << "step " << step << " changed in place";
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 8u * 600u);
+}
+
 // The plan cache holds as many schemas as schemas.cache.size (then starts over), keeps them alive
 // while it holds them, and is off with the schema cache (size 0).
 TEST(JsonStructPlans, CacheIsBoundedAndKeepsItsSchemas) {

@@ -267,6 +267,33 @@ struct JsonConverter::StructPlan {
   };
   std::vector<FieldPlan> fields;
 
+  // The values of the struct this plan wrote last, its JSON and where each field's text ends in
+  // it: the next struct of the schema copies the text of every field whose value is the same (a
+  // change event's Source block repeats all but `row` from one row of a binlog event to the
+  // next, and its envelope the op and the timestamps). A field's text depends only on its schema,
+  // its value and the converter's config, so the copy is the bytes a write would give. The
+  // values are the memo's own copies (scalars, strings, bytes; never a struct, array or map), so
+  // a struct changed in place after it was written cannot make a stale copy. The memo is
+  // remembered again after a struct with more than one changed field (the next binlog event's
+  // Source block); where more than half of the fields that can repeat do not (rows), it rests
+  // for the next kMemoPause structs.
+  struct Snap {
+    std::uint8_t kind = 0xFF;  // the value's Storage index; 0xFF: not kept (never the same)
+    std::uint64_t bits = 0;    // a scalar's bits
+    std::string text;          // a string's or bytes' content
+  };
+  struct Memo {
+    bool ready = false;    // vals, json and ends are those of one struct written
+    bool refresh = false;  // the next struct is written whole and remembered instead
+    std::vector<Snap> vals;
+    std::string json;
+    std::vector<std::uint32_t> ends;  // each field's end in json
+    std::size_t unkept = 0;           // fields kept as never the same (structs, arrays, maps)
+    std::uint32_t pause = 0;
+  };
+  static constexpr std::uint32_t kMemoPause = 64;
+  mutable Memo memo;  // the converter's thread's, as the plan cache
+
   StructPlan(const Schema& schema, bool replace_null) {
     fields.resize(schema.fields().size());
     for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -347,6 +374,65 @@ const Value& null_value() {
   return kNull;
 }
 
+// Whether `v` is the value `snap` kept (same type, same bits or content).
+bool same_as(const StructPlan::Snap& snap, const Value& v) {
+  const auto& st = v.storage();
+  if (st.index() != snap.kind) return false;
+  switch (st.index()) {
+    case 0: return true;
+    case 1: return *std::get_if<bool>(&st) == (snap.bits != 0);
+    case 2: return static_cast<std::uint64_t>(*std::get_if<std::int8_t>(&st)) == snap.bits;
+    case 3: return static_cast<std::uint64_t>(*std::get_if<std::int16_t>(&st)) == snap.bits;
+    case 4: return static_cast<std::uint64_t>(*std::get_if<std::int32_t>(&st)) == snap.bits;
+    case 5: return static_cast<std::uint64_t>(*std::get_if<std::int64_t>(&st)) == snap.bits;
+    case 6: {
+      std::uint32_t b;
+      std::memcpy(&b, std::get_if<float>(&st), 4);
+      return b == snap.bits;
+    }
+    case 7: {
+      std::uint64_t b;
+      std::memcpy(&b, std::get_if<double>(&st), 8);
+      return b == snap.bits;
+    }
+    case 8: return *std::get_if<std::string>(&st) == snap.text;
+    case 9: {
+      const Bytes& b = *std::get_if<Bytes>(&st);
+      return b.size() == snap.text.size() &&
+             (b.empty() || std::memcmp(b.data(), snap.text.data(), b.size()) == 0);
+    }
+    default: return false;
+  }
+}
+
+// Keeps `v` in `snap` (a struct, array or map as never the same).
+void keep(StructPlan::Snap& snap, const Value& v) {
+  const auto& st = v.storage();
+  snap.kind = static_cast<std::uint8_t>(st.index());
+  switch (st.index()) {
+    case 0: return;
+    case 1: snap.bits = *std::get_if<bool>(&st) ? 1 : 0; return;
+    case 2: snap.bits = static_cast<std::uint64_t>(*std::get_if<std::int8_t>(&st)); return;
+    case 3: snap.bits = static_cast<std::uint64_t>(*std::get_if<std::int16_t>(&st)); return;
+    case 4: snap.bits = static_cast<std::uint64_t>(*std::get_if<std::int32_t>(&st)); return;
+    case 5: snap.bits = static_cast<std::uint64_t>(*std::get_if<std::int64_t>(&st)); return;
+    case 6: {
+      std::uint32_t b;
+      std::memcpy(&b, std::get_if<float>(&st), 4);
+      snap.bits = b;
+      return;
+    }
+    case 7: std::memcpy(&snap.bits, std::get_if<double>(&st), 8); return;
+    case 8: snap.text = *std::get_if<std::string>(&st); return;
+    case 9: {
+      const Bytes& b = *std::get_if<Bytes>(&st);
+      snap.text.assign(reinterpret_cast<const char*>(b.data()), b.size());
+      return;
+    }
+    default: snap.kind = 0xFF; return;
+  }
+}
+
 class PayloadWriter {
  public:
   PayloadWriter(DecimalFormat format, bool replace_null, JavaFloatFormat floats, std::string& out)
@@ -400,56 +486,125 @@ class PayloadWriter {
   }
 
   // write() of a struct value of `schema` by its plan: the same bytes and errors as
-  // write_struct(), with the per-field decisions taken from the plan.
+  // write_struct(), with the per-field decisions taken from the plan, and the text of the fields
+  // whose values repeat those of the plan's memo copied from it (StructPlan::Memo).
   void write_planned(const StructPlan& plan, const Schema& schema, const Value& v) {
     if (v.is_null()) {
       write(&schema, v);
       return;
     }
     const Value::StructData& data = struct_data(schema, v);
+    StructPlan::Memo& memo = plan.memo;
+    const std::size_t count = plan.fields.size();
+    auto field = [&](std::size_t k) -> const Value& {
+      const std::size_t i = plan.fields[k].index;
+      return i < data.fields.size() ? data.fields[i] : null_value();
+    };
     char buf[512];
     std::size_t len = 0;
     buf[len++] = '{';
-    bool first = true;
-    for (const StructPlan::FieldPlan& fp : plan.fields) {
-      const Value& fv = fp.index < data.fields.size() ? data.fields[fp.index] : null_value();
-      // Room for a key and an integer (the last byte stays free for the closing brace): else
-      // the run goes out first.
-      if (sizeof buf - len < StructPlan::kKeyCopy + 32) {
+    if (memo.pause > 0 || !memo.ready || memo.refresh) {
+      const bool remember = memo.pause == 0;
+      if (remember) {
+        memo.ready = false;  // until this struct is written whole
+        memo.vals.resize(count);
+        memo.ends.resize(count);
+        memo.unkept = 0;
+      } else {
+        --memo.pause;
+      }
+      const std::size_t start = out_.size();
+      for (std::size_t k = 0; k < count; ++k) {
+        const Value& fv = field(k);
+        write_field(plan.fields[k], fv, k == 0, buf, len);
+        if (!remember) continue;
+        keep(memo.vals[k], fv);
+        memo.unkept += memo.vals[k].kind == 0xFF ? 1 : 0;
+        memo.ends[k] = static_cast<std::uint32_t>(out_.size() + len - start);
+      }
+      buf[len++] = '}';
+      out_.append(buf, len);
+      if (remember) {
+        memo.json.assign(out_, start, std::string::npos);
+        memo.ready = true;
+        memo.refresh = false;
+      }
+      return;
+    }
+    // Runs of repeated fields are copied from the memo, the others written.
+    std::size_t changed = 0;
+    for (std::size_t k = 0; k < count;) {
+      std::size_t j = k;
+      while (j < count && same_as(memo.vals[j], field(j))) ++j;
+      if (j == k) {
+        write_field(plan.fields[k], field(k), k == 0, buf, len);
+        ++changed;
+        ++k;
+        continue;
+      }
+      const std::size_t from = k == 0 ? 1 : memo.ends[k - 1];
+      const std::size_t n = memo.ends[j - 1] - from;
+      if (sizeof buf - 1 - len < n) {
         out_.append(buf, len);
         len = 0;
       }
-      char* p = buf + len;
-      if (fp.inline_key) {
-        std::memcpy(p, fp.key + (first ? 1 : 0), StructPlan::kKeyCopy);
-        p += fp.key_size - (first ? 1 : 0);
+      if (n < sizeof buf) {
+        std::memcpy(buf + len, memo.json.data() + from, n);
+        len += n;
       } else {
-        out_.append(buf, len);
-        p = buf;
-        if (!first) out_ += ',';
-        json::append_string(fp.field->name, out_);
-        out_ += ':';
+        out_.append(memo.json, from, n);
       }
-      first = false;
-      if (char* end = planned_scalar(fp, fv, p, buf + sizeof buf - 1)) {
-        len = static_cast<std::size_t>(end - buf);
-        continue;
-      }
-      out_.append(buf, static_cast<std::size_t>(p - buf));
-      len = 0;
-      try {
-        if (fp.kind == StructPlan::Kind::Struct && !fv.is_null()) {
-          write_planned(*fp.child, *fp.field->schema, fv);
-        } else {
-          write(fp.field->schema.get(), fv);
-        }
-      } catch (ConversionError& e) {
-        e.path.push_back(fp.field->name);
-        throw;
-      }
+      k = j;
     }
     buf[len++] = '}';
     out_.append(buf, len);
+    const std::size_t comparable = count - memo.unkept;
+    const std::size_t differ = changed - std::min(changed, memo.unkept);
+    if (differ * 2 > comparable) {
+      memo.pause = StructPlan::kMemoPause;
+      memo.ready = false;
+    } else if (differ > 1) {
+      memo.refresh = true;
+    }
+  }
+
+  // One field of write_planned(): its key and value, inline in `buf` (`len` bytes pending)
+  // when they fit, else through the generic writer.
+  [[gnu::always_inline]] void write_field(const StructPlan::FieldPlan& fp, const Value& fv,
+                                          bool first, char (&buf)[512], std::size_t& len) {
+    // Room for a key and an integer (the last byte stays free for the closing brace): else the
+    // run goes out first.
+    if (sizeof buf - len < StructPlan::kKeyCopy + 32) {
+      out_.append(buf, len);
+      len = 0;
+    }
+    char* p = buf + len;
+    if (fp.inline_key) {
+      std::memcpy(p, fp.key + (first ? 1 : 0), StructPlan::kKeyCopy);
+      p += fp.key_size - (first ? 1 : 0);
+    } else {
+      out_.append(buf, len);
+      p = buf;
+      if (!first) out_ += ',';
+      json::append_string(fp.field->name, out_);
+      out_ += ':';
+    }
+    if (char* end = planned_scalar(fp, fv, p, buf + sizeof buf - 1)) {
+      len = static_cast<std::size_t>(end - buf);
+      return;
+    }
+    out_.append(buf, static_cast<std::size_t>(p - buf));
+    len = 0;
+    try {
+      if (fp.kind == StructPlan::Kind::Struct && !fv.is_null()) {
+        write_planned(*fp.child, *fp.field->schema, fv);
+      } else {
+        write(fp.field->schema.get(), fv);
+      }
+    } catch (ConversionError& e) {
+      e.path.push_back(fp.field->name);
+      throw;
+    }
   }
 
  private:
