@@ -173,19 +173,17 @@ SchemaPtr envelope_schema(const std::string& topic, const SchemaPtr& row, const 
 }
 
 Value envelope_value(const SchemaPtr& envelope, Value before, Value after, Value source, char op,
-                     std::int64_t ts_ns, Value transaction) {
-  auto data = std::make_shared<Value::StructData>();
-  data->schema = envelope;
+                     std::int64_t ts_ns, Value transaction, StructPool* pool) {
+  auto data = make_struct(pool, envelope, 8);
   auto& f = data->fields;
-  f.reserve(8);
-  f.push_back(std::move(before));
-  f.push_back(std::move(after));
-  f.push_back(std::move(source));
-  f.push_back(std::move(transaction));
-  f.emplace_back(std::string(1, op));
-  f.emplace_back(static_cast<std::int64_t>(ts_ns / 1000000));
-  f.emplace_back(static_cast<std::int64_t>(ts_ns / 1000));
-  f.emplace_back(ts_ns);
+  f[0] = std::move(before);
+  f[1] = std::move(after);
+  f[2] = std::move(source);
+  f[3] = std::move(transaction);
+  assign_text(f[4], std::string_view(&op, 1));
+  f[5] = static_cast<std::int64_t>(ts_ns / 1000000);
+  f[6] = static_cast<std::int64_t>(ts_ns / 1000);
+  f[7] = ts_ns;
   return Value(std::move(data));
 }
 
@@ -207,13 +205,12 @@ TableKey TableKey::of(const std::string& topic, const std::string& table_id,
   return k;
 }
 
-Value TableKey::value(const Value& row) const {
+Value TableKey::value(const Value& row, StructPool* pool) const {
   if (!schema || row.is_null()) return Value();
-  auto data = std::make_shared<Value::StructData>();
-  data->schema = schema;
-  data->fields.reserve(fields.size());
+  auto data = make_struct(pool, schema, fields.size());
   const auto& rf = row.as_struct().fields;
-  for (const int fi : fields) data->fields.push_back(rf[static_cast<std::size_t>(fi)]);
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    data->fields[i] = rf[static_cast<std::size_t>(fields[i])];
   return Value(std::move(data));
 }
 

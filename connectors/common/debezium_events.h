@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "struct_pool.h"
 #include "tributary/connector.h"
 #include "tributary/data.h"
 
@@ -63,8 +64,9 @@ SourceRecord transaction_end_record(const std::string& topic, PartitionPtr parti
 /// <topic>.Envelope (version 2): before, after, source, transaction, op, ts_ms, ts_us, ts_ns.
 SchemaPtr envelope_schema(const std::string& topic, const SchemaPtr& row, const SchemaPtr& source);
 /// An envelope value; ts_ns is the connector's processing time.
+/// With a `pool`, the struct is a reused one (StructPool).
 Value envelope_value(const SchemaPtr& envelope, Value before, Value after, Value source, char op,
-                     std::int64_t ts_ns, Value transaction = Value());
+                     std::int64_t ts_ns, Value transaction = Value(), StructPool* pool = nullptr);
 
 /// A table's key: Debezium's <topic>.Key struct of the key columns (the primary key, or
 /// message.key.columns), in their order, each with its field's schema in the row struct; and
@@ -77,8 +79,9 @@ struct TableKey {
   /// std::invalid_argument naming a key column that is not captured.
   static TableKey of(const std::string& topic, const std::string& table_id,
                      const std::vector<std::string>& key_columns, const SchemaPtr& row);
-  /// The key struct taken from a row struct; null without a key or a row.
-  Value value(const Value& row) const;
+  /// The key struct taken from a row struct; null without a key or a row. With a `pool`, the
+  /// struct is a reused one (StructPool).
+  Value value(const Value& row, StructPool* pool = nullptr) const;
 };
 
 /// source.snapshot of a snapshot row: "first" / "last" of the whole snapshot, then

@@ -201,19 +201,18 @@ TableSchema::TableSchema(TableDef def, const ValueModes& modes, const cdc::Table
   envelope_schema_ = cdc::envelope_schema(topic_, row_schema_, source_schema_);
 }
 
-Value TableSchema::row_from_binlog(const std::vector<BinlogValue>& image) const {
-  auto data = std::make_shared<Value::StructData>();
-  data->schema = row_schema_;
-  data->fields.reserve(fields_.size());  // built in order: no default values assigned over
+Value TableSchema::row_from_binlog(const std::vector<BinlogValue>& image,
+                                   cdc::StructPool* pool) const {
+  auto data = cdc::make_struct(pool, row_schema_, fields_.size());
   for (std::size_t fi = 0; fi < fields_.size(); ++fi) {
     const Field& f = fields_[fi];
     const auto ci = static_cast<std::size_t>(f.column);
     if (ci >= image.size()) {
-      data->fields.emplace_back();
+      data->fields[fi] = Value();
       continue;
     }
     try {
-      data->fields.push_back(f.codec.from_binlog(image[ci]));
+      f.codec.from_binlog_into(image[ci], data->fields[fi]);
     } catch (const std::exception& e) {
       throw std::invalid_argument("column " + def_.columns[ci].name + " of " + def_.id() + ": " +
                                   e.what());
@@ -240,8 +239,8 @@ Value TableSchema::row_from_text(const char* const* cells, const unsigned long* 
   return Value(std::move(data));
 }
 
-Value TableSchema::key(const Value& row) const {
-  return key_.value(row);
+Value TableSchema::key(const Value& row, cdc::StructPool* pool) const {
+  return key_.value(row, pool);
 }
 
 Value source_value(const SourceInfo& s, const std::string& db, const std::string& table) {
@@ -274,9 +273,9 @@ Value TableSchema::source(const SourceInfo& s) const {
 }
 
 Value TableSchema::envelope(Value before, Value after, Value source, char op, std::int64_t ts_ns,
-                            Value transaction) const {
+                            Value transaction, cdc::StructPool* pool) const {
   return cdc::envelope_value(envelope_schema_, std::move(before), std::move(after),
-                             std::move(source), op, ts_ns, std::move(transaction));
+                             std::move(source), op, ts_ns, std::move(transaction), pool);
 }
 
 }  // namespace tributary::mysql

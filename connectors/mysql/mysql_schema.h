@@ -98,15 +98,17 @@ class TableSchema {
   const SchemaPtr& envelope_schema() const { return envelope_schema_; }
 
   /// The row struct from a binlog image (one value per column of def()). Throws
-  /// std::invalid_argument naming the column.
-  Value row_from_binlog(const std::vector<BinlogValue>& image) const;
+  /// std::invalid_argument naming the column. With a `pool`, the structs of this and of key()
+  /// and envelope() are reused ones (cdc::StructPool).
+  Value row_from_binlog(const std::vector<BinlogValue>& image,
+                        cdc::StructPool* pool = nullptr) const;
   /// The row struct from a SELECT * row (text, nullptr for NULL).
   Value row_from_text(const char* const* cells, const unsigned long* lengths) const;
   /// The key struct taken from a row struct, or null when the table has no key.
-  Value key(const Value& row) const;
+  Value key(const Value& row, cdc::StructPool* pool = nullptr) const;
   Value source(const SourceInfo& s) const;
   Value envelope(Value before, Value after, Value source, char op, std::int64_t ts_ns,
-                 Value transaction = Value()) const;
+                 Value transaction = Value(), cdc::StructPool* pool = nullptr) const;
 
  private:
   struct Field {

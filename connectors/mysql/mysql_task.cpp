@@ -283,6 +283,7 @@ void MySqlTask::flush(std::vector<SourceRecord>& out, std::size_t bytes) {
   // A batch the worker is done with: its records are freed here, on the thread that built them,
   // and its vector holds the next batch.
   queue_.take_spent(out);
+  for (SourceRecord& r : out) pool_.recycle(r);
   out.clear();
   // The next batch likely fills as this one did: room for it up front, not by doubling (and
   // moving every record) as it grows; a trickle of single records reserves one.
@@ -1333,8 +1334,8 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
   for (std::size_t r = skip; r < n; ++r) {
     const auto row = static_cast<std::int32_t>(r);
     if (update) {
-      Value before = t.row_from_binlog(images[2 * r]);
-      Value after = t.row_from_binlog(images[2 * r + 1]);
+      Value before = t.row_from_binlog(images[2 * r], &pool_);
+      Value after = t.row_from_binlog(images[2 * r + 1], &pool_);
       const Value old_key = t.key(before);
       const Value new_key = t.key(after);
       if (t.key_schema() && !(old_key == new_key)) {
@@ -1363,7 +1364,7 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
         ++metrics_->filtered;
         continue;
       }
-      emit(t, 'd', t.row_from_binlog(images[r]), Value(), row, now, {}, out);
+      emit(t, 'd', t.row_from_binlog(images[r], &pool_), Value(), row, now, {}, out);
       if (tombstones_) {
         SourceRecord tomb = out.back();
         tomb.value_schema = nullptr;
@@ -1375,7 +1376,7 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
         ++metrics_->filtered;
         continue;
       }
-      emit(t, 'c', Value(), t.row_from_binlog(images[r]), row, now, {}, out);
+      emit(t, 'c', Value(), t.row_from_binlog(images[r], &pool_), row, now, {}, out);
     }
   }
 }
@@ -1386,7 +1387,8 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
   Value source;
   if (source_proto_ && source_event_ == events_handled_ && source_table_ == &t) {
     // Another row of the same event: only `row` differs.
-    auto data = std::make_shared<Value::StructData>(*source_proto_);
+    auto data = pool_.acquire(source_proto_->schema, source_proto_->fields.size());
+    data->fields = source_proto_->fields;
     data->fields[kSourceRowField] = Value(row);
     source = Value(std::move(data));
   } else {
@@ -1402,7 +1404,8 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
     const std::int64_t order = txn_counts_.add(t.def().id());
     transaction = cdc::transaction_block(txn_id_, txn_counts_.total(), order);
   }
-  SourceRecord rec;
+  // Built in place: a SourceRecord moved into the batch cost as much as its fields.
+  SourceRecord& rec = out.emplace_back();
   rec.source_partition = partition_;
   set_position(record_pos_, txn_pos_);
   record_pos_.event = in_txn_ ? txn_events_ - 1 : 0;
@@ -1415,13 +1418,12 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
   rec.lazy_offset = {row_offsets_, record_pos_.row};
   rec.topic = t.topic();
   const Value& image = op == 'd' ? before : after;
-  rec.key = op == 't' ? Value() : t.key(image);
+  if (op != 't') rec.key = t.key(image, &pool_);
   rec.key_schema = rec.key.is_null() ? nullptr : t.key_schema();
   rec.value = t.envelope(std::move(before), std::move(after), std::move(source), op, now_ns,
-                         std::move(transaction));
+                         std::move(transaction), &pool_);
   rec.value_schema = t.envelope_schema();
   rec.headers = std::move(headers);
-  out.push_back(std::move(rec));
   ++metrics_->seen;
   if (op == 'c') ++metrics_->creates;
   if (op == 'u') ++metrics_->updates;

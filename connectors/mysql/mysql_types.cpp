@@ -7,6 +7,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "struct_pool.h"
+
 namespace tributary::mysql {
 namespace {
 
@@ -635,6 +637,30 @@ Value ColumnCodec::from_binlog(const BinlogValue& v) const {
     case Kind::Point: return geometry(v.bytes);
   }
   return Value();
+}
+
+void ColumnCodec::from_binlog_into(const BinlogValue& v, Value& slot) const {
+  if (v.kind != BinlogValue::Kind::Null) {
+    switch (kind_) {
+      case Kind::String:
+        if (!latin1_) return cdc::assign_text(slot, v.bytes);
+        break;
+      case Kind::DecimalPrecise:
+        if (v.decimal_scale == scale_) {
+          if (auto* b = std::get_if<Bytes>(&slot.storage()))
+            return decimal_unscaled_from_int64(v.i, *b);
+        }
+        break;
+      case Kind::Binary:
+        if (modes_.binary == BinaryMode::Bytes &&
+            !(binary_pad_ && static_cast<int>(v.bytes.size()) < length_))
+          return cdc::assign_bytes(slot, reinterpret_cast<const std::uint8_t*>(v.bytes.data()),
+                                   v.bytes.size());
+        break;
+      default: break;
+    }
+  }
+  slot = from_binlog(v);
 }
 
 Value ColumnCodec::from_text(std::string_view t) const {

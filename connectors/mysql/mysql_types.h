@@ -101,6 +101,9 @@ class ColumnCodec {
   /// A binlog cell -> value (streaming). Null for NULL, and for a zero date in a nullable
   /// column.
   Value from_binlog(const BinlogValue& v) const;
+  /// The same value into `slot`, reusing the buffer of a string or bytes it holds (a struct
+  /// from cdc::StructPool); from_binlog() for every other value.
+  void from_binlog_into(const BinlogValue& v, Value& slot) const;
   /// A SELECT's text -> value (snapshot; the session's time zone is UTC, its charset utf8mb4).
   /// Throws std::invalid_argument on malformed text.
   Value from_text(std::string_view text) const;

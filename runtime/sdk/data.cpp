@@ -346,13 +346,18 @@ TRIBUTARY_SHARED_LOGICAL(timestamp, Type::Int64, logical::kTimestamp)
 // Decimal helpers
 
 Bytes decimal_unscaled_from_int64(std::int64_t v) {
+  Bytes out;
+  decimal_unscaled_from_int64(v, out);
+  return out;
+}
+
+void decimal_unscaled_from_int64(std::int64_t v, Bytes& out) {
   // The fewest bytes whose top bit still carries the sign (BigInteger.toByteArray()).
   std::size_t n = 1;
   while (n < 8 && (v >> (8 * n - 1)) != 0 && (v >> (8 * n - 1)) != -1) ++n;
-  Bytes out(n);
+  out.resize(n);
   for (std::size_t i = 0; i < n; ++i)
     out[n - 1 - i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i));
-  return out;
 }
 
 Bytes decimal_unscaled_from_string(std::string_view digits) {

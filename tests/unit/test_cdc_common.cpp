@@ -12,6 +12,7 @@
 #include "cdc_config.h"
 #include "change_event_queue.h"
 #include "debezium_events.h"
+#include "struct_pool.h"
 #include "table_filters.h"
 
 namespace tributary::cdc {
@@ -331,6 +332,112 @@ TEST(ChangeEventQueue, CloseAndWakeEndTheWaitsAtOnce) {
   t0 = std::chrono::steady_clock::now();
   empty.poll(out, 10s);  // closed stays closed
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+}
+
+SchemaPtr row_schema(const std::string& name) {
+  return SchemaBuilder::struct_()
+      .name(name)
+      .field("id", schemas::int64())
+      .field("s", schemas::string(true))
+      .build();
+}
+
+// A record as a connector builds it: key, and an envelope holding a row and a source struct.
+SourceRecord pooled_record(StructPool* pool, const SchemaPtr& row, const SchemaPtr& env,
+                           std::int64_t id, const std::string& s) {
+  SourceRecord r;
+  auto after = make_struct(pool, row, 2);
+  after->fields[0] = Value(id);
+  assign_text(after->fields[1], s);
+  auto key = make_struct(pool, row, 2);
+  key->fields[0] = Value(id);
+  key->fields[1] = Value();
+  r.key = Value(std::move(key));
+  r.value =
+      envelope_value(env, Value(), Value(std::move(after)), Value(), 'c', 1000, Value(), pool);
+  return r;
+}
+
+TEST(StructPool, SpentStructsComeBackWithTheirBuffers) {
+  const SchemaPtr row = row_schema("r");
+  const SchemaPtr source = row_schema("src");
+  const SchemaPtr env = envelope_schema("t", row, source);
+  StructPool pool;
+  SourceRecord r = pooled_record(&pool, row, env, 1, std::string(40, 'a'));
+  const Value::StructData* after =
+      r.value.as_struct().fields[1].as<std::shared_ptr<Value::StructData>>().get();
+  const char* text = r.value.as_struct().fields[1].as_struct().fields[1].as<std::string>().data();
+  const Value::StructData* envelope = &r.value.as_struct();
+  pool.recycle(r);
+  EXPECT_EQ(pool.size(), 3U);  // the key, the envelope and the row in it
+  EXPECT_TRUE(r.key.is_null());
+  EXPECT_TRUE(r.value.is_null());
+  // The next record gets the same structs, and the row's string its buffer.
+  SourceRecord n = pooled_record(&pool, row, env, 2, std::string(30, 'b'));
+  EXPECT_EQ(pool.size(), 0U);
+  EXPECT_EQ(&n.value.as_struct(), envelope);
+  const Value& after2 = n.value.as_struct().fields[1];
+  // (the row struct was taken last of the two of its schema: it is the first handed out)
+  EXPECT_EQ(after2.as<std::shared_ptr<Value::StructData>>().get(), after);
+  // Every field was assigned: nothing of the first record is left.
+  EXPECT_EQ(after2.as_struct().fields[0], Value(std::int64_t{2}));
+  EXPECT_EQ(after2.as_struct().fields[1], Value(std::string(30, 'b')));
+  EXPECT_EQ(n.key.as_struct().fields[0], Value(std::int64_t{2}));
+  EXPECT_TRUE(n.key.as_struct().fields[1].is_null());
+  EXPECT_TRUE(n.value.as_struct().fields[0].is_null());
+  EXPECT_EQ(n.value.as_struct().fields[4], Value(std::string("c")));
+  EXPECT_EQ(after2.as_struct().fields[1].as<std::string>().data(), text);
+  // The same as a record built without a pool.
+  SourceRecord fresh = pooled_record(nullptr, row, env, 2, std::string(30, 'b'));
+  EXPECT_EQ(n.key, fresh.key);
+  EXPECT_EQ(n.value, fresh.value);
+}
+
+TEST(StructPool, StructsHeldElsewhereAreLeftAlone) {
+  const SchemaPtr row = row_schema("r");
+  const SchemaPtr env = envelope_schema("t", row, row_schema("src"));
+  StructPool pool;
+  SourceRecord r = pooled_record(&pool, row, env, 1, "x");
+  const Value kept_row = r.value.as_struct().fields[1];  // a transform kept the row
+  SourceRecord tomb;
+  tomb.key = r.key;  // a tombstone shares the key
+  pool.recycle(r);
+  EXPECT_EQ(pool.size(), 1U);  // only the envelope
+  EXPECT_EQ(kept_row.as_struct().fields[0], Value(std::int64_t{1}));
+  EXPECT_FALSE(r.key.is_null());  // left to be freed with the record
+  SourceRecord n = pooled_record(&pool, row, env, 5, "y");
+  EXPECT_EQ(kept_row.as_struct().fields[0], Value(std::int64_t{1}));  // untouched
+  EXPECT_EQ(kept_row.as_struct().fields[1], Value(std::string("x")));
+  EXPECT_EQ(tomb.key.as_struct().fields[0], Value(std::int64_t{1}));
+}
+
+TEST(StructPool, BoundedInStructsAndShapes) {
+  StructPool pool(4);
+  const SchemaPtr row = row_schema("r");
+  const SchemaPtr env = envelope_schema("t", row, row_schema("src"));
+  for (int i = 0; i < 3; ++i) {
+    SourceRecord r = pooled_record(nullptr, row, env, i, "x");
+    pool.recycle(r);
+  }
+  EXPECT_EQ(pool.size(), 4U);  // 9 offered, 4 kept
+  // A reused struct has the fields asked for, whatever it had.
+  EXPECT_EQ(pool.acquire(row, 7)->fields.size(), 7U);
+  EXPECT_EQ(pool.size(), 3U);
+  // More shapes than it keeps buckets for: it starts again rather than grow.
+  StructPool shapes;
+  std::vector<SchemaPtr> keep_alive;
+  for (int i = 0; i < 40; ++i) {
+    keep_alive.push_back(row_schema("r" + std::to_string(i)));
+    SourceRecord r;
+    r.value = Value(make_struct(nullptr, keep_alive.back(), 2));
+    shapes.recycle(r);
+    EXPECT_LE(shapes.size(), 16U);
+  }
+  EXPECT_GE(shapes.size(), 1U);
+  // A struct of an unknown shape is a fresh one of null fields.
+  auto s = shapes.acquire(row_schema("new"), 3);
+  EXPECT_EQ(s->fields.size(), 3U);
+  for (const Value& f : s->fields) EXPECT_TRUE(f.is_null());
 }
 
 }  // namespace

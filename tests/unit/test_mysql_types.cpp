@@ -149,5 +149,92 @@ TEST(MysqlTypes, MalformedTextIsAClearError) {
   EXPECT_THROW(codec("decimal(5,2)").from_text("1.2.3x"), std::invalid_argument);
 }
 
+// from_binlog_into() (the reader's, into a reused struct's field) gives what from_binlog() gives,
+// whatever the slot held before, and reuses the buffer of a string or bytes slot.
+TEST(MysqlTypes, FromBinlogIntoIsFromBinlogWhateverTheSlotHeld) {
+  ValueModes base64;
+  base64.binary = BinaryMode::Base64;
+  ValueModes dstring;
+  dstring.decimal = DecimalMode::String;
+  struct Case {
+    ColumnCodec codec;
+    BinlogValue value;
+  };
+  std::vector<Case> cases;
+  auto text = cell(BinlogValue::Kind::Bytes);
+  text.bytes = "a string longer than fifteen bytes";
+  cases.push_back({codec("varchar(64)"), text});
+  auto shorter = cell(BinlogValue::Kind::Bytes);
+  shorter.bytes = "short";
+  cases.push_back({codec("varchar(64)"), shorter});
+  auto latin = cell(BinlogValue::Kind::Bytes);
+  latin.bytes = "caf\xe9";
+  ColumnDef l;
+  parse_column_type("varchar(10)", l);
+  l.charset = "latin1";
+  auto latin_codec = ColumnCodec::make(l, {});
+  ASSERT_TRUE(latin_codec.has_value());
+  latin_codec->bind(latin_codec->schema(true, std::nullopt));
+  cases.push_back({*latin_codec, latin});
+  auto bin = cell(BinlogValue::Kind::Bytes);
+  bin.bytes = std::string_view("\x00\x01\xff", 3);
+  cases.push_back({codec("varbinary(8)"), bin});
+  cases.push_back({codec("varbinary(8)", base64), bin});
+  cases.push_back({codec("binary(6)"), bin});  // padded to its length
+  auto dec = cell(BinlogValue::Kind::Decimal);
+  dec.i = -123456;
+  dec.negative = true;
+  dec.decimal_scale = 2;
+  cases.push_back({codec("decimal(12,2)"), dec});
+  cases.push_back({codec("decimal(12,3)"), dec});  // another scale: from the text
+  cases.push_back({codec("decimal(12,2)", dstring), dec});
+  auto big = cell(BinlogValue::Kind::Decimal);
+  big.text = "-12345678901234567890.50";
+  big.negative = true;
+  cases.push_back({codec("decimal(30,2)"), big});
+  auto i = cell(BinlogValue::Kind::Int);
+  i.i = -42;
+  cases.push_back({codec("int(11)"), i});
+  cases.push_back({codec("bigint(20)"), i});
+  cases.push_back({codec("varchar(64)"), cell(BinlogValue::Kind::Null)});
+  cases.push_back({codec("decimal(12,2)"), cell(BinlogValue::Kind::Null)});
+  auto date = cell(BinlogValue::Kind::Date);
+  date.year = 2024;
+  date.month = 2;
+  date.day = 29;
+  cases.push_back({codec("date"), date});
+
+  auto slots = [] {
+    std::vector<Value> s;
+    s.emplace_back();
+    s.emplace_back(std::string(100, 'x'));
+    s.emplace_back(Bytes(40, 0x7f));
+    s.emplace_back(std::int64_t{7});
+    s.emplace_back(std::int32_t{7});
+    auto st = std::make_shared<Value::StructData>();
+    st->fields.emplace_back(std::string("nested"));
+    s.emplace_back(std::move(st));
+    return s;
+  };
+  for (std::size_t c = 0; c < cases.size(); ++c) {
+    const Value want = cases[c].codec.from_binlog(cases[c].value);
+    for (Value& slot : slots()) {
+      cases[c].codec.from_binlog_into(cases[c].value, slot);
+      EXPECT_EQ(slot, want) << "case " << c << " into a slot of kind " << slot.storage().index();
+      EXPECT_EQ(slot.storage().index(), want.storage().index()) << "case " << c;
+    }
+  }
+  // The buffers are reused: a string into a string slot, a decimal into a bytes slot.
+  Value s(std::string(100, 'x'));
+  const char* before = s.as<std::string>().data();
+  cases[0].codec.from_binlog_into(text, s);
+  EXPECT_EQ(s.as<std::string>().data(), before);
+  Value b(Bytes(40, 0x7f));
+  const std::uint8_t* bytes_before = b.as<Bytes>().data();
+  codec("decimal(12,2)").from_binlog_into(dec, b);
+  EXPECT_EQ(b.as<Bytes>().data(), bytes_before);
+  EXPECT_EQ(b, Value(decimal_unscaled_from_int64(-123456)));
+}
+
 }  // namespace
 }  // namespace tributary::mysql

@@ -220,6 +220,7 @@ SchemaPtr timestamp(bool opt = false);
 /// Decimal helpers: the unscaled value as big-endian two's complement bytes (Connect's Decimal).
 Bytes decimal_unscaled_from_string(std::string_view digits);            // e.g. "-12345" -> bytes
 Bytes decimal_unscaled_from_int64(std::int64_t unscaled);               // the same, from a number
+void decimal_unscaled_from_int64(std::int64_t unscaled, Bytes& out);    // the same into `out`
 std::string decimal_to_plain_string(const Bytes& unscaled, int scale);  // e.g. "-123.45"
 
 /// Appends base64 of `data`: RFC 4648 standard alphabet, or the URL-safe one (- and _), with
