@@ -11,7 +11,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy clang libclang-rt-14-dev ccache
   postgresql postgresql-contrib
-  mariadb-server-core mariadb-client libmariadb-dev
+  mariadb-server-core mariadb-client libmariadb-dev libdeflate-dev
   openjdk-17-jre-headless openjdk-17-jdk-headless maven
   curl python3 python3-pip python3-venv kcat valgrind
 )

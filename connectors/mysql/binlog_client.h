@@ -1,8 +1,9 @@
 // A binlog stream through MariaDB Connector/C's replication API: connects as a replica with
 // `database.server.id`, asks for CRC32-checked events (COM_BINLOG_DUMP) from a file and position
 // (or, on MariaDB, from a GTID state through @slave_connect_state), and hands out one event at a
-// time. The library frames and checks the events and parses headers, TABLE_MAP, GTID, QUERY,
-// XID and ROTATE; row images are decoded by binlog_rows.h.
+// time. The library frames the events and parses headers, TABLE_MAP, GTID, QUERY,
+// XID and ROTATE; next() checks each event's CRC32 (libdeflate); row images are decoded by
+// binlog_rows.h.
 //
 // Threading: one thread opens and reads; interrupt() (any thread) shuts the socket down, so a
 // blocked next() returns with an error at once. next() blocks at most the read timeout; a
@@ -51,6 +52,11 @@ class BinlogClient {
   MARIADB_RPL* rpl_ = nullptr;
   MARIADB_RPL_EVENT* event_ = nullptr;
 };
+
+/// Checks the CRC32 in the last 4 bytes of a binlog event of `length` bytes (header, body,
+/// checksum); throws BinlogFormatError naming `where` and the event's end position when it does
+/// not match.
+void check_event_checksum(const unsigned char* event, std::size_t length, const std::string& where);
 
 /// A MARIADB_STRING / MARIADB_CONST_DATA as a view.
 inline std::string_view view(const MARIADB_STRING& s) {

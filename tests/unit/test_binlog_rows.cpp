@@ -3,6 +3,7 @@
 // long-length encoding in the TABLE_MAP metadata, and hostile input.
 #include <gtest/gtest.h>
 
+#include "binlog_client.h"
 #include "binlog_rows.h"
 #include "tributary/data.h"
 
@@ -213,6 +214,58 @@ TEST(BinlogRows, HostileInputIsAnErrorNamingWhatWasRead) {
   EXPECT_THROW(decode_rows(cols, bytes({0}), bytes({0})), BinlogFormatError);
   EXPECT_THROW(decode_rows(parse_table_columns(bytes({0x99}), "", ""), bytes({1}), bytes({0, 1})),
                BinlogFormatError);  // an unknown type
+}
+
+// The reference CRC-32 (IEEE 802.3, reflected; zlib's crc32), bit by bit.
+std::uint32_t reference_crc32(const std::string& s) {
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (const unsigned char b : s) {
+    c ^= b;
+    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+  }
+  return ~c;
+}
+
+std::string with_checksum(std::string event) {
+  const std::uint32_t crc = reference_crc32(event);
+  for (int i = 0; i < 4; ++i) event += static_cast<char>(crc >> (8 * i) & 0xFF);
+  return event;
+}
+
+const unsigned char* bytes(const std::string& s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+// next() checks each event's CRC32 itself (libdeflate, not the library's zlib call): the check
+// value of the standard, events of every length up to a few KB, and any flipped bit fails, naming
+// the event's end position from its header.
+TEST(BinlogChecksum, MatchesTheStandardCrc32AndCatchesAFlippedBit) {
+  EXPECT_EQ(reference_crc32("123456789"), 0xCBF43926u);  // the standard's check value
+  EXPECT_NO_THROW(check_event_checksum(bytes(with_checksum("123456789")), 13, "srv"));
+  std::string body;
+  for (int n = 0; n < 3000; n += 37) {
+    body.resize(static_cast<std::size_t>(n) + 19);
+    for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>(i * 131 + n);
+    // The header's end position (bytes 13..16, little-endian): 0x01020304.
+    body[13] = 4, body[14] = 3, body[15] = 2, body[16] = 1;
+    const std::string event = with_checksum(body);
+    ASSERT_NO_THROW(check_event_checksum(bytes(event), event.size(), "srv")) << n;
+    std::string bad = event;
+    bad[static_cast<std::size_t>(n) % bad.size()] ^= 0x10;
+    try {
+      check_event_checksum(bytes(bad), bad.size(), "127.0.0.1:3306");
+      ADD_FAILURE() << "a flipped bit at " << n % bad.size() << " passed";
+    } catch (const BinlogFormatError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("127.0.0.1:3306"), std::string::npos) << what;
+      EXPECT_NE(what.find("fails its checksum"), std::string::npos) << what;
+      const std::size_t flipped = static_cast<std::size_t>(n) % bad.size();
+      if (flipped < 13 || flipped > 16) {
+        EXPECT_NE(what.find("ending at 16909060"), std::string::npos) << what;
+      }
+    }
+  }
+  EXPECT_THROW(check_event_checksum(bytes("abc"), 3, "srv"), BinlogFormatError);
 }
 
 }  // namespace
