@@ -40,18 +40,28 @@ class Reader {
     if (n > left) short_of(n);
     const char* b = data_.data() + at_;
     at_ += n;
-    if (left >= 8 && n < 8) {
+    if (left >= 8) {
       std::uint64_t v;
       std::memcpy(&v, b, 8);
       if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
-      return v & ((std::uint64_t{1} << (8 * n)) - 1);
+      return n < 8 ? v & ((std::uint64_t{1} << (8 * n)) - 1) : v;
     }
     std::uint64_t v = 0;
     for (std::size_t i = n; i-- > 0;) v = (v << 8) | static_cast<std::uint8_t>(b[i]);
     return v;
   }
+  // An n-byte (1 <= n <= 8) big-endian integer, the same way.
   std::uint64_t be(std::size_t n) {
-    const auto b = take(n);
+    const std::size_t left = data_.size() - at_;
+    if (n > left) short_of(n);
+    const char* b = data_.data() + at_;
+    at_ += n;
+    if (left >= 8) {
+      std::uint64_t v;
+      std::memcpy(&v, b, 8);
+      if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+      return v >> (8 * (8 - n));
+    }
     std::uint64_t v = 0;
     for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<std::uint8_t>(b[i]);
     return v;
@@ -337,18 +347,23 @@ void reset(BinlogValue& v) {
 }
 
 // One row image into `out` (a fresh or an earlier row's); `n` is the number of columns
-// `present` marks (counted once per event).
+// `present` marks (counted once per event): all of them in a full row image, whose columns are
+// then not looked up in `present` one by one.
 void image(Reader& r, const std::vector<BinlogColumn>& columns, std::string_view present,
            std::size_t n, std::vector<BinlogValue>& out) {
   r.set_what("the null bitmap");
-  const std::string_view nulls = r.take((n + 7) / 8);
+  // (n bits, all there: take() checked the length)
+  const auto* nulls = reinterpret_cast<const std::uint8_t*>(r.take((n + 7) / 8).data());
   out.resize(columns.size());
+  const bool all = n == columns.size();
   std::size_t k = 0;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     BinlogValue& v = out[i];
     reset(v);
-    if (!bit(present, i)) continue;
-    if (!bit(nulls, k++)) {
+    if (!all && !bit(present, i)) continue;
+    const bool null = (nulls[k / 8] >> (k % 8)) & 1;
+    ++k;
+    if (!null) {
       r.set_what("column", i + 1);
       decode(r, columns[i], v);
     }

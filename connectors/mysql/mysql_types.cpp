@@ -525,11 +525,6 @@ Value ColumnCodec::binary(std::string_view bytes) const {
   return Value();
 }
 
-Value ColumnCodec::string_value(std::string_view bytes) const {
-  if (latin1_) return latin1_to_utf8(bytes);
-  return std::string(bytes);
-}
-
 Value ColumnCodec::date(int year, int month, int day) const {
   if (month == 0 || day == 0) return optional_ ? Value() : Value(std::int32_t{0});
   year = adjust_year(year, modes_.time_adjuster);
@@ -579,88 +574,108 @@ Value ColumnCodec::geometry(std::string_view b) const {
   return std::move(s).build();
 }
 
+namespace {
+// Sets `slot` to the scalar `x`, in place when it holds one of its type.
+template <class T>
+void put(Value& slot, T x) {
+  if (T* p = std::get_if<T>(&slot.storage())) {
+    *p = x;
+  } else {
+    slot = Value(x);
+  }
+}
+}  // namespace
+
 Value ColumnCodec::from_binlog(const BinlogValue& v) const {
+  Value out;
+  from_binlog_into(v, out);
+  return out;
+}
+
+void ColumnCodec::from_binlog_into(const BinlogValue& v, Value& slot) const {
   using K = BinlogValue::Kind;
-  if (v.kind == K::Null) return Value();
+  if (v.kind == K::Null) {
+    slot = Value();
+    return;
+  }
   switch (kind_) {
     case Kind::Int16:
-      return static_cast<std::int16_t>(v.kind == K::UInt ? static_cast<std::int64_t>(v.u) : v.i);
+      return put(slot, static_cast<std::int16_t>(v.kind == K::UInt ? static_cast<std::int64_t>(v.u)
+                                                                   : v.i));
     case Kind::Int32:
-      return static_cast<std::int32_t>(v.kind == K::UInt ? static_cast<std::int64_t>(v.u) : v.i);
-    case Kind::Int64: return v.kind == K::UInt ? static_cast<std::int64_t>(v.u) : v.i;
+      return put(slot, static_cast<std::int32_t>(v.kind == K::UInt ? static_cast<std::int64_t>(v.u)
+                                                                   : v.i));
+    case Kind::Int64: return put(slot, v.kind == K::UInt ? static_cast<std::int64_t>(v.u) : v.i);
     case Kind::UnsignedBigintPrecise:
-      return decimal_unscaled_from_string(v.kind == K::UInt ? std::to_string(v.u)
+      slot = decimal_unscaled_from_string(v.kind == K::UInt ? std::to_string(v.u)
                                                             : std::to_string(v.i));
+      return;
     case Kind::DecimalPrecise:
-      if (v.decimal_scale == scale_) return decimal_unscaled_from_int64(v.i);
-      return unscaled_bytes(decimal_text(v), scale_);
-    case Kind::DecimalDouble: return parse_double(decimal_text(v));
-    case Kind::DecimalString: return decimal_text(v);
-    case Kind::Float32: return static_cast<float>(v.d);
-    case Kind::Float64: return v.d;
-    case Kind::Bool: return v.kind == K::UInt ? v.u != 0 : v.i != 0;
+      if (v.decimal_scale == scale_) {
+        if (auto* b = std::get_if<Bytes>(&slot.storage()))
+          return decimal_unscaled_from_int64(v.i, *b);
+        slot = decimal_unscaled_from_int64(v.i);
+        return;
+      }
+      slot = unscaled_bytes(decimal_text(v), scale_);
+      return;
+    case Kind::DecimalDouble: return put(slot, parse_double(decimal_text(v)));
+    case Kind::DecimalString: return cdc::assign_text(slot, decimal_text(v));
+    case Kind::Float32: return put(slot, static_cast<float>(v.d));
+    case Kind::Float64: return put(slot, v.d);
+    case Kind::Bool: return put(slot, v.kind == K::UInt ? v.u != 0 : v.i != 0);
     case Kind::Boolean: {
-      for (char ch : v.bytes)
-        if (ch != 0) return true;
-      return false;
+      bool any = false;
+      for (char ch : v.bytes) any = any || ch != 0;
+      return put(slot, any);
     }
     case Kind::Bits: {
       // The binlog's big-endian bytes; Debezium's Bits are little-endian.
       Bytes out(v.bytes.rbegin(), v.bytes.rend());
-      return out;
+      slot = std::move(out);
+      return;
     }
-    case Kind::String: return string_value(v.bytes);
-    case Kind::Binary: return binary(v.bytes);
-    case Kind::Enum: {
-      if (v.u == 0 || v.u > members_.size()) return std::string();
-      return members_[v.u - 1];
-    }
+    case Kind::String:
+      if (latin1_) {
+        slot = latin1_to_utf8(v.bytes);
+        return;
+      }
+      return cdc::assign_text(slot, v.bytes);
+    case Kind::Binary:
+      if (modes_.binary == BinaryMode::Bytes &&
+          !(binary_pad_ && static_cast<int>(v.bytes.size()) < length_))
+        return cdc::assign_bytes(slot, reinterpret_cast<const std::uint8_t*>(v.bytes.data()),
+                                 v.bytes.size());
+      slot = binary(v.bytes);
+      return;
+    case Kind::Enum:
+      if (v.u == 0 || v.u > members_.size()) return cdc::assign_text(slot, {});
+      return cdc::assign_text(slot, members_[v.u - 1]);
     case Kind::Set: {
       std::string out;
       for (std::size_t i = 0; i < members_.size() && i < 64; ++i)
         if (v.u >> i & 1) out += (out.empty() ? "" : ",") + members_[i];
-      return out;
+      return cdc::assign_text(slot, out);
     }
-    case Kind::Date: return date(v.year, v.month, v.day);
+    case Kind::Date: slot = date(v.year, v.month, v.day); return;
     case Kind::Time:
-      return time(v.negative,
+      slot = time(v.negative,
                   ((static_cast<std::int64_t>(v.hour) * 60 + v.minute) * 60 + v.second) * 1000000 +
                       v.micros);
+      return;
     case Kind::Timestamp:
-      return datetime(
-          v.year, v.month, v.day,
-          ((static_cast<std::int64_t>(v.hour) * 60 + v.minute) * 60 + v.second) * 1000000 +
-              v.micros);
-    case Kind::ZonedTimestamp: return iso_utc(v.i * 1000000 + v.micros, length_);
-    case Kind::Year: return static_cast<std::int32_t>(v.i == 0 ? 1900 : v.i);
+      slot =
+          datetime(v.year, v.month, v.day,
+                   ((static_cast<std::int64_t>(v.hour) * 60 + v.minute) * 60 + v.second) * 1000000 +
+                       v.micros);
+      return;
+    case Kind::ZonedTimestamp:
+      return cdc::assign_text(slot, iso_utc(v.i * 1000000 + v.micros, length_));
+    case Kind::Year: return put(slot, static_cast<std::int32_t>(v.i == 0 ? 1900 : v.i));
     case Kind::Geometry:
-    case Kind::Point: return geometry(v.bytes);
+    case Kind::Point: slot = geometry(v.bytes); return;
   }
-  return Value();
-}
-
-void ColumnCodec::from_binlog_into(const BinlogValue& v, Value& slot) const {
-  if (v.kind != BinlogValue::Kind::Null) {
-    switch (kind_) {
-      case Kind::String:
-        if (!latin1_) return cdc::assign_text(slot, v.bytes);
-        break;
-      case Kind::DecimalPrecise:
-        if (v.decimal_scale == scale_) {
-          if (auto* b = std::get_if<Bytes>(&slot.storage()))
-            return decimal_unscaled_from_int64(v.i, *b);
-        }
-        break;
-      case Kind::Binary:
-        if (modes_.binary == BinaryMode::Bytes &&
-            !(binary_pad_ && static_cast<int>(v.bytes.size()) < length_))
-          return cdc::assign_bytes(slot, reinterpret_cast<const std::uint8_t*>(v.bytes.data()),
-                                   v.bytes.size());
-        break;
-      default: break;
-    }
-  }
-  slot = from_binlog(v);
+  slot = Value();
 }
 
 Value ColumnCodec::from_text(std::string_view t) const {

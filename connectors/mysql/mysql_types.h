@@ -101,8 +101,8 @@ class ColumnCodec {
   /// A binlog cell -> value (streaming). Null for NULL, and for a zero date in a nullable
   /// column.
   Value from_binlog(const BinlogValue& v) const;
-  /// The same value into `slot`, reusing the buffer of a string or bytes it holds (a struct
-  /// from cdc::StructPool); from_binlog() for every other value.
+  /// The same value into `slot`, in place where it holds a value of the type (a string's or
+  /// bytes' buffer reused: a struct from cdc::StructPool). from_binlog() is this into a null.
   void from_binlog_into(const BinlogValue& v, Value& slot) const;
   /// A SELECT's text -> value (snapshot; the session's time zone is UTC, its charset utf8mb4).
   /// Throws std::invalid_argument on malformed text.
@@ -114,7 +114,6 @@ class ColumnCodec {
 
  private:
   Value binary(std::string_view bytes) const;
-  Value string_value(std::string_view bytes) const;
   Value date(int year, int month, int day) const;
   Value time(bool negative, std::int64_t micros) const;
   Value datetime(int year, int month, int day, std::int64_t micros_of_day) const;
