@@ -2,7 +2,7 @@
 while the schema changes resumes with the schema in force at each event's binlog position (read
 back from the schema history topic); kill -9 of the worker mid-stream and mid-snapshot loses no
 row; MariaDB restarted while streaming; a purged binlog fails clearly, or takes a new snapshot
-under snapshot.mode=when_needed."""
+under snapshot.mode=when_needed; an event corrupted in the binlog file fails its checksum."""
 import json
 import os
 import signal
@@ -312,6 +312,45 @@ def test_purged_binlog(mode, tmp_path):
                 w.wait_state("pb", "RUNNING", "RUNNING", timeout=60)
                 values = read_values(topic, lambda v: 3 in ids_of(v), 60)
                 assert 3 in ids_of(values), ids_of(values)  # a new snapshot has row 3
+        finally:
+            w.stop()
+
+
+def test_corrupted_binlog_event_fails_its_checksum(tmp_path):
+    """A byte flipped in a binlog file (a disk that lies): the server sends the event as it is
+    (master_verify_checksum is off by default), and the connector's own CRC32 check fails the task
+    with an error naming the event's position instead of streaming a wrong row."""
+    with private_mariadb(tmp_path / "mdb") as port:
+        db = new_database("cs", port=port)
+        prefix = f"cs{uuid.uuid4().hex[:8]}"
+        mysql(db, "CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(64));"
+                  "INSERT INTO t VALUES (1, 'fine');", port=port)
+        w = Worker(tmp_path / "worker")
+        w.start()
+        try:
+            create_connector(w, "cs", mysql_config(db, prefix, 5506, port=port))
+            topic = f"{prefix}.{db}.t"
+            mysql(db, "INSERT INTO t VALUES (2, 'fine too');", port=port)
+            assert 2 in ids_of(read_values(topic, lambda v: 2 in ids_of(v), 60))
+            assert w.stop() == 0  # its offset is before the next event
+            marker = b"corrupt-me-" + uuid.uuid4().hex.encode()
+            mysql(db, f"INSERT INTO t VALUES (3, '{marker.decode()}'); FLUSH BINARY LOGS;",
+                  port=port)
+            binlogs = sorted((tmp_path / "mdb" / "binlog").glob("mariadb-bin.0*"))
+            hits = [f for f in binlogs if marker in f.read_bytes()]
+            assert hits, "the row's bytes are in a binlog file"
+            data = bytearray(hits[0].read_bytes())
+            at = data.rindex(marker)  # the rows event (after the statement's annotation)
+            data[at] ^= 0x01
+            hits[0].write_bytes(bytes(data))
+            w.start()
+            s = wait_for(lambda: (lambda s: s if s["tasks"] and s["tasks"][0]["state"] == "FAILED"
+                                  else None)(w.status("cs")), 60, 0.5, "the task to fail")
+            trace = s["tasks"][0]["trace"]
+            assert "fails its checksum" in trace, trace
+            assert f"127.0.0.1:{port}" in trace, trace
+            values = read_values(topic, lambda v: True, 10)
+            assert 3 not in ids_of(values), "the corrupted row was not streamed"
         finally:
             w.stop()
 
