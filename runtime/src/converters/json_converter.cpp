@@ -292,6 +292,10 @@ struct JsonConverter::StructPlan {
     std::uint32_t pause = 0;
   };
   static constexpr std::uint32_t kMemoPause = 64;
+  // Bounds of what a memo keeps: a longer string or bytes value is never the same (not copied),
+  // and a struct whose JSON is longer is not remembered (the memo rests).
+  static constexpr std::size_t kMemoMaxText = 1024;
+  static constexpr std::size_t kMemoMaxJson = 64 * 1024;
   mutable Memo memo;  // the converter's thread's, as the plan cache
 
   StructPlan(const Schema& schema, bool replace_null) {
@@ -405,7 +409,8 @@ bool same_as(const StructPlan::Snap& snap, const Value& v) {
   }
 }
 
-// Keeps `v` in `snap` (a struct, array or map as never the same).
+// Keeps `v` in `snap` (a struct, array or map, or a string or bytes longer than kMemoMaxText, as
+// never the same).
 void keep(StructPlan::Snap& snap, const Value& v) {
   const auto& st = v.storage();
   snap.kind = static_cast<std::uint8_t>(st.index());
@@ -423,14 +428,21 @@ void keep(StructPlan::Snap& snap, const Value& v) {
       return;
     }
     case 7: std::memcpy(&snap.bits, std::get_if<double>(&st), 8); return;
-    case 8: snap.text = *std::get_if<std::string>(&st); return;
+    case 8: {
+      const std::string& t = *std::get_if<std::string>(&st);
+      if (t.size() > StructPlan::kMemoMaxText) break;
+      snap.text = t;
+      return;
+    }
     case 9: {
       const Bytes& b = *std::get_if<Bytes>(&st);
+      if (b.size() > StructPlan::kMemoMaxText) break;
       snap.text.assign(reinterpret_cast<const char*>(b.data()), b.size());
       return;
     }
-    default: snap.kind = 0xFF; return;
+    default: break;
   }
+  snap.kind = 0xFF;
 }
 
 class PayloadWriter {
@@ -525,6 +537,10 @@ class PayloadWriter {
       buf[len++] = '}';
       out_.append(buf, len);
       if (remember) {
+        if (out_.size() - start > StructPlan::kMemoMaxJson) {
+          memo.pause = StructPlan::kMemoPause;
+          return;
+        }
         memo.json.assign(out_, start, std::string::npos);
         memo.ready = true;
         memo.refresh = false;
