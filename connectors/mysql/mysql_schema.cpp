@@ -243,33 +243,39 @@ Value TableSchema::key(const Value& row, cdc::StructPool* pool) const {
   return key_.value(row, pool);
 }
 
-Value source_value(const SourceInfo& s, const std::string& db, const std::string& table) {
-  auto data = std::make_shared<Value::StructData>();
-  data->schema = source_schema(s.mariadb);
+Value source_value(const SourceInfo& s, const std::string& db, const std::string& table,
+                   cdc::StructPool* pool) {
+  auto data = cdc::make_struct(pool, source_schema(s.mariadb), 17);
   auto& f = data->fields;
-  f.reserve(17);
-  f.emplace_back(std::string(s.version));
-  f.emplace_back(std::string(s.mariadb ? "mariadb" : "mysql"));
-  f.emplace_back(std::string(s.server));
-  f.emplace_back(s.ts_ms);
-  f.emplace_back(std::string(s.snapshot));
-  f.emplace_back(db);
-  f.emplace_back();
-  f.emplace_back(s.ts_ms * 1000);
-  f.emplace_back(s.ts_ms * 1000000);
-  f.emplace_back(table.empty() ? Value() : Value(table));
-  f.emplace_back(static_cast<std::int64_t>(s.server_id));
-  f.emplace_back(s.gtid.empty() ? Value() : Value(std::string(s.gtid)));
-  f.emplace_back(std::string(s.file));
-  f.emplace_back(static_cast<std::int64_t>(s.pos));
-  f.emplace_back(s.row);
-  f.emplace_back(s.thread ? Value(*s.thread) : Value());
-  f.emplace_back(s.query.empty() ? Value() : Value(std::string(s.query)));
+  auto text = [](Value& slot, std::string_view t, bool null_when_empty) {
+    if (null_when_empty && t.empty()) {
+      slot = Value();
+    } else {
+      cdc::assign_text(slot, t);
+    }
+  };
+  text(f[0], s.version, false);
+  text(f[1], s.mariadb ? "mariadb" : "mysql", false);
+  text(f[2], s.server, false);
+  f[3] = Value(s.ts_ms);
+  text(f[4], s.snapshot, false);
+  text(f[5], db, false);
+  f[6] = Value();
+  f[7] = Value(s.ts_ms * 1000);
+  f[8] = Value(s.ts_ms * 1000000);
+  text(f[9], table, true);
+  f[10] = Value(static_cast<std::int64_t>(s.server_id));
+  text(f[11], s.gtid, true);
+  text(f[12], s.file, false);
+  f[13] = Value(static_cast<std::int64_t>(s.pos));
+  f[14] = Value(s.row);
+  f[15] = s.thread ? Value(*s.thread) : Value();
+  text(f[16], s.query, true);
   return Value(std::move(data));
 }
 
-Value TableSchema::source(const SourceInfo& s) const {
-  return source_value(s, def_.database, def_.table);
+Value TableSchema::source(const SourceInfo& s, cdc::StructPool* pool) const {
+  return source_value(s, def_.database, def_.table, pool);
 }
 
 Value TableSchema::envelope(Value before, Value after, Value source, char op, std::int64_t ts_ns,

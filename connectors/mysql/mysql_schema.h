@@ -83,8 +83,10 @@ struct SourceInfo {
   std::string_view query;  // empty: null
 };
 
-/// A Source struct for `db` and `table` (empty: null), e.g. of a schema change record.
-Value source_value(const SourceInfo& s, const std::string& db, const std::string& table);
+/// A Source struct for `db` and `table` (empty: null), e.g. of a schema change record; with a
+/// `pool`, a reused struct (cdc::StructPool).
+Value source_value(const SourceInfo& s, const std::string& db, const std::string& table,
+                   cdc::StructPool* pool = nullptr);
 
 class TableSchema {
  public:
@@ -106,7 +108,7 @@ class TableSchema {
   Value row_from_text(const char* const* cells, const unsigned long* lengths) const;
   /// The key struct taken from a row struct, or null when the table has no key.
   Value key(const Value& row, cdc::StructPool* pool = nullptr) const;
-  Value source(const SourceInfo& s) const;
+  Value source(const SourceInfo& s, cdc::StructPool* pool = nullptr) const;
   Value envelope(Value before, Value after, Value source, char op, std::int64_t ts_ns,
                  Value transaction = Value(), cdc::StructPool* pool = nullptr) const;
 

@@ -121,6 +121,9 @@ void MySqlTask::start(const ConfigMap& props, SourceTaskContext& context) {
   modes_ = ValueModes::from(props);
   queue_.configure(c.get_int("max.batch.size"), c.get_int("max.queue.size"),
                    c.get_long("max.queue.size.in.bytes"));
+  // The structs of one full batch of updates (key, envelope, source, before, after per record):
+  // what the reader takes back at a time.
+  pool_ = cdc::StructPool(5 * static_cast<std::size_t>(c.get_int("max.batch.size")));
   metrics_ = std::make_unique<MySqlMetrics>(context, mariadb() ? "mariadb" : "mysql", prefix_,
                                             c.get_int("max.queue.size"),
                                             c.get_long("max.queue.size.in.bytes"));
@@ -1394,7 +1397,7 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
   } else {
     SourceInfo si = stream_source(event_pos_, row);
     si.query = query_;
-    source = t.source(si);
+    source = t.source(si, &pool_);
     source_proto_ = source.as<std::shared_ptr<Value::StructData>>();
     source_event_ = events_handled_;
     source_table_ = &t;
@@ -1404,8 +1407,16 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
     const std::int64_t order = txn_counts_.add(t.def().id());
     transaction = cdc::transaction_block(txn_id_, txn_counts_.total(), order);
   }
-  // Built in place: a SourceRecord moved into the batch cost as much as its fields.
+  // Built in place: a SourceRecord moved into the batch cost as much as its fields. One that
+  // fails half-built is taken out again (stream() hands the batch's complete records on).
   SourceRecord& rec = out.emplace_back();
+  struct Unfinished {
+    std::vector<SourceRecord>& out;
+    bool done = false;
+    ~Unfinished() {
+      if (!done) out.pop_back();
+    }
+  } unfinished{out};
   rec.source_partition = partition_;
   set_position(record_pos_, txn_pos_);
   record_pos_.event = in_txn_ ? txn_events_ - 1 : 0;
@@ -1424,6 +1435,7 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
                          std::move(transaction), &pool_);
   rec.value_schema = t.envelope_schema();
   rec.headers = std::move(headers);
+  unfinished.done = true;
   ++metrics_->seen;
   if (op == 'c') ++metrics_->creates;
   if (op == 'u') ++metrics_->updates;

@@ -173,7 +173,8 @@ class MySqlTask : public SourceTask {
   std::uint64_t source_event_ = 0;
   const TableSchema* source_table_ = nullptr;
   std::shared_ptr<const Value::StructData> source_proto_;
-  // The structs of spent batches, for the next records' (take_spent() in flush()).
+  // The structs of spent batches, for the next records' (take_spent() in flush()); bounded by
+  // start() to one batch's.
   cdc::StructPool pool_;
   bool by_gtid_ = false;           // open at stream_.gtids, not file / pos (until a GTID is read)
   std::uint64_t skip_events_ = 0;  // of the first transaction read (resume)
