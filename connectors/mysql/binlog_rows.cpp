@@ -33,45 +33,35 @@ class Reader {
     at_ += n;
     return out;
   }
-  // An n-byte (n <= 8) little-endian integer: one 8-byte load when 8 bytes are left (the
-  // common case inside a rows event), byte by byte at the end of the data.
-  std::uint64_t le(std::size_t n) {
-    const std::size_t left = data_.size() - at_;
-    if (n > left) short_of(n);
-    const char* b = data_.data() + at_;
-    at_ += n;
-    if (left >= 8) {
-      std::uint64_t v;
-      std::memcpy(&v, b, 8);
-      if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
-      return n < 8 ? v & ((std::uint64_t{1} << (8 * n)) - 1) : v;
-    }
-    std::uint64_t v = 0;
-    for (std::size_t i = n; i-- > 0;) v = (v << 8) | static_cast<std::uint8_t>(b[i]);
-    return v;
-  }
-  // An n-byte (1 <= n <= 8) big-endian integer, the same way.
-  std::uint64_t be(std::size_t n) {
-    const std::size_t left = data_.size() - at_;
-    if (n > left) short_of(n);
-    const char* b = data_.data() + at_;
-    at_ += n;
-    if (left >= 8) {
-      std::uint64_t v;
-      std::memcpy(&v, b, 8);
-      if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
-      return v >> (8 * (8 - n));
-    }
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<std::uint8_t>(b[i]);
-    return v;
-  }
+  // An n-byte (n <= 8) little- or big-endian integer: one 8-byte load when 8 bytes are left
+  // (the common case inside a rows event), byte by byte at the end of the data.
+  std::uint64_t le(std::size_t n) { return integer<false>(n); }
+  std::uint64_t be(std::size_t n) { return integer<true>(n); }
   void set_what(const char* what, std::size_t column = 0) {
     what_ = what;
     column_ = column;
   }
 
  private:
+  template <bool kBig>
+  std::uint64_t integer(std::size_t n) {
+    const std::size_t left = data_.size() - at_;
+    if (n > left) short_of(n);
+    const char* b = data_.data() + at_;
+    at_ += n;
+    std::uint64_t v = 0;
+    if (n == 0) return 0;
+    if (left >= 8) {
+      std::memcpy(&v, b, 8);
+      if constexpr (kBig == (std::endian::native == std::endian::little)) v = __builtin_bswap64(v);
+      if constexpr (kBig) return v >> (8 * (8 - n));
+      return n < 8 ? v & ((std::uint64_t{1} << (8 * n)) - 1) : v;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+      v = v << 8 | static_cast<std::uint8_t>(b[kBig ? i : n - 1 - i]);
+    return v;
+  }
+
   // The error for a read past the end, out of line (take() and le() stay small enough to inline).
   [[noreturn]] __attribute__((noinline, cold)) void short_of(std::size_t n) const {
     throw BinlogFormatError(
