@@ -2,7 +2,7 @@
 
 #include <libdeflate.h>
 
-#include <cstring>
+#include <cstdio>
 
 #include "binlog_rows.h"
 
