@@ -653,14 +653,17 @@ Value Struct::build() && {
 }
 
 void append_base64(const std::uint8_t* data, std::size_t size, std::string& out, bool url_safe) {
+  const std::size_t start = out.size();
+  out.resize(start + base64_size(size));
+  write_base64(data, size, out.data() + start, url_safe);
+}
+
+char* write_base64(const std::uint8_t* data, std::size_t size, char* p, bool url_safe) {
   static constexpr char kStandard[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   static constexpr char kUrlSafe[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   const char* kAlphabet = url_safe ? kUrlSafe : kStandard;
-  const std::size_t start = out.size();
-  out.resize(start + (size + 2) / 3 * 4);
-  char* p = out.data() + start;
   std::size_t i = 0;
   for (; i + 3 <= size; i += 3) {
     const std::uint32_t n =
@@ -678,6 +681,7 @@ void append_base64(const std::uint8_t* data, std::size_t size, std::string& out,
     *p++ = i + 1 < size ? kAlphabet[(n >> 6) & 63] : '=';
     *p++ = '=';
   }
+  return p;
 }
 
 }  // namespace tributary

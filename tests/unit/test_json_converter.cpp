@@ -1505,8 +1505,12 @@ TEST(JsonStructPlans, RepeatedFieldsAreCopiedOnlyWhenTheSame) {
       // (beyond the memo's bounds: a string it does not keep, a struct it does not remember)
       {Value("aaaa"), Value("aaab"), Value(""), Value("qu\"ote"), Value(std::string(600, 'l')),
        Value(std::string(1500, 'm')), Value(std::string(70000, 'h')), Value()},
-      {Value(Bytes{1, 2}), Value(Bytes{1, 3}), Value(Bytes{}), Value()},
-      {dec("12345"), dec("-12345"), dec("0"), Value()},
+      // (bytes written inline by the plan, and some too long for its buffer)
+      {Value(Bytes{1, 2}), Value(Bytes{1, 3}), Value(Bytes{}), Value(Bytes(400, 7)), Value()},
+      // (unscaled values with redundant sign bytes, none, and too long to go inline)
+      {dec("12345"), dec("-12345"), dec("0"), Value(Bytes{0x00, 0x05}),
+       Value(Bytes{0xFF, 0xFF, 0x85}), Value(Bytes{0x00, 0x80}), Value(Bytes{}),
+       Value(Bytes(400, 0x11)), Value()},
       {i64(42), i64(7), Value()},
       {make_struct(nested, {{"x", i32(1)}}), make_struct(nested, {{"x", i32(2)}}), Value()},
       {strs({}), Value(Value::Array{i32(1)}), Value()},

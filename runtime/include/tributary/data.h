@@ -227,6 +227,11 @@ std::string decimal_to_plain_string(const Bytes& unscaled, int scale);  // e.g. 
 /// '=' padding and no line breaks (java.util.Base64's encoder and URL encoder).
 void append_base64(const std::uint8_t* data, std::size_t size, std::string& out,
                    bool url_safe = false);
+/// The same written at `out`, which has room for base64_size(size) characters; returns the end.
+char* write_base64(const std::uint8_t* data, std::size_t size, char* out, bool url_safe = false);
+constexpr std::size_t base64_size(std::size_t size) {
+  return (size + 2) / 3 * 4;
+}
 
 /// Checks that `v` conforms to `schema` (type, optionality, struct fields). Throws
 /// std::invalid_argument whose message names the offending field path.

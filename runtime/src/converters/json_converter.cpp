@@ -249,7 +249,19 @@ int decimal_scale(const Schema& schema) {
 // default, the type switch) was about 55 instructions a field, the larger part of a Debezium
 // envelope's conversion (tests/bench/run_mysql.sh instr:5:off); a plan does it once per schema.
 struct JsonConverter::StructPlan {
-  enum class Kind : std::uint8_t { Int8, Int16, Int32, Int64, Boolean, String, Struct, Other };
+  // Bytes: base64; Decimal: a Connect Decimal in decimal.format=BASE64 (its minimal bytes).
+  enum class Kind : std::uint8_t {
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    Boolean,
+    String,
+    Bytes,
+    Decimal,
+    Struct,
+    Other
+  };
   static constexpr std::size_t kKeyCopy = 48;  // bytes copied for a key, whatever its length
   struct FieldPlan {
     // ',"name":' then zeros, so that a fixed kKeyCopy-byte copy from key (or key + 1 for the
@@ -298,7 +310,7 @@ struct JsonConverter::StructPlan {
   static constexpr std::size_t kMemoMaxJson = 64 * 1024;
   mutable Memo memo;  // the converter's thread's, as the plan cache
 
-  StructPlan(const Schema& schema, bool replace_null) {
+  StructPlan(const Schema& schema, bool replace_null, bool decimal_base64) {
     fields.resize(schema.fields().size());
     for (std::size_t i = 0; i < fields.size(); ++i) {
       const Field& f = schema.fields()[i];
@@ -320,7 +332,10 @@ struct JsonConverter::StructPlan {
       if (fs == nullptr) continue;  // schemaless field: Kind::Other, the generic writer
       const bool has_def = fs->default_value().has_value() && !fs->default_value()->is_null();
       fp.null_inline = fs->optional() && !(replace_null && has_def);
-      if (fs->name() && *fs->name() == logical::kDecimal) continue;
+      if (fs->name() && *fs->name() == logical::kDecimal) {
+        if (decimal_base64) fp.kind = Kind::Decimal;
+        continue;
+      }
       switch (fs->type()) {
         case Type::Int8: fp.kind = Kind::Int8; break;
         case Type::Int16: fp.kind = Kind::Int16; break;
@@ -328,9 +343,10 @@ struct JsonConverter::StructPlan {
         case Type::Int64: fp.kind = Kind::Int64; break;
         case Type::Boolean: fp.kind = Kind::Boolean; break;
         case Type::String: fp.kind = Kind::String; break;
+        case Type::Bytes: fp.kind = Kind::Bytes; break;
         case Type::Struct:
           fp.kind = Kind::Struct;
-          fp.child = std::make_unique<const StructPlan>(*fs, replace_null);
+          fp.child = std::make_unique<const StructPlan>(*fs, replace_null, decimal_base64);
           break;
         default: break;
       }
@@ -640,8 +656,39 @@ class PayloadWriter {
       case StructPlan::Kind::Int64: return int_at(std::get_if<std::int64_t>(&st), p);
       case StructPlan::Kind::Boolean: return bool_at(std::get_if<bool>(&st), p);
       case StructPlan::Kind::String: return string_at(std::get_if<std::string>(&st), p, end);
+      case StructPlan::Kind::Bytes: return bytes_at(std::get_if<Bytes>(&st), false, p, end);
+      case StructPlan::Kind::Decimal: return bytes_at(std::get_if<Bytes>(&st), true, p, end);
       default: return nullptr;
     }
+  }
+
+  // A Decimal's unscaled value as BigInteger.toByteArray() gives it: minimal (redundant sign
+  // bytes dropped), and zero as one byte.
+  static std::pair<const std::uint8_t*, std::size_t> minimal_unscaled(const Bytes& b) {
+    static constexpr std::uint8_t kZero = 0;
+    if (b.empty()) return {&kZero, 1};
+    const std::uint8_t* d = b.data();
+    std::size_t n = b.size();
+    while (n > 1 &&
+           ((d[0] == 0x00 && (d[1] & 0x80) == 0) || (d[0] == 0xFF && (d[1] & 0x80) != 0))) {
+      ++d;
+      --n;
+    }
+    return {d, n};
+  }
+
+  // Bytes in base64, quoted, when they fit before `end` (a Decimal's minimal_unscaled(), as
+  // write_decimal() writes it in BASE64); else nullptr.
+  static char* bytes_at(const Bytes* b, bool decimal, char* p, char* end) {
+    if (b == nullptr) return nullptr;
+    const auto [d, n] = decimal ? minimal_unscaled(*b) : std::pair{b->data(), b->size()};
+    if (n > static_cast<std::size_t>(end - p) ||
+        base64_size(n) + 2 > static_cast<std::size_t>(end - p))
+      return nullptr;
+    *p++ = '"';
+    p = write_base64(d, n, p);
+    *p++ = '"';
+    return p;
   }
 
   // The struct of `v` for `schema`, or the ConversionError write_struct raises.
@@ -716,15 +763,7 @@ class PayloadWriter {
       out_ += json::big_decimal_to_string(*b, scale_of(schema));
       return;
     }
-    // BigInteger.toByteArray() is minimal: drop redundant sign bytes; empty means zero.
-    static constexpr std::uint8_t kZero = 0;
-    const std::uint8_t* p = b->empty() ? &kZero : b->data();
-    std::size_t n = b->empty() ? 1 : b->size();
-    while (n > 1 &&
-           ((p[0] == 0x00 && (p[1] & 0x80) == 0) || (p[0] == 0xFF && (p[1] & 0x80) != 0))) {
-      ++p;
-      --n;
-    }
+    const auto [p, n] = minimal_unscaled(*b);
     out_ += '"';
     json::append_base64(p, n, out_);
     out_ += '"';
@@ -1177,7 +1216,8 @@ const JsonConverter::StructPlan* JsonConverter::plan_for(const SchemaPtr& schema
   } else {
     if (cache_capacity_ == 0) return nullptr;
     if (plans_.size() >= cache_capacity_) plans_.clear();  // rare: more live schemas than that
-    auto plan = std::make_unique<const StructPlan>(*schema, replace_null_with_default_);
+    auto plan = std::make_unique<const StructPlan>(*schema, replace_null_with_default_,
+                                                   decimal_format_ == DecimalFormat::Base64);
     p = plan.get();
     plans_.emplace(schema.get(), PlanEntry{schema, std::move(plan)});
   }
