@@ -52,6 +52,24 @@ std::shared_ptr<Value::StructData> make_struct(StructPool* pool, const SchemaPtr
   return s;
 }
 
+void RecordShells::refill(std::vector<SourceRecord>& out, std::vector<SourceRecord>& spent) {
+  shells_.clear();  // those not reused, and the moved-from ones
+  next_ = 0;
+  out.clear();
+  out.swap(shells_);
+  shells_.swap(spent);
+}
+
+SourceRecord& RecordShells::emplace(std::vector<SourceRecord>& out) {
+  if (next_ == shells_.size()) return out.emplace_back();
+  SourceRecord& r = out.emplace_back(std::move(shells_[next_++]));
+  if (!r.source_offset.is_null()) r.source_offset = OffsetMap();
+  r.kafka_partition.reset();
+  r.timestamp.reset();
+  r.headers.clear();
+  return r;
+}
+
 void assign_text(Value& slot, std::string_view s) {
   if (auto* p = std::get_if<std::string>(&slot.storage())) {
     p->assign(s.data(), s.size());

@@ -25,8 +25,10 @@ class Reader {
  public:
   // `what` names what is being read in errors: a literal, with the 1-based column when set
   // (the message is built only when there is an error).
-  Reader(std::string_view data, const char* what) : data_(data), what_(what) {}
+  Reader(std::string_view data, const char* what, std::size_t at = 0)
+      : data_(data), at_(at), what_(what) {}
   bool done() const { return at_ == data_.size(); }
+  std::size_t at() const { return at_; }
   std::string_view take(std::size_t n) {
     if (n > data_.size() - at_) short_of(n);
     std::string_view out(data_.data() + at_, n);
@@ -339,8 +341,8 @@ void reset(BinlogValue& v) {
 // One row image into `out` (a fresh or an earlier row's); `n` is the number of columns
 // `present` marks (counted once per event): all of them in a full row image, whose columns are
 // then not looked up in `present` one by one.
-void image(Reader& r, const std::vector<BinlogColumn>& columns, std::string_view present,
-           std::size_t n, std::vector<BinlogValue>& out) {
+void read_image(Reader& r, const std::vector<BinlogColumn>& columns, std::string_view present,
+                std::size_t n, std::vector<BinlogValue>& out) {
   r.set_what("the null bitmap");
   // (n bits, all there: take() checked the length)
   const auto* nulls = reinterpret_cast<const std::uint8_t*>(r.take((n + 7) / 8).data());
@@ -463,25 +465,39 @@ std::vector<std::vector<BinlogValue>> decode_rows(const std::vector<BinlogColumn
 std::size_t decode_rows(const std::vector<BinlogColumn>& columns, std::string_view present,
                         std::string_view data, std::string_view present_after,
                         std::vector<std::vector<BinlogValue>>& out) {
-  Reader r(data, "a row image");
+  RowImages rows(columns, present, data, present_after);
+  const std::size_t per_row = present_after.empty() ? 1 : 2;
+  std::size_t used = 0;
+  while (!rows.done()) {
+    if (out.size() < used + per_row) out.resize(used + per_row);  // (references stay valid below)
+    rows.next(out[used], per_row == 2 ? &out[used + 1] : nullptr);
+    used += per_row;
+  }
+  return used;
+}
+
+RowImages::RowImages(const std::vector<BinlogColumn>& columns, std::string_view present,
+                     std::string_view data, std::string_view present_after)
+    : columns_(columns), present_(present), present_after_(present_after), data_(data) {
   auto count = [&columns](std::string_view bitmap) {
     std::size_t n = 0;
     for (std::size_t i = 0; i < columns.size(); ++i) n += bit(bitmap, i) ? 1 : 0;
     return n;
   };
-  const std::size_t n = count(present), n_after = count(present_after);
+  n_ = count(present);
+  n_after_ = count(present_after);
   // An image of no columns takes no bytes: rows of it could not end.
-  if (n == 0 && !data.empty()) throw BinlogFormatError("row images with no column present");
-  std::size_t used = 0;
-  auto next = [&]() -> std::vector<BinlogValue>& {
-    if (used == out.size()) out.emplace_back();
-    return out[used++];
-  };
-  while (!r.done()) {
-    image(r, columns, present, n, next());
-    if (!present_after.empty()) image(r, columns, present_after, n_after, next());
+  if (n_ == 0 && !data.empty()) throw BinlogFormatError("row images with no column present");
+}
+
+void RowImages::next(std::vector<BinlogValue>& image, std::vector<BinlogValue>* after) {
+  Reader r(data_, "a row image", at_);
+  read_image(r, columns_, present_, n_, image);
+  if (!present_after_.empty()) {
+    std::vector<BinlogValue> unused;
+    read_image(r, columns_, present_after_, n_after_, after != nullptr ? *after : unused);
   }
-  return used;
+  at_ = r.at();
 }
 
 }  // namespace tributary::mysql

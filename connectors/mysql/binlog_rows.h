@@ -117,12 +117,33 @@ std::string decimal_text(const BinlogValue& v);
 std::vector<std::vector<BinlogValue>> decode_rows(const std::vector<BinlogColumn>& columns,
                                                   std::string_view present, std::string_view data,
                                                   std::string_view present_after = {});
-/// The same into `images`, reusing its vectors and values from earlier calls (the reader keeps
-/// one: an image and its values allocated and freed per row were a fifth of a wide row's
-/// decoding). Returns the number of images decoded: the first that many of `images` are this
-/// event's; any after them are an earlier event's.
+/// The same into `images`, reusing its vectors and values from earlier calls. Returns the number
+/// of images decoded: the first that many of `images` are this event's; any after them are an
+/// earlier event's.
 std::size_t decode_rows(const std::vector<BinlogColumn>& columns, std::string_view present,
                         std::string_view data, std::string_view present_after,
                         std::vector<std::vector<BinlogValue>>& images);
+
+/// decode_rows() one row at a time: the reader maps each row as it is decoded, so that one row's
+/// values are all it keeps, in an image it reuses (an image and its values allocated and freed per
+/// row were a fifth of a wide row's decoding; a whole event's images decoded first, ~100 KB of
+/// wide rows, were written out of the L1 cache and read back). The columns and the views must
+/// outlive it. Not thread-safe (the reader thread's).
+class RowImages {
+ public:
+  RowImages(const std::vector<BinlogColumn>& columns, std::string_view present,
+            std::string_view data, std::string_view present_after = {});
+  /// Whether every row has been read.
+  bool done() const { return at_ == data_.size(); }
+  /// The next row's image into `image` (an earlier row's vector is reused); with
+  /// `present_after`, an UPDATE's after-image into `*after` too. Throws BinlogFormatError.
+  void next(std::vector<BinlogValue>& image, std::vector<BinlogValue>* after = nullptr);
+
+ private:
+  const std::vector<BinlogColumn>& columns_;
+  std::string_view present_, present_after_, data_;
+  std::size_t n_ = 0, n_after_ = 0;  // the columns each bitmap marks
+  std::size_t at_ = 0;
+};
 
 }  // namespace tributary::mysql

@@ -282,12 +282,12 @@ void MySqlTask::flush(std::vector<SourceRecord>& out, std::size_t bytes) {
     if (stopping_) return;
   const std::size_t n = out.size();
   queue_.push(std::move(out), bytes);
-  out.clear();
-  // A batch the worker is done with: its records are freed here, on the thread that built them,
-  // and its vector holds the next batch.
-  queue_.take_spent(out);
-  for (SourceRecord& r : out) pool_.recycle(r);
-  out.clear();
+  // A batch the worker is done with: its structs go to the pool, its records are the next
+  // records' shells (both freed here, on the thread that built them).
+  std::vector<SourceRecord> spent;
+  queue_.take_spent(spent);
+  for (SourceRecord& r : spent) pool_.recycle(r);
+  shells_.refill(out, spent);
   // The next batch likely fills as this one did: room for it up front, not by doubling (and
   // moving every record) as it grows; a trickle of single records reserves one.
   out.reserve(n);
@@ -1323,22 +1323,24 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
   const bool update = ev.event_type == UPDATE_ROWS_EVENT_V1 || ev.event_type == UPDATE_ROWS_EVENT;
   const bool del = ev.event_type == DELETE_ROWS_EVENT_V1 || ev.event_type == DELETE_ROWS_EVENT;
   const std::string_view data(static_cast<const char*>(rows.row_data), rows.row_data_size);
-  const std::size_t decoded = decode_rows(
+  // Each row is decoded and mapped before the next (RowImages).
+  RowImages images(
       m.columns, present, data,
       update ? std::string_view(reinterpret_cast<const char*>(rows.column_update_bitmap), bitmap)
-             : std::string_view(),
-      images_);
-  const auto& images = images_;
+             : std::string_view());
   event_pos_ = event_pos;
   batch_bytes_ += ev.event_length;
-  const std::size_t n = update ? decoded / 2 : decoded;
-  if (n > 0) last_row_ = static_cast<std::int32_t>(n - 1);
   const std::int64_t now = now_ns();  // one clock read for the event's rows
-  for (std::size_t r = skip; r < n; ++r) {
+  auto& image = image_[0];
+  auto& after_image = image_[1];
+  for (std::size_t r = 0; !images.done(); ++r) {
+    images.next(image, update ? &after_image : nullptr);
+    last_row_ = static_cast<std::int32_t>(r);
+    if (r < skip) continue;
     const auto row = static_cast<std::int32_t>(r);
     if (update) {
-      Value before = t.row_from_binlog(images[2 * r], &pool_);
-      Value after = t.row_from_binlog(images[2 * r + 1], &pool_);
+      Value before = t.row_from_binlog(image, &pool_);
+      Value after = t.row_from_binlog(after_image, &pool_);
       const Value old_key = t.key(before);
       const Value new_key = t.key(after);
       if (t.key_schema() && !(old_key == new_key)) {
@@ -1367,7 +1369,7 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
         ++metrics_->filtered;
         continue;
       }
-      emit(t, 'd', t.row_from_binlog(images[r], &pool_), Value(), row, now, {}, out);
+      emit(t, 'd', t.row_from_binlog(image, &pool_), Value(), row, now, {}, out);
       if (tombstones_) {
         SourceRecord tomb = out.back();
         tomb.value_schema = nullptr;
@@ -1379,7 +1381,7 @@ void MySqlTask::handle_rows(const MARIADB_RPL_EVENT& ev, std::uint64_t event_pos
         ++metrics_->filtered;
         continue;
       }
-      emit(t, 'c', Value(), t.row_from_binlog(images[r], &pool_), row, now, {}, out);
+      emit(t, 'c', Value(), t.row_from_binlog(image, &pool_), row, now, {}, out);
     }
   }
 }
@@ -1409,7 +1411,7 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
   }
   // Built in place: a SourceRecord moved into the batch cost as much as its fields. One that
   // fails half-built is taken out again (stream() hands the batch's complete records on).
-  SourceRecord& rec = out.emplace_back();
+  SourceRecord& rec = shells_.emplace(out);
   struct Unfinished {
     std::vector<SourceRecord>& out;
     bool done = false;
@@ -1417,7 +1419,7 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
       if (!done) out.pop_back();
     }
   } unfinished{out};
-  rec.source_partition = partition_;
+  cdc::share(rec.source_partition, partition_);
   set_position(record_pos_, txn_pos_);
   record_pos_.event = in_txn_ ? txn_events_ - 1 : 0;
   record_pos_.row = static_cast<std::uint64_t>(row) + 1;
@@ -1426,15 +1428,16 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
   if (!row_offsets_ || !row_offsets_->covers(record_pos_)) {
     row_offsets_ = std::make_shared<const RowOffsets>(record_pos_);
   }
-  rec.lazy_offset = {row_offsets_, record_pos_.row};
+  cdc::share(rec.lazy_offset.source, row_offsets_);
+  rec.lazy_offset.arg = record_pos_.row;
   rec.topic = t.topic();
   const Value& image = op == 'd' ? before : after;
-  if (op != 't') rec.key = t.key(image, &pool_);
-  rec.key_schema = rec.key.is_null() ? nullptr : t.key_schema();
+  rec.key = op != 't' ? t.key(image, &pool_) : Value();
+  cdc::share(rec.key_schema, rec.key.is_null() ? SchemaPtr() : t.key_schema());
   rec.value = t.envelope(std::move(before), std::move(after), std::move(source), op, now_ns,
                          std::move(transaction), &pool_);
-  rec.value_schema = t.envelope_schema();
-  rec.headers = std::move(headers);
+  cdc::share(rec.value_schema, t.envelope_schema());
+  if (!headers.empty()) rec.headers = std::move(headers);
   unfinished.done = true;
   ++metrics_->seen;
   if (op == 'c') ++metrics_->creates;

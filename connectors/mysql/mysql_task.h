@@ -22,6 +22,7 @@
 // a blocked read or SELECT returns at once. The destructor joins the reader.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -166,7 +167,7 @@ class MySqlTask : public SourceTask {
   BinlogPosition stream_;                          // where streaming starts
   BinlogPosition record_pos_;                      // emit()'s scratch for a record's offset
   std::shared_ptr<const RowOffsets> row_offsets_;  // the offsets of the current event's rows
-  std::vector<std::vector<BinlogValue>> images_;   // decode_rows()'s, reused event to event
+  std::array<std::vector<BinlogValue>, 2> image_;  // a row's (and an UPDATE's after-image)
   // The Source block of the current event's first record: the event's further records copy it
   // and set their row (building 17 fields per record was a tenth of the reader's work).
   std::uint64_t events_handled_ = 0;  // handle()'s count, which tells one event from the next
@@ -176,6 +177,7 @@ class MySqlTask : public SourceTask {
   // The structs of spent batches, for the next records' (take_spent() in flush()); bounded by
   // start() to one batch's.
   cdc::StructPool pool_;
+  cdc::RecordShells shells_;       // the records of spent batches, for the next records'
   bool by_gtid_ = false;           // open at stream_.gtids, not file / pos (until a GTID is read)
   std::uint64_t skip_events_ = 0;  // of the first transaction read (resume)
   std::uint64_t skip_rows_ = 0;

@@ -440,5 +440,61 @@ TEST(StructPool, BoundedInStructsAndShapes) {
   for (const Value& f : s->fields) EXPECT_TRUE(f.is_null());
 }
 
+// Spent records come back as shells: what the caller does not set is cleared, what it sets keeps
+// its buffer (the topic) and its shared pointers (no reference count changes when the same).
+TEST(RecordShells, ShellsClearWhatTheCallerDoesNotSetAndKeepWhatItDoes) {
+  RecordShells shells;
+  std::vector<SourceRecord> out;
+  // No shells yet: fresh records.
+  SourceRecord& fresh = shells.emplace(out);
+  EXPECT_TRUE(fresh.topic.empty());
+  EXPECT_FALSE(fresh.source_partition);
+  const auto partition = std::make_shared<const OffsetMap>(OffsetMap{{"server", "s"}});
+  const SchemaPtr row = row_schema("r");
+  std::vector<SourceRecord> spent(2);
+  for (SourceRecord& r : spent) {
+    r.source_partition = partition;
+    r.source_offset = OffsetMap{{"pos", 4}};
+    r.topic = std::string(40, 't');
+    r.kafka_partition = 3;
+    r.key_schema = row;
+    r.key = Value(std::int64_t{1});
+    r.value_schema = row;
+    r.value = Value(std::string("v"));
+    r.timestamp = 99;
+    r.headers.push_back(Header{"h", nullptr, Value()});
+  }
+  const char* topic_buffer = spent[0].topic.data();
+  out.clear();  // (as pushed to the queue)
+  shells.refill(out, spent);
+  EXPECT_TRUE(spent.empty());
+  SourceRecord& r = shells.emplace(out);
+  ASSERT_EQ(out.size(), 1U);
+  EXPECT_TRUE(r.source_offset.is_null());
+  EXPECT_FALSE(r.kafka_partition.has_value());
+  EXPECT_FALSE(r.timestamp.has_value());
+  EXPECT_TRUE(r.headers.empty());
+  // Kept for the caller to set: the same pointers and the topic's buffer.
+  EXPECT_EQ(r.source_partition, partition);
+  const long before = partition.use_count();
+  share(r.source_partition, partition);
+  EXPECT_EQ(partition.use_count(), before);
+  share(r.key_schema, SchemaPtr());
+  EXPECT_FALSE(r.key_schema);
+  r.topic.assign("db.server.schema.table.of.38.chars");
+  EXPECT_EQ(r.topic.data(), topic_buffer);
+  // The second shell, then fresh records again.
+  shells.emplace(out);
+  SourceRecord& third = shells.emplace(out);
+  EXPECT_FALSE(third.source_partition);
+  EXPECT_TRUE(third.topic.empty());
+  // The next refill hands back the last shells' vector for the next batch.
+  std::vector<SourceRecord> next_spent(1);
+  std::vector<SourceRecord> next_out;
+  shells.refill(next_out, next_spent);
+  EXPECT_TRUE(next_out.empty());
+  EXPECT_GE(next_out.capacity(), 2U);
+}
+
 }  // namespace
 }  // namespace tributary::cdc
