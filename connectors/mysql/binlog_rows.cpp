@@ -110,7 +110,7 @@ void read_decimal(Reader& r, int precision, int scale, BinlogValue& value) {
   const std::string_view raw = r.take(size);
   // The bytes with the sign bit flipped and, when negative, every byte inverted: then groups of
   // big-endian digits (at most 30 bytes for 65 digits).
-  std::uint8_t bin[32];
+  std::uint8_t bin[40] = {};  // (room for a 4-byte load at the last group)
   std::memcpy(bin, raw.data(), size);
   const bool negative = (bin[0] & 0x80) == 0;
   bin[0] ^= 0x80;
@@ -123,8 +123,11 @@ void read_decimal(Reader& r, int precision, int scale, BinlogValue& value) {
   std::uint64_t unscaled = 0;  // up to 18 digits: the value, and no digits written
   auto group = [&](int count) {
     const int bytes = kDigitBytes[count];
-    std::uint64_t v = 0;
-    for (int b = 0; b < bytes; ++b, ++at) v = (v << 8) | bin[at];
+    std::uint32_t w;  // the group's 1 to 4 bytes, big-endian, in one load
+    std::memcpy(&w, bin + at, 4);
+    if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap32(w);
+    std::uint64_t v = bytes == 0 ? 0 : w >> (8 * (4 - bytes));
+    at += static_cast<std::size_t>(bytes);
     if (v >= kPow10[count]) throw BinlogFormatError("a decimal group overflows");
     if (precision <= 18) {
       unscaled = unscaled * kPow10[count] + v;
@@ -336,10 +339,14 @@ void read_image(Reader& r, const std::vector<BinlogColumn>& columns, std::string
   r.set_what("the null bitmap");
   // (n bits, all there: take() checked the length)
   const auto* nulls = reinterpret_cast<const std::uint8_t*>(r.take((n + 7) / 8).data());
-  out.resize(columns.size());
-  const bool all = n == columns.size();
+  const std::size_t count = columns.size();
+  out.resize(count);
+  const bool all = n == count;
+  // No NULL in the image (the common case): no column's bit is looked up.
+  bool any_null = false;
+  for (std::size_t b = 0; b < (n + 7) / 8; ++b) any_null = any_null || nulls[b] != 0;
   std::size_t k = 0;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     // A value of an earlier row is reused: decode() sets its kind and every field the kind
     // reads (a TIME's sign, an old TIMESTAMP's fraction, a long DECIMAL's missing scale
     // included), so no field of the earlier value shows through.
@@ -348,7 +355,7 @@ void read_image(Reader& r, const std::vector<BinlogColumn>& columns, std::string
       v.kind = BinlogValue::Kind::Null;
       continue;
     }
-    const bool null = (nulls[k / 8] >> (k % 8)) & 1;
+    const bool null = any_null && (nulls[k / 8] >> (k % 8)) & 1;
     ++k;
     if (null) {
       v.kind = BinlogValue::Kind::Null;

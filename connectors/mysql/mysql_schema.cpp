@@ -203,16 +203,18 @@ TableSchema::TableSchema(TableDef def, const ValueModes& modes, const cdc::Table
 
 Value TableSchema::row_from_binlog(const std::vector<BinlogValue>& image,
                                    cdc::StructPool* pool) const {
-  auto data = cdc::make_struct(pool, row_schema_, fields_.size());
-  for (std::size_t fi = 0; fi < fields_.size(); ++fi) {
+  const std::size_t count = fields_.size(), columns = image.size();
+  auto data = cdc::make_struct(pool, row_schema_, count);
+  Value* slots = data->fields.data();
+  for (std::size_t fi = 0; fi < count; ++fi) {
     const Field& f = fields_[fi];
     const auto ci = static_cast<std::size_t>(f.column);
-    if (ci >= image.size()) {
-      data->fields[fi] = Value();
+    if (ci >= columns) {
+      slots[fi] = Value();
       continue;
     }
     try {
-      f.codec.from_binlog_into(image[ci], data->fields[fi]);
+      f.codec.from_binlog_into(image[ci], slots[fi]);
     } catch (const std::exception& e) {
       throw std::invalid_argument("column " + def_.columns[ci].name + " of " + def_.id() + ": " +
                                   e.what());
