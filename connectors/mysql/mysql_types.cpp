@@ -542,16 +542,9 @@ Value ColumnCodec::time(bool negative, std::int64_t micros) const {
 }
 
 Value ColumnCodec::datetime(int year, int month, int day, std::int64_t micros_of_day) const {
-  if (year == 0 && month == 0 && day == 0 && micros_of_day == 0)
-    return optional_ ? Value() : Value(std::int64_t{0});
-  if (month == 0 || day == 0) return optional_ ? Value() : Value(std::int64_t{0});
-  year = adjust_year(year, modes_.time_adjuster);
-  const std::int64_t micros =
-      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) *
-          86400000000LL +
-      micros_of_day;
-  if (modes_.time == TimeMode::Connect || length_ <= 3) return floor_div(micros, 1000);
-  return micros;
+  Value out;
+  datetime_into(out, year, month, day, micros_of_day);
+  return out;
 }
 
 Value ColumnCodec::geometry(std::string_view b) const {
@@ -585,6 +578,25 @@ void put(Value& slot, T x) {
   }
 }
 }  // namespace
+
+void ColumnCodec::datetime_into(Value& slot, int year, int month, int day,
+                                std::int64_t micros_of_day) const {
+  // The zero DATETIME, and a zero month or day: null when optional, else 0.
+  if (month == 0 || day == 0) {
+    if (optional_) {
+      slot = Value();
+    } else {
+      put(slot, std::int64_t{0});
+    }
+    return;
+  }
+  year = adjust_year(year, modes_.time_adjuster);
+  const std::int64_t micros =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) *
+          86400000000LL +
+      micros_of_day;
+  put(slot, modes_.time == TimeMode::Connect || length_ <= 3 ? floor_div(micros, 1000) : micros);
+}
 
 Value ColumnCodec::from_binlog(const BinlogValue& v) const {
   Value out;
@@ -664,11 +676,10 @@ void ColumnCodec::from_binlog_into(const BinlogValue& v, Value& slot) const {
                       v.micros);
       return;
     case Kind::Timestamp:
-      slot =
-          datetime(v.year, v.month, v.day,
-                   ((static_cast<std::int64_t>(v.hour) * 60 + v.minute) * 60 + v.second) * 1000000 +
-                       v.micros);
-      return;
+      return datetime_into(
+          slot, v.year, v.month, v.day,
+          ((static_cast<std::int64_t>(v.hour) * 60 + v.minute) * 60 + v.second) * 1000000 +
+              v.micros);
     case Kind::ZonedTimestamp:
       return cdc::assign_text(slot, iso_utc(v.i * 1000000 + v.micros, length_));
     case Kind::Year: return put(slot, static_cast<std::int32_t>(v.i == 0 ? 1900 : v.i));

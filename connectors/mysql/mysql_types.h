@@ -117,6 +117,7 @@ class ColumnCodec {
   Value date(int year, int month, int day) const;
   Value time(bool negative, std::int64_t micros) const;
   Value datetime(int year, int month, int day, std::int64_t micros_of_day) const;
+  void datetime_into(Value& slot, int year, int month, int day, std::int64_t micros_of_day) const;
   Value geometry(std::string_view srid_and_wkb) const;
 
   Kind kind_ = Kind::String;

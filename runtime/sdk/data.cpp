@@ -352,12 +352,14 @@ Bytes decimal_unscaled_from_int64(std::int64_t v) {
 }
 
 void decimal_unscaled_from_int64(std::int64_t v, Bytes& out) {
-  // The fewest bytes whose top bit still carries the sign (BigInteger.toByteArray()).
-  std::size_t n = 1;
-  while (n < 8 && (v >> (8 * n - 1)) != 0 && (v >> (8 * n - 1)) != -1) ++n;
+  // The fewest bytes whose top bit still carries the sign (BigInteger.toByteArray()): the
+  // value's bits without its redundant sign bits, rounded up to bytes.
+  const auto bits = static_cast<std::size_t>(64 - __builtin_clrsbll(v));
+  const std::size_t n = (bits + 7) / 8;
   out.resize(n);
+  std::uint8_t* p = out.data();
   for (std::size_t i = 0; i < n; ++i)
-    out[n - 1 - i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i));
+    p[i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * (n - 1 - i)));
 }
 
 Bytes decimal_unscaled_from_string(std::string_view digits) {

@@ -355,6 +355,29 @@ TEST(DecimalHelpers, UnscaledBytesAreMinimalTwosComplement) {
   EXPECT_THROW(decimal_unscaled_from_string("--1"), std::invalid_argument);
 }
 
+// From a 64-bit value: at every byte boundary (±2^(8k-1), one each side) and the ends of int64,
+// the bytes of the general digit-string path (19 leading zeros take it).
+TEST(DecimalHelpers, FromInt64AtEveryByteBoundary) {
+  std::vector<std::int64_t> values = {0, -1, 1, std::numeric_limits<std::int64_t>::min(),
+                                      std::numeric_limits<std::int64_t>::max()};
+  for (int k = 1; k < 8; ++k) {
+    const std::int64_t edge = std::int64_t{1} << (8 * k - 1);
+    for (const std::int64_t d : {-1, 0, 1}) {
+      values.push_back(edge + d);
+      values.push_back(-edge + d);
+    }
+  }
+  for (const std::int64_t v : values) {
+    const std::string text = std::to_string(v);
+    const std::string general =
+        v < 0 ? "-" + std::string(19, '0') + text.substr(1) : std::string(19, '0') + text;
+    Bytes into{9, 9, 9, 9, 9, 9, 9, 9, 9, 9};  // (a longer buffer from an earlier value)
+    decimal_unscaled_from_int64(v, into);
+    EXPECT_EQ(into, decimal_unscaled_from_string(general)) << v;
+    EXPECT_EQ(decimal_unscaled_from_int64(v), into) << v;
+  }
+}
+
 // The 64-bit path and the general one agree: the same value with 19 leading zeros takes the
 // general path.
 TEST(DecimalHelpers, ShortAndLongDigitStringsGiveTheSameBytes) {
