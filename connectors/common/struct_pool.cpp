@@ -70,6 +70,27 @@ SourceRecord& RecordShells::emplace(std::vector<SourceRecord>& out) {
   return r;
 }
 
+void assign_fields(std::vector<Value>& dst, const std::vector<Value>& src) {
+  dst.resize(src.size());
+  Value* d = dst.data();
+  const Value* s = src.data();
+  for (std::size_t i = 0, n = src.size(); i < n; ++i) {
+    auto& ds = d[i].storage();
+    const auto& ss = s[i].storage();
+    if (ds.index() == ss.index()) {
+      switch (ss.index()) {
+        case 0: continue;  // null
+        case 5: *std::get_if<std::int64_t>(&ds) = *std::get_if<std::int64_t>(&ss); continue;
+        case 4: *std::get_if<std::int32_t>(&ds) = *std::get_if<std::int32_t>(&ss); continue;
+        case 1: *std::get_if<bool>(&ds) = *std::get_if<bool>(&ss); continue;
+        case 8: *std::get_if<std::string>(&ds) = *std::get_if<std::string>(&ss); continue;
+        default: break;
+      }
+    }
+    d[i] = s[i];
+  }
+}
+
 void assign_text(Value& slot, std::string_view s) {
   if (auto* p = std::get_if<std::string>(&slot.storage())) {
     p->assign(s.data(), s.size());

@@ -1393,7 +1393,7 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
   if (source_proto_ && source_event_ == events_handled_ && source_table_ == &t) {
     // Another row of the same event: only `row` differs.
     auto data = pool_.acquire(source_proto_->schema, source_proto_->fields.size());
-    data->fields = source_proto_->fields;
+    cdc::assign_fields(data->fields, source_proto_->fields);
     data->fields[kSourceRowField] = Value(row);
     source = Value(std::move(data));
   } else {

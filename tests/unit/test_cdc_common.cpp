@@ -440,6 +440,63 @@ TEST(StructPool, BoundedInStructsAndShapes) {
   for (const Value& f : s->fields) EXPECT_TRUE(f.is_null());
 }
 
+// assign_fields() gives a copy of the source whatever the destination held: each type over each
+// other type, a longer and a shorter destination; a string of the same type keeps its buffer.
+TEST(StructPool, AssignFieldsCopiesWhateverTheDestinationHeld) {
+  const auto inner = std::make_shared<Value::StructData>();
+  const std::vector<Value> kinds = {Value(),
+                                    Value(true),
+                                    Value(std::int8_t{3}),
+                                    Value(std::int16_t{-4}),
+                                    Value(std::int32_t{5}),
+                                    Value(std::int64_t{-6}),
+                                    Value(1.5f),
+                                    Value(2.5),
+                                    Value(std::string(40, 's')),
+                                    Value(Bytes{1, 2}),
+                                    Value(Value::Array{Value(std::int32_t{1})}),
+                                    Value(inner)};
+  // The same types with other values.
+  const std::vector<Value> others = {Value(),
+                                     Value(false),
+                                     Value(std::int8_t{-3}),
+                                     Value(std::int16_t{4}),
+                                     Value(std::int32_t{-5}),
+                                     Value(std::int64_t{6}),
+                                     Value(-1.5f),
+                                     Value(-2.5),
+                                     Value(std::string(30, 't')),
+                                     Value(Bytes{3}),
+                                     Value(Value::Array{}),
+                                     Value(std::make_shared<Value::StructData>())};
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    std::vector<Value> same(2, others[k]);
+    const std::vector<Value> want(2, kinds[k]);
+    assign_fields(same, want);
+    EXPECT_EQ(same, want) << k;
+  }
+  for (const Value& from : kinds) {
+    for (std::size_t extra : {0U, 2U}) {
+      std::vector<Value> src(3, from);
+      src[1] = Value(std::string("short"));
+      std::vector<Value> dst;
+      for (const Value& held : kinds) dst.push_back(held);
+      dst.resize(extra == 0 ? 1 : kinds.size() + extra);
+      const std::vector<Value> again = src;
+      assign_fields(dst, src);
+      EXPECT_EQ(dst, src);
+      // Same types again: strings assigned in place.
+      std::vector<Value> strings(3, Value(std::string(40, 'x')));
+      const char* buffer = strings[0].as<std::string>().data();
+      assign_fields(strings, again);
+      EXPECT_EQ(strings, again);
+      if (from.is<std::string>()) {
+        EXPECT_EQ(strings[0].as<std::string>().data(), buffer);
+      }
+    }
+  }
+}
+
 // Spent records come back as shells: what the caller does not set is cleared, what it sets keeps
 // its buffer (the topic) and its shared pointers (no reference count changes when the same).
 TEST(RecordShells, ShellsClearWhatTheCallerDoesNotSetAndKeepWhatItDoes) {
