@@ -52,6 +52,21 @@ std::string read_quoted(std::string_view s, std::size_t& pos) {
 }
 
 std::int64_t parse_int(std::string_view t) {
+  // Up to 18 digits (every column of a row but the widest BIGINTs): a digit loop that cannot
+  // overflow; from_chars was a tenth of a wide row's snapshot (its checks and its generality).
+  {
+    std::size_t i = !t.empty() && (t[0] == '-' || t[0] == '+') ? 1 : 0;
+    const std::size_t digits = t.size() - i;
+    if (digits >= 1 && digits <= 18) {
+      std::int64_t v = 0;
+      for (; i < t.size(); ++i) {
+        const auto d = static_cast<unsigned>(static_cast<unsigned char>(t[i]) - '0');
+        if (d > 9) break;
+        v = v * 10 + static_cast<std::int64_t>(d);
+      }
+      if (i == t.size()) return t[0] == '-' ? -v : v;
+    }
+  }
   std::int64_t v = 0;
   const auto* b = t.data();
   const auto* e = b + t.size();
@@ -202,6 +217,45 @@ int adjust_year(int year, bool adjuster) {
   if (year >= 0 && year < 70) return year + 2000;
   if (year >= 70 && year < 100) return year + 1900;
   return year;
+}
+
+Bytes unscaled_bytes(std::string_view decimal_text, int scale);
+
+// unscaled_bytes() into `out` (its buffer reused): a value of up to 18 digits at the scale is read
+// as a 64-bit number, a longer one (or anything unusual) through the digit string.
+void unscaled_bytes_into(std::string_view decimal_text, int scale, Bytes& out) {
+  std::size_t i = !decimal_text.empty() && (decimal_text[0] == '-' || decimal_text[0] == '+');
+  const bool negative = i == 1 && decimal_text[0] == '-';
+  std::int64_t v = 0;
+  int digits = 0, frac = -1;
+  bool simple = i < decimal_text.size();
+  for (; simple && i < decimal_text.size(); ++i) {
+    const char ch = decimal_text[i];
+    if (ch == '.' && frac < 0) {
+      frac = 0;
+      continue;
+    }
+    const auto d = static_cast<unsigned>(static_cast<unsigned char>(ch) - '0');
+    if (d > 9 || digits == 18) simple = false;
+    if (!simple) break;
+    if (frac >= 0) {
+      if (frac >= scale) continue;  // more digits than the scale: cut, as unscaled_bytes()
+      ++frac;
+    }
+    v = v * 10 + static_cast<std::int64_t>(d);
+    ++digits;
+  }
+  if (digits == 0) simple = false;  // no digit at all: unscaled_bytes() says what it is
+  for (int k = std::max(frac, 0); simple && k < scale; ++k) {
+    if (digits == 18) simple = false;
+    v *= 10;
+    ++digits;
+  }
+  if (!simple) {
+    out = unscaled_bytes(decimal_text, scale);
+    return;
+  }
+  decimal_unscaled_from_int64(negative ? -v : v, out);
 }
 
 Bytes unscaled_bytes(std::string_view decimal_text, int scale) {
@@ -689,6 +743,31 @@ void ColumnCodec::from_binlog_into(const BinlogValue& v, Value& slot) const {
   slot = Value();
 }
 
+void ColumnCodec::from_text_into(std::string_view t, Value& slot) const {
+  // The kinds of most columns, in place (a snapshot row's struct is a pooled one); the others as
+  // from_text() makes them.
+  switch (kind_) {
+    case Kind::Int16: return put(slot, static_cast<std::int16_t>(parse_int(t)));
+    case Kind::Int32: return put(slot, static_cast<std::int32_t>(parse_int(t)));
+    case Kind::Int64:
+      if (!t.empty() && t[0] != '-' && t.size() >= 19) break;
+      return put(slot, parse_int(t));
+    case Kind::DecimalPrecise:
+      if (auto* b = std::get_if<Bytes>(&slot.storage())) return unscaled_bytes_into(t, scale_, *b);
+      break;
+    case Kind::String:
+    case Kind::Enum:
+    case Kind::Set:
+    case Kind::DecimalString: return cdc::assign_text(slot, t);
+    case Kind::Timestamp: {
+      const auto p = parse_datetime(t);
+      return datetime_into(slot, p.year, p.month, p.day, p.micros_of_day);
+    }
+    default: break;
+  }
+  slot = from_text(t);
+}
+
 Value ColumnCodec::from_text(std::string_view t) const {
   switch (kind_) {
     case Kind::Int16: return static_cast<std::int16_t>(parse_int(t));
@@ -698,7 +777,11 @@ Value ColumnCodec::from_text(std::string_view t) const {
         return static_cast<std::int64_t>(parse_uint(t));
       return parse_int(t);
     case Kind::UnsignedBigintPrecise: return decimal_unscaled_from_string(std::string(t));
-    case Kind::DecimalPrecise: return unscaled_bytes(t, scale_);
+    case Kind::DecimalPrecise: {
+      Bytes out;
+      unscaled_bytes_into(t, scale_, out);
+      return out;
+    }
     case Kind::DecimalDouble: return parse_double(t);
     case Kind::DecimalString: return std::string(t);
     case Kind::Float32: return static_cast<float>(parse_double(t));

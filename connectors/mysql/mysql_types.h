@@ -107,6 +107,8 @@ class ColumnCodec {
   /// A SELECT's text -> value (snapshot; the session's time zone is UTC, its charset utf8mb4).
   /// Throws std::invalid_argument on malformed text.
   Value from_text(std::string_view text) const;
+  /// from_text() into `slot`, in place where it holds a value of the column's type.
+  void from_text_into(std::string_view text, Value& slot) const;
   /// Debezium's schema default from the DEFAULT clause, or nullopt (none, NULL, or a value the
   /// type cannot hold, such as a negative TIME under connect).
   std::optional<Value> default_from_expression(std::string_view expr) const;

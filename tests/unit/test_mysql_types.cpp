@@ -4,6 +4,8 @@
 // hand against those files once; the e2e golden test compares whole records).
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "mysql_types.h"
 
 namespace tributary::mysql {
@@ -151,6 +153,90 @@ TEST(MysqlTypes, MalformedTextIsAClearError) {
 
 // from_binlog_into() (the reader's, into a reused struct's field) gives what from_binlog() gives,
 // whatever the slot held before, and reuses the buffer of a string or bytes slot.
+// SELECT text of integers and decimals, read by the short-number fast paths, gives the values
+// the digit strings give: every length around the 18-digit switch, both signs, '+', leading
+// zeros, more fraction digits than the scale (cut), fewer (padded); and text that is no number
+// is the same clear error.
+TEST(MysqlTypes, TextNumbersGiveTheValuesOfTheirDigits) {
+  std::mt19937_64 rng(7);
+  auto digits = [&](std::size_t n) {
+    std::string d;
+    for (std::size_t k = 0; k < n; ++k) d += static_cast<char>('0' + rng() % 10);
+    return d;
+  };
+  const auto big = codec("bigint(20)");
+  for (std::size_t n = 1; n <= 19; ++n) {
+    for (int rep = 0; rep < 50; ++rep) {
+      std::string d = digits(n);
+      if (n == 19) d[0] = static_cast<char>('0' + rng() % 9);  // < 9.3e18: fits int64
+      for (const std::string sign : {"", "-", "+"}) {
+        // (19 characters and no '-' read as an unsigned BIGINT, which takes no '+': the server
+        // writes none)
+        if (sign == "+" && n >= 18) continue;
+        const auto want = static_cast<std::int64_t>(std::stoull(d));
+        EXPECT_EQ(big.from_text(sign + d), Value(sign == "-" ? -want : want)) << sign << d;
+      }
+    }
+  }
+  for (const char* bad : {"", "-", "+", "12a", "1 2", "--1", "1.5", "99999999999999999999"})
+    EXPECT_THROW(big.from_text(bad), std::invalid_argument) << bad;
+  for (int scale : {0, 2, 5}) {
+    const auto dec = codec("decimal(40," + std::to_string(scale) + ")");
+    for (std::size_t int_digits = 0; int_digits <= 20; ++int_digits) {
+      for (std::size_t frac_digits : {0, 1, 2, 5, 7}) {
+        const std::string i = digits(int_digits), f = digits(frac_digits);
+        if (i.empty() && (f.empty() || scale == 0)) continue;  // (no digit: the server has one)
+        // The unscaled digits: the fraction cut or padded to the scale.
+        std::string unscaled = i + f.substr(0, static_cast<std::size_t>(scale));
+        unscaled += std::string(
+            static_cast<std::size_t>(scale) - std::min<std::size_t>(f.size(), scale), '0');
+        for (const std::string sign : {"", "-"}) {
+          const std::string text = sign + i + (frac_digits > 0 ? "." + f : "");
+          const Value want(decimal_unscaled_from_string(sign + unscaled));
+          EXPECT_EQ(dec.from_text(text), want) << text << " scale " << scale;
+          Value slot(Bytes(12, 0xEE));  // a longer earlier value, reused
+          dec.from_text_into(text, slot);
+          EXPECT_EQ(slot, want) << text << " scale " << scale << " into";
+        }
+      }
+    }
+  }
+  const auto dec2 = codec("decimal(10,2)");
+  for (const char* bad : {"1-2", "x", "1.5e3"})
+    EXPECT_THROW(dec2.from_text(bad), std::invalid_argument) << bad;
+}
+
+// from_text_into() gives from_text()'s value whatever the slot held before.
+TEST(MysqlTypes, FromTextIntoIsFromTextWhateverTheSlotHeld) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"int(11)", "-42"},
+      {"smallint(6)", "7"},
+      {"bigint(20)", "-9000000000"},
+      {"bigint(20) unsigned", "18446744073709551615"},
+      {"decimal(12,2)", "-1234.5"},
+      {"varchar(10)", "abc"},
+      {"datetime(6)", "2024-02-29 13:45:30.123456"},
+      {"datetime", "0000-00-00 00:00:00"},
+      {"date", "2024-02-29"},
+      {"enum('a','b')", "b"},
+      {"time(3)", "-01:02:03.500"}};
+  const std::vector<Value> earlier = {Value(),
+                                      Value(std::int16_t{1}),
+                                      Value(std::int32_t{2}),
+                                      Value(std::int64_t{3}),
+                                      Value(std::string(30, 'x')),
+                                      Value(Bytes(9, 1))};
+  for (const auto& [type, text] : cases) {
+    const auto c = codec(type);
+    const Value want = c.from_text(text);
+    for (const Value& e : earlier) {
+      Value slot = e;
+      c.from_text_into(text, slot);
+      EXPECT_EQ(slot, want) << type << " " << text;
+    }
+  }
+}
+
 TEST(MysqlTypes, FromBinlogIntoIsFromBinlogWhateverTheSlotHeld) {
   ValueModes base64;
   base64.binary = BinaryMode::Base64;
