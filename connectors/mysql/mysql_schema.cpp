@@ -223,16 +223,20 @@ Value TableSchema::row_from_binlog(const std::vector<BinlogValue>& image,
   return Value(std::move(data));
 }
 
-Value TableSchema::row_from_text(const char* const* cells, const unsigned long* lengths) const {
-  auto data = std::make_shared<Value::StructData>();
-  data->schema = row_schema_;
-  data->fields.resize(fields_.size());
-  for (std::size_t fi = 0; fi < fields_.size(); ++fi) {
+Value TableSchema::row_from_text(const char* const* cells, const unsigned long* lengths,
+                                 cdc::StructPool* pool) const {
+  const std::size_t count = fields_.size();
+  auto data = cdc::make_struct(pool, row_schema_, count);
+  Value* slots = data->fields.data();
+  for (std::size_t fi = 0; fi < count; ++fi) {
     const Field& f = fields_[fi];
     const auto ci = static_cast<std::size_t>(f.column);
-    if (cells[ci] == nullptr) continue;
+    if (cells[ci] == nullptr) {
+      slots[fi] = Value();
+      continue;
+    }
     try {
-      data->fields[fi] = f.codec.from_text(std::string_view(cells[ci], lengths[ci]));
+      f.codec.from_text_into(std::string_view(cells[ci], lengths[ci]), slots[fi]);
     } catch (const std::exception& e) {
       throw std::invalid_argument("column " + def_.columns[ci].name + " of " + def_.id() + ": " +
                                   e.what());

@@ -105,7 +105,8 @@ class TableSchema {
   Value row_from_binlog(const std::vector<BinlogValue>& image,
                         cdc::StructPool* pool = nullptr) const;
   /// The row struct from a SELECT * row (text, nullptr for NULL).
-  Value row_from_text(const char* const* cells, const unsigned long* lengths) const;
+  Value row_from_text(const char* const* cells, const unsigned long* lengths,
+                      cdc::StructPool* pool = nullptr) const;
   /// The key struct taken from a row struct, or null when the table has no key.
   Value key(const Value& row, cdc::StructPool* pool = nullptr) const;
   Value source(const SourceInfo& s, cdc::StructPool* pool = nullptr) const;

@@ -46,6 +46,16 @@ class OffsetSource {
   virtual OffsetMap offset(std::uint64_t arg) const = 0;
 };
 
+/// One offset shared by many records (the rows of a snapshot).
+class ConstantOffset : public OffsetSource {
+ public:
+  explicit ConstantOffset(OffsetMap offset) : offset_(std::move(offset)) {}
+  OffsetMap offset(std::uint64_t) const override { return offset_; }
+
+ private:
+  OffsetMap offset_;
+};
+
 struct LazyOffset {
   std::shared_ptr<const OffsetSource> source;  // null: the record's source_offset is its offset
   std::uint64_t arg = 0;
