@@ -76,6 +76,24 @@ class RecordShells {
   std::size_t next_ = 0;
 };
 
+/// Takes the record just appended to a batch out again unless done() is called: a record that
+/// failed half-built does not stay in the batch, whose complete records a failing reader still
+/// hands on.
+class UnfinishedRecord {
+ public:
+  explicit UnfinishedRecord(std::vector<SourceRecord>& out) : out_(out) {}
+  UnfinishedRecord(const UnfinishedRecord&) = delete;
+  UnfinishedRecord& operator=(const UnfinishedRecord&) = delete;
+  ~UnfinishedRecord() {
+    if (!done_) out_.pop_back();
+  }
+  void done() { done_ = true; }
+
+ private:
+  std::vector<SourceRecord>& out_;
+  bool done_ = false;
+};
+
 /// `slot = p`, but no reference count changes when it already holds p.
 template <class T, class U>
 void share(std::shared_ptr<T>& slot, const std::shared_ptr<U>& p) {

@@ -661,13 +661,7 @@ void MySqlTask::snapshot(bool with_data) {
       }
     }
     SourceRecord& rec = shells_.emplace(out);
-    struct Unfinished {
-      std::vector<SourceRecord>& out;
-      bool done = false;
-      ~Unfinished() {
-        if (!done) out.pop_back();
-      }
-    } unfinished{out};
+    cdc::UnfinishedRecord unfinished(out);
     cdc::share(rec.source_partition, partition_);
     cdc::share(rec.lazy_offset.source, last_of_snapshot ? last_source_offset : snap_source_offset);
     rec.lazy_offset.arg = 0;
@@ -677,7 +671,7 @@ void MySqlTask::snapshot(bool with_data) {
     rec.value =
         p.t->envelope(Value(), std::move(p.row), std::move(source), 'r', now_ns(), Value(), &pool_);
     cdc::share(rec.value_schema, p.t->envelope_schema());
-    unfinished.done = true;
+    unfinished.done();
     pending.reset();
     if (queue_.batch_full(out.size(), batch_bytes_)) flush(out, batch_bytes_);
   };
@@ -1440,13 +1434,7 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
   // Built in place: a SourceRecord moved into the batch cost as much as its fields. One that
   // fails half-built is taken out again (stream() hands the batch's complete records on).
   SourceRecord& rec = shells_.emplace(out);
-  struct Unfinished {
-    std::vector<SourceRecord>& out;
-    bool done = false;
-    ~Unfinished() {
-      if (!done) out.pop_back();
-    }
-  } unfinished{out};
+  cdc::UnfinishedRecord unfinished(out);
   cdc::share(rec.source_partition, partition_);
   set_position(record_pos_, txn_pos_);
   record_pos_.event = in_txn_ ? txn_events_ - 1 : 0;
@@ -1466,7 +1454,7 @@ void MySqlTask::emit(TableSchema& t, char op, Value before, Value after, std::in
                          std::move(transaction), &pool_);
   cdc::share(rec.value_schema, t.envelope_schema());
   if (!headers.empty()) rec.headers = std::move(headers);
-  unfinished.done = true;
+  unfinished.done();
   ++metrics_->seen;
   if (op == 'c') ++metrics_->creates;
   if (op == 'u') ++metrics_->updates;

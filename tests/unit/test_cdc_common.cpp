@@ -497,6 +497,25 @@ TEST(StructPool, AssignFieldsCopiesWhateverTheDestinationHeld) {
   }
 }
 
+// A record that fails half-built leaves the batch; a finished one stays.
+TEST(RecordShells, AnUnfinishedRecordLeavesTheBatch) {
+  std::vector<SourceRecord> out(2);
+  try {
+    out.emplace_back().topic = "half";
+    UnfinishedRecord unfinished(out);
+    throw std::runtime_error("a column that does not decode");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(out.size(), 2U);
+  {
+    out.emplace_back().topic = "whole";
+    UnfinishedRecord unfinished(out);
+    unfinished.done();
+  }
+  ASSERT_EQ(out.size(), 3U);
+  EXPECT_EQ(out.back().topic, "whole");
+}
+
 // Spent records come back as shells: what the caller does not set is cleared, what it sets keeps
 // its buffer (the topic) and its shared pointers (no reference count changes when the same).
 TEST(RecordShells, ShellsClearWhatTheCallerDoesNotSetAndKeepWhatItDoes) {
