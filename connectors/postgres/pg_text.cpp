@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "tributary/civil.h"
+#include "tributary/data.h"
 
 namespace tributary::pg {
 namespace {
@@ -179,22 +180,6 @@ bool utc_timestamptz_as_iso(std::string_view t, int digits, std::string& out) {
   return true;
 }
 
-namespace {
-
-// A numeric of at most 18 digits: its unscaled value, two's complement, fewest big-endian bytes
-// (what the general base-256 conversion below gives).
-std::vector<std::uint8_t> small_unscaled_bytes(std::int64_t v) {
-  std::uint8_t be[8];
-  for (int i = 7; i >= 0; --i, v >>= 8) be[i] = static_cast<std::uint8_t>(v & 0xFF);
-  size_t start = 0;
-  while (start < 7 && ((be[start] == 0 && (be[start + 1] & 0x80) == 0) ||
-                       (be[start] == 0xFF && (be[start + 1] & 0x80) != 0)))
-    ++start;
-  return std::vector<std::uint8_t>(be + start, be + 8);
-}
-
-}  // namespace
-
 UnscaledDecimal parse_numeric(std::string_view text, std::optional<int> scale) {
   size_t pos = 0;
   bool negative = false;
@@ -220,7 +205,7 @@ UnscaledDecimal parse_numeric(std::string_view text, std::optional<int> scale) {
   if (out.scale == frac && digits_only.size() <= 18) {
     std::int64_t v = 0;
     for (const char c : digits_only) v = v * 10 + (c - '0');
-    out.bytes = small_unscaled_bytes(negative ? -v : v);
+    out.bytes = tributary::decimal_unscaled_from_int64(negative ? -v : v);
     return out;
   }
   if (out.scale > frac) {
