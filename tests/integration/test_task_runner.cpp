@@ -7,7 +7,9 @@
 #include <set>
 #include <thread>
 
+#include "../unit/gated_offset_store.h"
 #include "converters/builtin.h"
+#include "kafka/kafka.h"
 #include "kafka_test_util.h"
 #include "plugins/registry.h"
 #include "worker/task_runner.h"
@@ -189,6 +191,56 @@ TEST_F(Fixture, AcknowledgementsAreNotHeldBackByAWaitingPoll) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
   r->request_stop();
   EXPECT_TRUE(r->wait_stopped(30s));
+}
+
+// An offset write that stalls (a disk stuck in fsync) does not stall the records: they are sent
+// and acknowledged while the write waits, the next write carries the newest offset once the first
+// has ended, and the final commit at the stop writes the last one. (Before the OffsetCommitter,
+// the write ran on the task thread and the records stopped with it.)
+TEST_F(Fixture, RecordsFlowWhileAnOffsetWriteStalls) {
+  REQUIRE_KAFKA();
+  auto wc = worker(bootstrap());  // offsets every 100 ms
+  testing::GatedOffsetStore store;
+  Metrics metrics;
+  const std::string topic = testing::unique_name("stall");
+  // The topic exists first: the records are acknowledged as they go, not all at once after the
+  // broker created it (which could take longer than the rows take to generate).
+  kafka::create_topics(wc.client_props(), {kafka::NewTopic{topic, 1, 1, {}}}, 30s);
+  auto r = runner(wc, store, metrics,
+                  {{"name", "gen-stall"},
+                   {"connector.class", "GeneratorSource"},
+                   {"topic", topic},
+                   {"count", "2000"},
+                   {"batch.size", "50"},
+                   {"rate.per.sec", "1000"}});
+  r->start();
+  ASSERT_TRUE(store.wait_started(1, 30s)) << r->status().trace;
+  const auto written_at_stall = r->records_written();
+  ASSERT_TRUE(testing::wait_until([&] { return r->records_written() >= 2000; }, 30s))
+      << "records stopped at " << r->records_written() << " while the offset write waited ("
+      << written_at_stall << " when it began)";
+  EXPECT_LT(written_at_stall, 1500u);  // the write began mid-stream
+  EXPECT_EQ(store.started(), 1);       // one write at a time: the next waits for the first
+  EXPECT_EQ(r->status().state, RunState::Running);
+  store.open();
+  const OffsetMap partition{{"generator", "gen-stall"}, {"task", 0}};
+  ASSERT_TRUE(testing::wait_until(
+      [&] {
+        auto o = store.get("gen-stall", partition);
+        return o && (*o)["seq"] == 1999;
+      },
+      30s));
+  r->request_stop();
+  ASSERT_TRUE(r->wait_stopped(10s));
+  // Every write carried a newer offset than the one before it.
+  std::int64_t last = -1;
+  for (const auto& w : store.written()) {
+    ASSERT_EQ(w.size(), 1u);
+    const auto seq = nlohmann::json::parse(*w[0].second)["seq"].get<std::int64_t>();
+    EXPECT_GT(seq, last);
+    last = seq;
+  }
+  EXPECT_EQ(last, 1999);
 }
 
 TEST_F(Fixture, TopicCreationDefaultGroupSetsPartitions) {

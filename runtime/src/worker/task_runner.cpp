@@ -213,12 +213,13 @@ void TaskRunner::run() {
       poll_producer(0);
       drain_latencies();
       // A commit always gets a moment, even when the flush or the poll overran.
-      commit_offsets(std::max(left(end), milliseconds(50)));
+      commit_offsets_by(std::max(end, steady_clock::now() + milliseconds(50)));
     } catch (const std::exception& e) {
       TLOG(Error, kLogger,
            connector_ << "-" << task_id_ << " final offset commit failed: " << e.what());
     }
   }
+  committer_.reset();  // joins its writer (a write still running ends by its timeout)
   {
     std::shared_ptr<SourceTask> t;
     {
@@ -269,6 +270,8 @@ void TaskRunner::run_loop() {
   task_->start(task_config_, *this);
   TLOG(Info, kLogger, connector_ << "-" << task_id_ << " started");
 
+  committer_ = std::make_unique<OffsetCommitter>(env_.offsets, connector_,
+                                                 [this] { return fenced_.load(); });
   auto interval = env_.worker.offset_flush_interval;
   next_flush_ = std::chrono::steady_clock::now() + interval;
   std::vector<SourceRecord> batch;
@@ -293,8 +296,10 @@ void TaskRunner::run_loop() {
       reported_topics_.clear();
       topics_unreported_ = !known_topics_.empty();
     }
-    if (std::chrono::steady_clock::now() >= next_flush_) {
-      commit_offsets(env_.worker.offset_flush_timeout);
+    if (auto done = committer_->take()) finish_commit(*done);
+    // A write still in flight at the interval: the next one starts as soon as it has ended.
+    if (std::chrono::steady_clock::now() >= next_flush_ && !committer_->busy()) {
+      start_commit(env_.worker.offset_flush_timeout);
       next_flush_ = std::chrono::steady_clock::now() + interval;
     }
   }
@@ -477,6 +482,7 @@ void TaskRunner::on_delivery(const rd_kafka_message_t* msg) {
         ps.committable_lazy = {};
       }
       ps.dirty = true;
+      ++ps.version;
     }
     pending_.pop_front();
     ++base_seq_;
@@ -512,46 +518,90 @@ void TaskRunner::drain_latencies() {
   latency_sum_ = 0;
 }
 
-void TaskRunner::commit_offsets(std::chrono::milliseconds timeout) {
+bool TaskRunner::start_commit(std::chrono::milliseconds timeout) {
+  if (committer_->busy()) return false;
   std::vector<OffsetEntry> entries;
-  std::vector<std::uint32_t> idx;
+  commit_in_flight_.partitions.clear();
+  commit_in_flight_.flushed.clear();
   for (std::uint32_t i = 0; i < partitions_.size(); ++i) {
     auto& ps = partitions_[i];
     if (!ps.dirty) continue;
     if (ps.committable_lazy.source) {
+      // Computed here: an OffsetSource is the connector's, and this is the task's thread.
       ps.committable = ps.committable_lazy.source->offset(ps.committable_lazy.arg);
       ps.committable_lazy = {};
     }
     entries.push_back({ps.partition, ps.committable});
-    idx.push_back(i);
+    commit_in_flight_.partitions.emplace_back(i, ps.version);
   }
-  if (entries.empty()) return;
+  if (entries.empty()) return false;
   if (fenced_.load()) {
     // Abandoned after task.shutdown.graceful.timeout.ms: a replacement may be running, and
     // offsets from this older generation could move its position backwards or skip records.
     TLOG(Warn, kLogger,
          connector_ << "-" << task_id_ << " was fenced (it did not stop in time); its offsets for "
                     << entries.size() << " partition(s) are not committed");
-    for (auto i : idx) partitions_[i].dirty = false;
+    for (const auto& [i, v] : commit_in_flight_.partitions) partitions_[i].dirty = false;
+    commit_in_flight_.partitions.clear();
+    return false;
+  }
+  if (task_)
+    for (const auto& e : entries) commit_in_flight_.flushed.emplace_back(e.partition, *e.offset);
+  committer_->submit(std::move(entries), timeout);
+  return true;
+}
+
+void TaskRunner::finish_commit(const OffsetCommitter::Result& result) {
+  const std::size_t n = commit_in_flight_.partitions.size();
+  if (result.cancelled) {
+    // Fenced between the hand-over and the write: nothing was written, and nothing will be.
+    TLOG(Warn, kLogger,
+         connector_ << "-" << task_id_ << " was fenced (it did not stop in time); its offsets for "
+                    << n << " partition(s) are not committed");
+    for (const auto& [i, v] : commit_in_flight_.partitions) partitions_[i].dirty = false;
     return;
   }
-  try {
-    env_.offsets.put(connector_, entries, timeout);
-  } catch (const std::exception& e) {
+  if (!result.ok) {
     probe_->commit_failed();
     TLOG(Error, kLogger,
-         connector_ << "-" << task_id_ << " failed to commit offsets: " << e.what());
-    return;
+         connector_ << "-" << task_id_ << " failed to commit offsets: " << result.error);
+    return;  // the partitions stay dirty: the next commit writes their newest offsets
   }
   probe_->commit_succeeded();
-  for (auto i : idx) partitions_[i].dirty = false;
+  // A partition whose offset moved on while the write ran stays dirty for the next commit.
+  for (const auto& [i, v] : commit_in_flight_.partitions)
+    if (partitions_[i].version == v) partitions_[i].dirty = false;
   TLOG(Debug, kLogger,
-       connector_ << "-" << task_id_ << " committed offsets for " << entries.size()
-                  << " partition(s)");
-  if (task_) {
-    std::vector<std::pair<OffsetMap, OffsetMap>> flushed;
-    for (auto& e : entries) flushed.emplace_back(e.partition, *e.offset);
-    task_->commit(flushed);
+       connector_ << "-" << task_id_ << " committed offsets for " << n << " partition(s)");
+  if (task_) task_->commit(commit_in_flight_.flushed);
+}
+
+void TaskRunner::commit_offsets_by(std::chrono::steady_clock::time_point until) {
+  using namespace std::chrono;
+  auto left = [&] {
+    return std::max(milliseconds(0), duration_cast<milliseconds>(until - steady_clock::now()));
+  };
+  if (!committer_) return;  // the task never started
+  if (committer_->busy()) {
+    if (auto done = committer_->wait(left())) {
+      finish_commit(*done);
+    } else {
+      // Writing the earlier offsets takes longer than the stop allows: a second write could
+      // land before it and be overwritten by the older offsets, so there is none.
+      TLOG(Error, kLogger,
+           connector_ << "-" << task_id_
+                      << " final offset commit skipped: the previous offset write did not end "
+                         "within the stop's time");
+      return;
+    }
+  }
+  if (!start_commit(left())) return;
+  if (auto done = committer_->wait(left() + milliseconds(50))) {
+    finish_commit(*done);
+  } else {
+    TLOG(
+        Error, kLogger,
+        connector_ << "-" << task_id_ << " final offset commit did not end within the stop's time");
   }
 }
 

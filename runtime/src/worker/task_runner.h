@@ -2,7 +2,8 @@
 //
 //   poll() -> transform chain -> key/value/header converters -> librdkafka producer
 //   -> delivery reports (on this thread, inside producer poll) -> offsets committable in order
-//   -> flushed to the OffsetStore every offset.flush.interval.ms -> SourceTask::commit().
+//   -> written to the OffsetStore every offset.flush.interval.ms by an OffsetCommitter (its own
+//   thread: a slow disk or offsets topic does not stall the records) -> SourceTask::commit().
 //
 // States follow Kafka Connect: UNASSIGNED until started, RUNNING, PAUSED, FAILED (with the trace),
 // and the runner ends when stopped. An exception from plugin code fails this task only.
@@ -28,6 +29,7 @@
 #include "common/properties.h"
 #include "kafka/kafka.h"
 #include "metrics/metrics.h"
+#include "offsets/offset_committer.h"
 #include "offsets/offset_store.h"
 #include "plugins/registry.h"
 #include "storage/status_store.h"
@@ -118,8 +120,15 @@ class TaskRunner : private SourceTaskContext {
   void track_skipped(std::uint32_t partition_index, SourceRecord& r);  // takes r's offset
   /// A delivery report (msg == nullptr: only advance the committable offsets).
   void on_delivery(const rd_kafka_message_t* msg);
-  /// Flushes committable offsets to the OffsetStore, waiting at most `timeout`.
-  void commit_offsets(std::chrono::milliseconds timeout);
+  /// Hands the committable offsets to the committer (which writes them to the OffsetStore within
+  /// `timeout` on its own thread); false when there were none or a write is still in flight.
+  bool start_commit(std::chrono::milliseconds timeout);
+  /// The committer's result for the offsets start_commit() handed it: those partitions are clean
+  /// unless newer offsets arrived meanwhile, and the task hears of the commit.
+  void finish_commit(const OffsetCommitter::Result& result);
+  /// The final commit at the end of the task: waits for a write in flight, then writes what is
+  /// still committable, all by `until`.
+  void commit_offsets_by(std::chrono::steady_clock::time_point until);
   /// Records `topic` in the status store if this runner has not since the last topics reset.
   void report_topic(const std::string& topic);
   void ensure_topic(const std::string& topic);
@@ -178,6 +187,12 @@ class TaskRunner : private SourceTaskContext {
     std::optional<OffsetMap> committable;
     LazyOffset committable_lazy;  // when set, newer than `committable`
     bool dirty = false;
+    std::uint64_t version = 0;  // counts new committable offsets
+  };
+  // The offsets the committer is writing: each partition with the version it had.
+  struct CommitInFlight {
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> partitions;
+    std::vector<std::pair<OffsetMap, OffsetMap>> flushed;  // for SourceTask::commit()
   };
   static constexpr std::uint32_t kNoPartition = 0xFFFFFFFF;
   std::deque<Pending> pending_;
@@ -191,6 +206,8 @@ class TaskRunner : private SourceTaskContext {
   std::vector<double> latency_buckets_;
   double latency_sum_ = 0;
   std::chrono::steady_clock::time_point next_flush_;
+  std::unique_ptr<OffsetCommitter> committer_;
+  CommitInFlight commit_in_flight_;
   // Clock reads are per batch, not per record: records of one batch share their send time and
   // acknowledgements served by one producer poll share their receive time.
   std::chrono::steady_clock::time_point batch_time_;
