@@ -450,7 +450,10 @@ int main(int argc, char** argv) {
     bounds.push_back(std::min(bound, ceiling) / ceiling);
     // The same with the connector's own CPU per event (the connector-alone pass) added: what the
     // cores allow if nothing ever waited. A pipeline near it is CPU-bound on this machine, and
-    // only less CPU per event (the connector's or librdkafka's) moves it.
+    // only less CPU per event (the connector's or librdkafka's) moves it. The pipeline can pass
+    // it by a little: the sink's CPU includes librdkafka 2.0's broker thread polling in a loop
+    // while five requests are in flight (kafka.cpp), which fills idle cores when the sink runs
+    // alone and yields them (nice 10) in the pipeline.
     const double cpu_bound = n * cores / (source_machine_s + sink_machine_s + connector_cpu * n);
     std::printf(
         "%s the connector at its own CPU (%.0f ns/event alone): at most %.0f ev/s = %.2f x the "
