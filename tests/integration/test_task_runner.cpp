@@ -243,6 +243,37 @@ TEST_F(Fixture, RecordsFlowWhileAnOffsetWriteStalls) {
   EXPECT_EQ(last, 1999);
 }
 
+// A stop while an offset write is stuck: the final commit waits for it (within the stop's time)
+// and then writes the last offset, after it.
+TEST_F(Fixture, StopWaitsForTheOffsetWriteInFlightThenCommitsTheLast) {
+  REQUIRE_KAFKA();
+  auto wc = worker(bootstrap());
+  testing::GatedOffsetStore store;
+  Metrics metrics;
+  const std::string topic = testing::unique_name("stopwrite");
+  kafka::create_topics(wc.client_props(), {kafka::NewTopic{topic, 1, 1, {}}}, 30s);
+  auto r = runner(wc, store, metrics,
+                  {{"name", "gen-stopwrite"},
+                   {"connector.class", "GeneratorSource"},
+                   {"topic", topic},
+                   {"count", "1000"},
+                   {"batch.size", "50"},
+                   {"rate.per.sec", "1000"}});
+  r->start();
+  ASSERT_TRUE(store.wait_started(1, 30s)) << r->status().trace;
+  ASSERT_TRUE(testing::wait_until([&] { return r->records_written() >= 1000; }, 30s));
+  r->request_stop();
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(store.started(), 1);  // the stop waits: no second write overtakes the first
+  store.open();
+  ASSERT_TRUE(r->wait_stopped(15s));
+  const auto w = store.written();
+  ASSERT_EQ(w.size(), 2u);
+  const auto first = nlohmann::json::parse(*w[0][0].second)["seq"].get<std::int64_t>();
+  EXPECT_LT(first, 999);
+  EXPECT_EQ(*w[1][0].second, R"({"seq":999})");
+}
+
 TEST_F(Fixture, TopicCreationDefaultGroupSetsPartitions) {
   REQUIRE_KAFKA();
   auto wc = worker(bootstrap());

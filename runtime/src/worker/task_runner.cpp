@@ -595,8 +595,10 @@ void TaskRunner::commit_offsets_by(std::chrono::steady_clock::time_point until) 
       return;
     }
   }
-  if (!start_commit(left())) return;
-  if (auto done = committer_->wait(left() + milliseconds(50))) {
+  // The last offsets get a moment even when waiting for the earlier write used the time up.
+  const milliseconds budget = std::max(left(), milliseconds(50));
+  if (!start_commit(budget)) return;
+  if (auto done = committer_->wait(budget + milliseconds(50))) {
     finish_commit(*done);
   } else {
     TLOG(
