@@ -42,6 +42,23 @@ struct Fixture : ::testing::Test {
     task["task.id"] = "0";
     return std::make_unique<TaskRunner>(env, cfg["name"], 0, *plugin, cfg, task, false);
   }
+  /// A generator task writing `count` rows at 1 000 rows/s, started. Its topic exists first, so
+  /// the records are acknowledged as they go, not all at once after the broker created it (which
+  /// could take longer than the rows take to generate).
+  std::unique_ptr<TaskRunner> paced_generator(const WorkerConfig& wc, OffsetStore& store,
+                                              Metrics& m, const std::string& name, int count) {
+    const std::string topic = testing::unique_name(name);
+    kafka::create_topics(wc.client_props(), {kafka::NewTopic{topic, 1, 1, {}}}, 30s);
+    auto r = runner(wc, store, m,
+                    {{"name", name},
+                     {"connector.class", "GeneratorSource"},
+                     {"topic", topic},
+                     {"count", std::to_string(count)},
+                     {"batch.size", "50"},
+                     {"rate.per.sec", "1000"}});
+    r->start();
+    return r;
+  }
   PluginRegistry registry;
   std::filesystem::path dir;
 };
@@ -202,18 +219,7 @@ TEST_F(Fixture, RecordsFlowWhileAnOffsetWriteStalls) {
   auto wc = worker(bootstrap());  // offsets every 100 ms
   testing::GatedOffsetStore store;
   Metrics metrics;
-  const std::string topic = testing::unique_name("stall");
-  // The topic exists first: the records are acknowledged as they go, not all at once after the
-  // broker created it (which could take longer than the rows take to generate).
-  kafka::create_topics(wc.client_props(), {kafka::NewTopic{topic, 1, 1, {}}}, 30s);
-  auto r = runner(wc, store, metrics,
-                  {{"name", "gen-stall"},
-                   {"connector.class", "GeneratorSource"},
-                   {"topic", topic},
-                   {"count", "2000"},
-                   {"batch.size", "50"},
-                   {"rate.per.sec", "1000"}});
-  r->start();
+  auto r = paced_generator(wc, store, metrics, "gen-stall", 2000);
   ASSERT_TRUE(store.wait_started(1, 30s)) << r->status().trace;
   const auto written_at_stall = r->records_written();
   ASSERT_TRUE(testing::wait_until([&] { return r->records_written() >= 2000; }, 30s))
@@ -250,16 +256,7 @@ TEST_F(Fixture, StopWaitsForTheOffsetWriteInFlightThenCommitsTheLast) {
   auto wc = worker(bootstrap());
   testing::GatedOffsetStore store;
   Metrics metrics;
-  const std::string topic = testing::unique_name("stopwrite");
-  kafka::create_topics(wc.client_props(), {kafka::NewTopic{topic, 1, 1, {}}}, 30s);
-  auto r = runner(wc, store, metrics,
-                  {{"name", "gen-stopwrite"},
-                   {"connector.class", "GeneratorSource"},
-                   {"topic", topic},
-                   {"count", "1000"},
-                   {"batch.size", "50"},
-                   {"rate.per.sec", "1000"}});
-  r->start();
+  auto r = paced_generator(wc, store, metrics, "gen-stopwrite", 1000);
   ASSERT_TRUE(store.wait_started(1, 30s)) << r->status().trace;
   ASSERT_TRUE(testing::wait_until([&] { return r->records_written() >= 1000; }, 30s));
   r->request_stop();
